@@ -1,0 +1,37 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "common/status.h"
+
+namespace s3proc {
+
+// What a processor may know of the object it processes. Nothing here is S3-specific on
+// purpose: processors know nothing of S3.
+struct ProcessContext {
+  std::string source_key;      // the input object's key, e.g. "input/a/b.json"
+  uint64_t source_size = 0;    // bytes of the stored object (before any .gz decompression)
+  std::string source_etag;     // as stored, may be empty
+  std::string processed_at;    // RFC 3339 UTC time of this run, e.g. "2026-11-28T16:04:06Z"
+};
+
+// Turns one local input file into one local output file.
+class Processor {
+ public:
+  virtual ~Processor() = default;
+
+  // Reads `input_path`, writes the result to `output_path` (created or truncated).
+  // Returns OK; Status::Rejected with a reason a user can act on ("line 3: invalid JSON: ...")
+  // when the content is bad (the caller routes the input, unchanged, to errors/); or another
+  // error (kIoError, kTransient, ...) when the processor could not run, so the input stays for a
+  // later attempt. On any error the content of `output_path` is unspecified (the caller discards
+  // it).
+  virtual Status Process(const std::string& input_path, const std::string& output_path,
+                         const ProcessContext& context) = 0;
+
+  // The name used in routing rules and logs ("json", "csv", ...).
+  virtual std::string name() const = 0;
+};
+
+}  // namespace s3proc
