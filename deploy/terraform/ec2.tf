@@ -1,0 +1,77 @@
+################################################################################
+# The s3proc host: Amazon Linux, IMDSv2 only, encrypted gp3 root, instance role, no user data
+# (Ansible configures it).
+################################################################################
+
+locals {
+  # Public SSM parameters that always name the latest Amazon Linux AMI of a release.
+  ami_ssm_parameters = {
+    "2" = {
+      x86_64 = "/aws/service/ami-amazon-linux-latest/amzn2-ami-kernel-5.10-hvm-x86_64-gp2"
+      arm64  = "/aws/service/ami-amazon-linux-latest/amzn2-ami-kernel-5.10-hvm-arm64-gp2"
+    }
+    "2023" = {
+      x86_64 = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"
+      arm64  = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64"
+    }
+  }
+  ami_ssm_parameter = local.ami_ssm_parameters[var.amazon_linux_version][var.architecture]
+  ami_id            = var.ami_id != null ? var.ami_id : data.aws_ssm_parameter.ami[0].insecure_value
+}
+
+data "aws_ssm_parameter" "ami" {
+  count = var.ami_id == null ? 1 : 0
+
+  name = local.ami_ssm_parameter
+}
+
+resource "aws_instance" "this" {
+  ami           = local.ami_id
+  instance_type = var.instance_type
+  key_name      = local.key_name
+
+  subnet_id                   = data.aws_subnet.selected.id
+  vpc_security_group_ids      = [aws_security_group.this.id]
+  associate_public_ip_address = var.associate_public_ip_address
+
+  # CKV2_AWS_41: credentials come from the role, never from files on the host.
+  iam_instance_profile = aws_iam_instance_profile.this.name
+
+  monitoring    = var.detailed_monitoring # CKV_AWS_126, billed, so opt-in
+  ebs_optimized = true                    # CKV_AWS_135 (t3 is EBS-optimized at no charge)
+
+  credit_specification {
+    cpu_credits = var.cpu_credits
+  }
+
+  # CKV_AWS_79: IMDSv2 only; hop limit 1 keeps the role's credentials away from containers.
+  metadata_options {
+    http_endpoint               = "enabled"
+    http_tokens                 = "required"
+    http_put_response_hop_limit = 1
+    instance_metadata_tags      = "disabled"
+  }
+
+  # CKV_AWS_8: encrypted root volume.
+  root_block_device {
+    volume_type           = "gp3"
+    volume_size           = var.root_volume_size
+    encrypted             = true
+    kms_key_id            = var.ebs_kms_key_arn
+    delete_on_termination = true
+    tags                  = local.tags
+  }
+
+  tags = local.tags
+
+  lifecycle {
+    # A newer AMI in the SSM parameter must not replace the running host on the next apply.
+    # Move to it on purpose: terraform apply -replace=module.s3proc.aws_instance.this
+    ignore_changes = [ami]
+
+    precondition {
+      condition     = local.key_name != null
+      error_message = "The instance needs a key pair: set key_name or public_key_path."
+    }
+  }
+}

@@ -1,0 +1,129 @@
+################################################################################
+# The instance role: exactly what `s3proc run`, `status` and `redrive` do, nothing more.
+# tests/lib/expected_s3_access.js is the checked list of those operations.
+################################################################################
+
+data "aws_partition" "current" {}
+
+data "aws_iam_policy_document" "assume_role" {
+  statement {
+    sid     = "EC2AssumeRole"
+    effect  = "Allow"
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["ec2.${data.aws_partition.current.dns_suffix}"]
+    }
+  }
+}
+
+data "aws_iam_policy_document" "s3proc" {
+  # ListObjectsV2 over each prefix (`s3proc run` lists input/, `s3proc status` all four).
+  statement {
+    sid       = "ListOwnPrefixes"
+    effect    = "Allow"
+    actions   = ["s3:ListBucket"]
+    resources = [aws_s3_bucket.this.arn]
+
+    condition {
+      test     = "StringLike"
+      variable = "s3:prefix"
+      values = [
+        "${local.prefixes.input}*",
+        "${local.prefixes.output}*",
+        "${local.prefixes.errors}*",
+        "${local.prefixes.leases}*",
+      ]
+    }
+  }
+
+  # Read the object (by version on a versioned bucket), delete that exact version when done;
+  # PutObject is `s3proc redrive` copying errors/* back to input/.
+  statement {
+    sid    = "ConsumeInput"
+    effect = "Allow"
+    actions = [
+      "s3:GetObject",
+      "s3:GetObjectVersion",
+      "s3:DeleteObject",
+      "s3:DeleteObjectVersion",
+      "s3:PutObject",
+    ]
+    resources = ["${aws_s3_bucket.this.arn}/${local.prefixes.input}*"]
+  }
+
+  # Results; PutObject also covers CreateMultipartUpload, UploadPart and CompleteMultipartUpload.
+  statement {
+    sid    = "WriteOutput"
+    effect = "Allow"
+    actions = [
+      "s3:PutObject",
+      "s3:AbortMultipartUpload",
+      "s3:ListMultipartUploadParts",
+    ]
+    resources = ["${aws_s3_bucket.this.arn}/${local.prefixes.output}*"]
+  }
+
+  # Rejected inputs and their errors/<key>.error.json; `s3proc redrive` reads and removes them.
+  statement {
+    sid    = "WriteAndRedriveErrors"
+    effect = "Allow"
+    actions = [
+      "s3:PutObject",
+      "s3:AbortMultipartUpload",
+      "s3:ListMultipartUploadParts",
+      "s3:GetObject",
+      "s3:DeleteObject",
+    ]
+    resources = ["${aws_s3_bucket.this.arn}/${local.prefixes.errors}*"]
+  }
+
+  # Leases: conditional PUT (If-None-Match / If-Match) to take and renew, GET to read, DELETE to release.
+  statement {
+    sid    = "Leases"
+    effect = "Allow"
+    actions = [
+      "s3:GetObject",
+      "s3:PutObject",
+      "s3:DeleteObject",
+    ]
+    resources = ["${aws_s3_bucket.this.arn}/${local.prefixes.leases}*"]
+  }
+
+  # Only with a customer-managed key: SSE-KMS objects need the key to be written and read.
+  dynamic "statement" {
+    for_each = var.kms_key_arn == null ? [] : [var.kms_key_arn]
+
+    content {
+      sid    = "UseBucketKey"
+      effect = "Allow"
+      actions = [
+        "kms:Decrypt",
+        "kms:GenerateDataKey",
+      ]
+      resources = [statement.value]
+    }
+  }
+}
+
+resource "aws_iam_role" "this" {
+  name_prefix        = "${var.name}-"
+  description        = "Instance role of the s3proc host: read input/, write output/ and errors/, manage leases/ in one bucket."
+  assume_role_policy = data.aws_iam_policy_document.assume_role.json
+
+  tags = local.tags
+}
+
+resource "aws_iam_role_policy" "s3proc" {
+  name   = "s3proc-bucket-access"
+  role   = aws_iam_role.this.id
+  policy = data.aws_iam_policy_document.s3proc.json
+}
+
+resource "aws_iam_instance_profile" "this" {
+  name_prefix = "${var.name}-"
+  role        = aws_iam_role.this.name
+
+  tags = local.tags
+}

@@ -1,0 +1,84 @@
+output "bucket_name" {
+  description = "Name of the s3proc bucket (drop files under input/)."
+  value       = aws_s3_bucket.this.id
+}
+
+output "bucket_arn" {
+  description = "ARN of the s3proc bucket."
+  value       = aws_s3_bucket.this.arn
+}
+
+output "bucket_prefixes" {
+  description = "The prefixes s3proc uses in the bucket: input, output, errors and leases."
+  value       = local.prefixes
+}
+
+output "region" {
+  description = "Region of the bucket and the instance."
+  value       = data.aws_region.current.region
+}
+
+output "instance_id" {
+  description = "ID of the s3proc EC2 instance."
+  value       = aws_instance.this.id
+}
+
+output "ami_id" {
+  description = "AMI the instance was created from (later AMIs are ignored until the instance is replaced on purpose)."
+  value       = aws_instance.this.ami
+}
+
+output "instance_public_ip" {
+  description = "Public IPv4 address of the instance (empty when associate_public_ip_address is false)."
+  value       = aws_instance.this.public_ip
+}
+
+output "instance_public_dns" {
+  description = "Public DNS name of the instance (empty when it has no public address)."
+  value       = aws_instance.this.public_dns
+}
+
+output "instance_private_ip" {
+  description = "Private IPv4 address of the instance."
+  value       = aws_instance.this.private_ip
+}
+
+output "ssh_command" {
+  description = "Command that opens a shell on the instance."
+  value       = "ssh -i ${var.ssh_private_key_path} ${local.ssh_user}@${local.ansible_host}"
+}
+
+output "ansible_inventory" {
+  description = "The generated Ansible inventory (YAML): group s3proc with the host and its s3proc_* variables."
+  value       = local.ansible_inventory
+}
+
+output "ansible_inventory_path" {
+  description = "File the inventory was written to; use it as: ansible-playbook -i <path> deploy/ansible/site.yml"
+  value       = local_file.ansible_inventory.filename
+}
+
+output "iam_role_arn" {
+  description = "ARN of the instance role that carries the least-privilege bucket policy."
+  value       = aws_iam_role.this.arn
+}
+
+output "instance_profile_name" {
+  description = "Name of the instance profile attached to the instance."
+  value       = aws_iam_instance_profile.this.name
+}
+
+output "security_group_id" {
+  description = "ID of the instance's security group."
+  value       = aws_security_group.this.id
+}
+
+output "key_name" {
+  description = "Name of the key pair attached to the instance (existing or imported)."
+  value       = local.key_name
+}
+
+output "s3_vpc_endpoint_id" {
+  description = "ID of the S3 gateway VPC endpoint, or null when create_s3_vpc_endpoint is false."
+  value       = try(aws_vpc_endpoint.s3[0].id, null)
+}
