@@ -1,0 +1,124 @@
+#include "processors/file_io.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <vector>
+
+namespace s3proc {
+namespace {
+
+constexpr size_t kOutputBufferBytes = 256 * 1024;
+
+Status ErrnoStatus(std::string_view operation, std::string_view path, int err) {
+  std::string m(operation);
+  m += " ";
+  m += path;
+  m += ": ";
+  m += std::strerror(err);
+  return Status::IoError(std::move(m));
+}
+
+}  // namespace
+
+ScopedFd& ScopedFd::operator=(ScopedFd&& other) noexcept {
+  if (this != &other) {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = other.Release();
+  }
+  return *this;
+}
+
+ScopedFd::~ScopedFd() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+int ScopedFd::Release() {
+  int fd = fd_;
+  fd_ = -1;
+  return fd;
+}
+
+Status ScopedFd::Close(std::string_view path) {
+  if (fd_ < 0) return Status::Ok();
+  int fd = Release();
+  // Linux closes the descriptor even when close() fails (EINTR included): never retry.
+  if (::close(fd) != 0) return ErrnoStatus("close", path, errno);
+  return Status::Ok();
+}
+
+Result<ScopedFd> OpenForRead(const std::string& path) {
+  int fd;
+  do {
+    fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  } while (fd < 0 && errno == EINTR);
+  if (fd < 0) return ErrnoStatus("open", path, errno);
+  return ScopedFd(fd);
+}
+
+Result<size_t> ReadSome(int fd, char* buf, size_t n, std::string_view path) {
+  for (;;) {
+    ssize_t r = ::read(fd, buf, n);
+    if (r >= 0) return static_cast<size_t>(r);
+    if (errno != EINTR) return ErrnoStatus("read", path, errno);
+  }
+}
+
+Status WriteAll(int fd, std::string_view data, std::string_view path) {
+  while (!data.empty()) {
+    ssize_t w = ::write(fd, data.data(), data.size());
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      return ErrnoStatus("write", path, errno);
+    }
+    data.remove_prefix(static_cast<size_t>(w));
+  }
+  return Status::Ok();
+}
+
+Result<OutputFile> OutputFile::Create(const std::string& path) {
+  int fd;
+  do {
+    fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  } while (fd < 0 && errno == EINTR);
+  if (fd < 0) return ErrnoStatus("create", path, errno);
+  return OutputFile(ScopedFd(fd), path);
+}
+
+Status OutputFile::Append(std::string_view data) {
+  if (buffer_.size() + data.size() > kOutputBufferBytes) {
+    S3PROC_RETURN_IF_ERROR(Flush());
+    // Large pieces go straight to the file rather than through the buffer.
+    if (data.size() >= kOutputBufferBytes) return WriteAll(fd_.get(), data, path_);
+  }
+  if (buffer_.capacity() < kOutputBufferBytes) buffer_.reserve(kOutputBufferBytes);
+  buffer_.append(data);
+  return Status::Ok();
+}
+
+Status OutputFile::Flush() {
+  if (buffer_.empty()) return Status::Ok();
+  Status s = WriteAll(fd_.get(), buffer_, path_);
+  buffer_.clear();
+  return s;
+}
+
+Status OutputFile::Close() {
+  Status flushed = Flush();
+  Status closed = fd_.Close(path_);
+  S3PROC_RETURN_IF_ERROR(flushed);
+  return closed;
+}
+
+Status CopyFdToOutput(int in_fd, std::string_view in_path, OutputFile& out) {
+  std::vector<char> buf(256 * 1024);
+  for (;;) {
+    S3PROC_ASSIGN_OR_RETURN(size_t n, ReadSome(in_fd, buf.data(), buf.size(), in_path));
+    if (n == 0) return Status::Ok();
+    S3PROC_RETURN_IF_ERROR(out.Append(std::string_view(buf.data(), n)));
+  }
+}
+
+}  // namespace s3proc

@@ -1,0 +1,74 @@
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "common/result.h"
+#include "common/status.h"
+
+namespace s3proc {
+
+// Local-file plumbing shared by the processors. Every failure is Status::IoError with a message
+// "<operation> <path>: <strerror>"; nothing here ever returns Rejected. Every descriptor is
+// opened with O_CLOEXEC so that a command spawned concurrently by another thread (the exec
+// processor) cannot inherit it.
+
+// Owns one file descriptor; closes it (ignoring errors) on destruction. Move-only.
+class ScopedFd {
+ public:
+  ScopedFd() = default;
+  explicit ScopedFd(int fd) : fd_(fd) {}
+  ScopedFd(ScopedFd&& other) noexcept : fd_(other.Release()) {}
+  ScopedFd& operator=(ScopedFd&& other) noexcept;
+  ScopedFd(const ScopedFd&) = delete;
+  ScopedFd& operator=(const ScopedFd&) = delete;
+  ~ScopedFd();
+
+  int get() const { return fd_; }
+  bool valid() const { return fd_ >= 0; }
+  // Gives up ownership without closing.
+  int Release();
+  // Closes now and reports close(2)'s error (an NFS or disk-full error may only show up here).
+  Status Close(std::string_view path);
+
+ private:
+  int fd_ = -1;
+};
+
+// Opens `path` read-only.
+Result<ScopedFd> OpenForRead(const std::string& path);
+
+// Reads up to `n` bytes into `buf`, retrying on EINTR. Returns 0 only at end of file.
+Result<size_t> ReadSome(int fd, char* buf, size_t n, std::string_view path);
+
+// Writes all of `data`, retrying on EINTR and short writes.
+Status WriteAll(int fd, std::string_view data, std::string_view path);
+
+// A write-only file created or truncated at construction, with a 256 KiB write buffer.
+// Callers must call Close() and check it: the destructor closes silently (for error paths).
+// Not thread-safe; each Process() call owns its own.
+class OutputFile {
+ public:
+  static Result<OutputFile> Create(const std::string& path);
+  OutputFile(OutputFile&&) = default;
+  OutputFile& operator=(OutputFile&&) = default;
+
+  Status Append(std::string_view data);
+  // Flushes the buffer and closes the file. REQUIRES: called at most once.
+  Status Close();
+  const std::string& path() const { return path_; }
+
+ private:
+  OutputFile(ScopedFd fd, std::string path) : fd_(std::move(fd)), path_(std::move(path)) {}
+  Status Flush();
+
+  ScopedFd fd_;
+  std::string path_;
+  std::string buffer_;
+};
+
+// Copies all bytes of `in_fd` (from its current offset) to `out`.
+Status CopyFdToOutput(int in_fd, std::string_view in_path, OutputFile& out);
+
+}  // namespace s3proc

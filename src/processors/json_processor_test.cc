@@ -1,0 +1,178 @@
+#include "processors/json_processor.h"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "processors/sha256.h"
+#include "s3proc_version.h"
+#include "testutil/temp_dir.h"
+
+namespace s3proc {
+namespace {
+
+using testing::ReadFileOrEmpty;
+using testing::TempDir;
+
+class JsonProcessorTest : public ::testing::Test {
+ protected:
+  Status Run(std::string_view input) {
+    std::string in = dir_.WriteFile("in.json", input);
+    out_path_ = (dir_.path() / "out.json").string();
+    return processor_.Process(in, out_path_, context_);
+  }
+  std::string Output() const { return ReadFileOrEmpty(out_path_); }
+  void ExpectRejected(std::string_view input, std::string_view reason_part) {
+    Status s = Run(input);
+    EXPECT_TRUE(s.IsRejected()) << s.ToString();
+    EXPECT_NE(s.message().find(reason_part), std::string::npos) << s.message();
+  }
+
+  TempDir dir_;
+  JsonProcessor processor_;
+  ProcessContext context_{"input/a/b.json", 0, "", "2026-11-28T16:04:06Z"};
+  std::string out_path_;
+};
+
+std::string Sha256Of(std::string_view s) {
+  Sha256 h;
+  h.Update(s);
+  return h.HexDigest();
+}
+
+TEST_F(JsonProcessorTest, ObjectKeepsEveryMemberAndGetsMetadata) {
+  std::string input =
+      R"({"a": 1, "nested": {"x": [1, 2.5, "s", null, true]}, "uni": "h\u00e9 \"q\" ü",)"
+      R"( "big": 123456789012345678901234567890} )"
+      "\n";
+  ASSERT_TRUE(Run(input).ok());
+  std::string output = Output();
+  nlohmann::json in_doc = nlohmann::json::parse(input);
+  nlohmann::json out_doc = nlohmann::json::parse(output);
+  ASSERT_TRUE(out_doc.is_object());
+  EXPECT_EQ(out_doc.size(), in_doc.size() + 1);
+  for (auto& [key, value] : in_doc.items()) EXPECT_EQ(out_doc[key], value) << key;
+  const nlohmann::json& meta = out_doc["_s3proc"];
+  EXPECT_EQ(meta["source_key"], "input/a/b.json");
+  EXPECT_EQ(meta["processed_at"], "2026-11-28T16:04:06Z");
+  EXPECT_EQ(meta["size"], input.size());
+  EXPECT_EQ(meta["sha256"], Sha256Of(input));
+  EXPECT_EQ(meta["version"], S3PROC_VERSION);
+  // The original bytes are kept, including the big integer and trailing whitespace.
+  EXPECT_NE(output.find(R"("big": 123456789012345678901234567890,"_s3proc":{)"), std::string::npos)
+      << output;
+  EXPECT_EQ(output.substr(output.size() - 4), "}} \n") << output;
+}
+
+TEST_F(JsonProcessorTest, EmptyObjectAndWhitespace) {
+  ASSERT_TRUE(Run(" { \n } \n").ok());
+  std::string output = Output();
+  EXPECT_EQ(output.rfind(" {\"_s3proc\":{", 0), 0u) << output;
+  EXPECT_EQ(output.substr(output.size() - 7), "} \n } \n") << output;
+  nlohmann::json doc = nlohmann::json::parse(output);
+  EXPECT_EQ(doc.size(), 1u);
+  EXPECT_TRUE(doc["_s3proc"].is_object());
+
+  ASSERT_TRUE(Run("{}").ok());
+  EXPECT_EQ(nlohmann::json::parse(Output()).size(), 1u);
+}
+
+TEST_F(JsonProcessorTest, NonObjectsAreCopiedUnchanged) {
+  for (std::string input : {"[1,2,{\"a\":1}]", "\"just a string\"", "42", "-1.5e300", "true",
+                            "null", " [ ] \n", "123456789012345678901234567890"}) {
+    ASSERT_TRUE(Run(input).ok()) << input;
+    EXPECT_EQ(Output(), input);
+  }
+}
+
+TEST_F(JsonProcessorTest, MetadataStringsAreEscaped) {
+  context_.source_key = "input/we\"ird\\key\n\x01 ü \xff.json";
+  ASSERT_TRUE(Run(R"({"a":1})").ok());
+  nlohmann::json doc = nlohmann::json::parse(Output());
+  EXPECT_EQ(doc["_s3proc"]["source_key"], "input/we\"ird\\key\n\x01 ü \xEF\xBF\xBD.json");
+}
+
+TEST_F(JsonProcessorTest, UsesStoredFactsFromContextWhenSet) {
+  context_.source_size = 77;
+  context_.source_sha256 = std::string(64, 'a');
+  ASSERT_TRUE(Run(R"({"a":1})").ok());
+  nlohmann::json doc = nlohmann::json::parse(Output());
+  EXPECT_EQ(doc["_s3proc"]["size"], 77);
+  EXPECT_EQ(doc["_s3proc"]["sha256"], std::string(64, 'a'));
+}
+
+TEST_F(JsonProcessorTest, ByteOrderMarkIsAcceptedAndDropped) {
+  ASSERT_TRUE(Run("\xEF\xBB\xBF[1]").ok());
+  EXPECT_EQ(Output(), "[1]");
+  ASSERT_TRUE(Run("\xEF\xBB\xBF{\"a\":1}").ok());
+  EXPECT_EQ(nlohmann::json::parse(Output())["a"], 1);
+}
+
+TEST_F(JsonProcessorTest, RejectsMalformedInput) {
+  ExpectRejected("", "empty input");
+  ExpectRejected("  \n", "empty input");
+  ExpectRejected("{} x", "invalid JSON");
+  ExpectRejected("1 2", "invalid JSON");
+  ExpectRejected("{\"a\":1}{\"b\":2}", "invalid JSON");
+  ExpectRejected("NaN", "invalid JSON");
+  ExpectRejected("[NaN]", "invalid JSON");
+  ExpectRejected("[Infinity]", "invalid JSON");
+  ExpectRejected("{'a': 1}", "invalid JSON");
+  ExpectRejected("[1,]", "invalid JSON");
+  ExpectRejected("{\"a\":1,}", "invalid JSON");
+  ExpectRejected("[1] // comment", "invalid JSON");
+  ExpectRejected("\"\xff\"", "invalid JSON");
+  ExpectRejected("\"\xed\xa0\x80\"", "invalid JSON");  // an encoded surrogate
+  ExpectRejected("\"\xc0\xaf\"", "invalid JSON");      // an overlong '/'
+  ExpectRejected("\"a\x01\"", "invalid JSON");
+  ExpectRejected("[1e400]", "invalid JSON");
+  ExpectRejected("\xEF\xBB\xBF", "empty input");
+  ExpectRejected("\xEF\xBB\xBF\xEF\xBB\xBF{}", "invalid JSON");
+}
+
+TEST_F(JsonProcessorTest, DeepNestingIsRejectedNotCrashing) {
+  ExpectRejected(std::string(100000, '['), "invalid JSON");
+  ExpectRejected(std::string(100000, '[') + std::string(100000, ']'), "nested deeper than 1024");
+  ExpectRejected(std::string(100000, '{'), "invalid JSON");
+  std::string ok = std::string(1000, '[') + std::string(1000, ']');
+  ASSERT_TRUE(Run(ok).ok());
+  EXPECT_EQ(Output(), ok);
+}
+
+TEST_F(JsonProcessorTest, HugeNumbers) {
+  ASSERT_TRUE(Run("[123456789012345678901234567890, -99999999999999999999999, 1e308]").ok());
+  ASSERT_TRUE(Run("{\"id\": 99999999999999999999999999999999999999}").ok());
+  EXPECT_NE(Output().find("99999999999999999999999999999999999999,\"_s3proc\""), std::string::npos);
+  ExpectRejected("{\"id\": 99999999999999999999999999999999999999, \"_s3proc\": 1}", "_s3proc");
+  ExpectRejected("-1e999", "invalid JSON");
+}
+
+TEST_F(JsonProcessorTest, RejectsExistingMetadataMember) {
+  ExpectRejected(R"({"a":1,"_s3proc":{}})", "already has a \"_s3proc\" member");
+  ExpectRejected(R"({"\u005fs3proc":1})", "already has a \"_s3proc\" member");
+  // Only the top level is ours.
+  ASSERT_TRUE(Run(R"({"a":{"_s3proc":1}})").ok());
+  ASSERT_TRUE(Run(R"([{"_s3proc":1}])").ok());
+}
+
+TEST_F(JsonProcessorTest, MissingInputIsAnIoError) {
+  Status s = processor_.Process((dir_.path() / "nope").string(), (dir_.path() / "o").string(),
+                                context_);
+  EXPECT_EQ(s.code(), StatusCode::kIoError) << s.ToString();
+}
+
+TEST_F(JsonProcessorTest, UnwritableOutputIsAnIoError) {
+  std::string in = dir_.WriteFile("in.json", "{}");
+  Status s = processor_.Process(in, (dir_.path() / "no-such-dir" / "o").string(), context_);
+  EXPECT_EQ(s.code(), StatusCode::kIoError) << s.ToString();
+}
+
+TEST_F(JsonProcessorTest, DiskFullIsAnIoError) {
+  std::string in = dir_.WriteFile("in.json", "{}");
+  Status s = processor_.Process(in, "/dev/full", context_);
+  EXPECT_EQ(s.code(), StatusCode::kIoError) << s.ToString();
+}
+
+}  // namespace
+}  // namespace s3proc
