@@ -9,6 +9,8 @@
 namespace s3proc {
 namespace {
 
+static_assert(kJsonPadding >= simdjson::SIMDJSON_PADDING);
+
 bool IsJsonWhitespace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
 // Finds where a metadata member goes in a valid object text: just after the last value, so that

@@ -19,7 +19,10 @@ inline constexpr std::string_view kMetadataMemberName = "_s3proc";
 // Documents nested deeper than this are rejected (simdjson::DEFAULT_MAX_DEPTH).
 inline constexpr size_t kMaxJsonDepth = 1024;
 
-// What InspectJsonText learnt about one valid JSON text.
+// Readable bytes JsonValidator::Inspect needs after the end of a text (simdjson's padding).
+inline constexpr size_t kJsonPadding = 64;
+
+// What JsonValidator::Inspect learnt about one valid JSON text.
 struct JsonTextInfo {
   bool is_object = false;
   bool empty_object = false;
@@ -46,7 +49,7 @@ class JsonValidator {
   JsonValidator(const JsonValidator&) = delete;
   JsonValidator& operator=(const JsonValidator&) = delete;
 
-  // Validates text[0, size). REQUIRES: `capacity - size >= SIMDJSON_PADDING` (64) readable
+  // Validates text[0, size). REQUIRES: `capacity - size >= kJsonPadding` readable
   // bytes after the text (simdjson reads past the end). Returns Status::Rejected with a reason
   // ("invalid JSON at line 1, column 5: ...") for bad content, including a top-level object
   // that already has a "_s3proc" member (s3proc will not write duplicate keys). Returns

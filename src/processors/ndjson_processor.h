@@ -1,0 +1,40 @@
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+#include "processors/processor.h"
+
+namespace s3proc {
+
+// "ndjson": newline-delimited JSON, one strict RFC 8259 value per line (see JsonValidator).
+//
+// Output: one line per input line, in order, each ending in '\n'. Object lines get the same
+// "_s3proc" member as the json processor plus "line": N (1-based); size and sha256 describe the
+// whole stored object. Other values are written unchanged. A '\r' before '\n' is kept (it is
+// JSON whitespace). A leading UTF-8 byte order mark is accepted and dropped.
+//
+// Rejected, with "line N: <reason>", if any line is invalid JSON, an object already has
+// "_s3proc", the line is empty or blank (only a final '\n' is allowed: "a\n" is fine, "a\n\n"
+// is not), or it is longer than max_line_bytes. An empty file is rejected too.
+// Nothing is written for a rejected file beyond what the caller discards.
+//
+// Memory is bounded by max_line_bytes (plus simdjson's per-line buffers), whatever the file
+// size: the file is read twice, once to hash it (skipped when the context carries the hash)
+// and once to validate and write. Thread-safe: all per-call state is on the stack.
+class NdjsonProcessor : public Processor {
+ public:
+  static constexpr size_t kDefaultMaxLineBytes = 64 * 1024 * 1024;
+
+  explicit NdjsonProcessor(size_t max_line_bytes = kDefaultMaxLineBytes)
+      : max_line_bytes_(max_line_bytes) {}
+
+  Status Process(const std::string& input_path, const std::string& output_path,
+                 const ProcessContext& context) override;
+  std::string name() const override { return "ndjson"; }
+
+ private:
+  size_t max_line_bytes_;
+};
+
+}  // namespace s3proc
