@@ -1,0 +1,44 @@
+output "bucket_name" {
+  description = "Name of the s3proc bucket (drop files under input/)."
+  value       = module.s3proc.bucket_name
+}
+
+output "instance_id" {
+  description = "ID of the s3proc EC2 instance."
+  value       = module.s3proc.instance_id
+}
+
+output "instance_public_ip" {
+  description = "Public IPv4 address of the instance."
+  value       = module.s3proc.instance_public_ip
+}
+
+output "instance_public_dns" {
+  description = "Public DNS name of the instance."
+  value       = module.s3proc.instance_public_dns
+}
+
+output "ssh_command" {
+  description = "Command that opens a shell on the instance."
+  value       = module.s3proc.ssh_command
+}
+
+output "ansible_inventory" {
+  description = "The generated Ansible inventory (YAML)."
+  value       = module.s3proc.ansible_inventory
+}
+
+output "ansible_inventory_path" {
+  description = "File the inventory was written to."
+  value       = module.s3proc.ansible_inventory_path
+}
+
+output "iam_role_arn" {
+  description = "ARN of the instance role."
+  value       = module.s3proc.iam_role_arn
+}
+
+output "s3_vpc_endpoint_id" {
+  description = "ID of the S3 gateway VPC endpoint, or null."
+  value       = module.s3proc.s3_vpc_endpoint_id
+}
