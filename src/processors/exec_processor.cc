@@ -1,0 +1,275 @@
+#include "processors/exec_processor.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string_view>
+
+#include "processors/file_io.h"
+
+extern char** environ;
+
+namespace s3proc {
+namespace {
+
+constexpr size_t kStderrTailBytes = 4096;
+using Clock = std::chrono::steady_clock;
+
+std::string ReplaceAll(std::string s, std::string_view from, std::string_view to) {
+  for (size_t pos = s.find(from); pos != std::string::npos; pos = s.find(from, pos + to.size())) {
+    s.replace(pos, from.size(), to);
+  }
+  return s;
+}
+
+// Owns the spawn attributes and file actions so that every exit path destroys them.
+struct SpawnSetup {
+  posix_spawn_file_actions_t actions;
+  posix_spawnattr_t attr;
+  SpawnSetup() {
+    posix_spawn_file_actions_init(&actions);
+    posix_spawnattr_init(&attr);
+  }
+  ~SpawnSetup() {
+    posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attr);
+  }
+};
+
+std::vector<std::string> BuildEnvironment(const std::string& input_path,
+                                          const ProcessContext& context) {
+  std::vector<std::string> env;
+  for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
+    if (std::string_view(*e).rfind("S3PROC_", 0) == 0) continue;
+    env.emplace_back(*e);
+  }
+  env.push_back("S3PROC_SOURCE_KEY=" + context.source_key);
+  env.push_back("S3PROC_SOURCE_SIZE=" + std::to_string(context.source_size));
+  env.push_back("S3PROC_SOURCE_ETAG=" + context.source_etag);
+  env.push_back("S3PROC_PROCESSED_AT=" + context.processed_at);
+  env.push_back("S3PROC_INPUT_PATH=" + input_path);
+  return env;
+}
+
+std::vector<char*> CStrings(std::vector<std::string>& strings) {
+  std::vector<char*> out;
+  for (std::string& s : strings) out.push_back(s.data());
+  out.push_back(nullptr);
+  return out;
+}
+
+Status MakePipe(ScopedFd* read_end, ScopedFd* write_end) {
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0) {
+    return Status::Transient(std::string("pipe: ") + std::strerror(errno));
+  }
+  *read_end = ScopedFd(fds[0]);
+  *write_end = ScopedFd(fds[1]);
+  return Status::Ok();
+}
+
+// Keeps the last kStderrTailBytes of what it is given.
+void AppendTail(std::string& tail, std::string_view data) {
+  tail.append(data);
+  if (tail.size() > 2 * kStderrTailBytes) tail.erase(0, tail.size() - kStderrTailBytes);
+}
+
+std::string TailForMessage(std::string tail) {
+  if (tail.size() > kStderrTailBytes) {
+    tail.erase(0, tail.size() - kStderrTailBytes);
+    // Do not start in the middle of a UTF-8 sequence.
+    size_t skip = 0;
+    while (skip < tail.size() && skip < 3 && (static_cast<unsigned char>(tail[skip]) & 0xC0) == 0x80) ++skip;
+    tail.erase(0, skip);
+    tail.insert(0, "...");
+  }
+  while (!tail.empty() && (tail.back() == '\n' || tail.back() == '\r')) tail.pop_back();
+  return tail.empty() ? "(empty)" : tail;
+}
+
+std::string SignalDescription(int signal) {
+  const char* description = sigdescr_np(signal);  // thread-safe, unlike strsignal
+  return description ? description : "unknown signal";
+}
+
+int WaitForExit(pid_t pid) {
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  return status;
+}
+
+void KillGroupAndReap(pid_t pid) {
+  ::kill(-pid, SIGKILL);
+  WaitForExit(pid);
+}
+
+}  // namespace
+
+Result<std::unique_ptr<ExecProcessor>> ExecProcessor::Create(ExecOptions options) {
+  if (options.argv.empty() || options.argv[0].empty()) {
+    return Status::InvalidArgument("exec processor: the command (argv) is empty");
+  }
+  if (options.timeout.count() <= 0) {
+    return Status::InvalidArgument("exec processor: the timeout must be positive");
+  }
+  if (options.input_mode == ExecInputMode::kArgument) {
+    bool has_placeholder = false;
+    for (const std::string& arg : options.argv) {
+      if (arg.find(kExecInputPlaceholder) != std::string::npos) has_placeholder = true;
+    }
+    if (!has_placeholder) {
+      return Status::InvalidArgument(
+          "exec processor: input mode 'argument' needs the placeholder {input} in the command, "
+          "e.g. [\"jq\", \".\", \"{input}\"]");
+    }
+  }
+  return std::unique_ptr<ExecProcessor>(new ExecProcessor(std::move(options)));
+}
+
+Status ExecProcessor::Process(const std::string& input_path, const std::string& output_path,
+                              const ProcessContext& context) {
+  const std::string& command = options_.argv[0];
+  std::vector<std::string> argv;
+  for (const std::string& arg : options_.argv) {
+    argv.push_back(ReplaceAll(arg, kExecInputPlaceholder, input_path));
+  }
+  std::vector<std::string> env = BuildEnvironment(input_path, context);
+
+  ScopedFd stdin_fd;
+  if (options_.input_mode == ExecInputMode::kStdin) {
+    S3PROC_ASSIGN_OR_RETURN(stdin_fd, OpenForRead(input_path));
+  } else {
+    S3PROC_ASSIGN_OR_RETURN(stdin_fd, OpenForRead("/dev/null"));
+  }
+  S3PROC_ASSIGN_OR_RETURN(OutputFile out, OutputFile::Create(output_path));
+  ScopedFd out_read, out_write, err_read, err_write;
+  S3PROC_RETURN_IF_ERROR(MakePipe(&out_read, &out_write));
+  S3PROC_RETURN_IF_ERROR(MakePipe(&err_read, &err_write));
+
+  SpawnSetup setup;
+  posix_spawn_file_actions_adddup2(&setup.actions, stdin_fd.get(), STDIN_FILENO);
+  posix_spawn_file_actions_adddup2(&setup.actions, out_write.get(), STDOUT_FILENO);
+  posix_spawn_file_actions_adddup2(&setup.actions, err_write.get(), STDERR_FILENO);
+  // Our own descriptors are O_CLOEXEC; this also covers any a library opened without it.
+  posix_spawn_file_actions_addclosefrom_np(&setup.actions, 3);
+  sigset_t no_signals, all_signals;
+  sigemptyset(&no_signals);
+  sigfillset(&all_signals);
+  sigdelset(&all_signals, SIGKILL);
+  sigdelset(&all_signals, SIGSTOP);
+  posix_spawnattr_setsigmask(&setup.attr, &no_signals);
+  posix_spawnattr_setsigdefault(&setup.attr, &all_signals);
+  posix_spawnattr_setpgroup(&setup.attr, 0);
+  posix_spawnattr_setflags(&setup.attr,
+                           POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+
+  std::vector<char*> c_argv = CStrings(argv);
+  std::vector<char*> c_env = CStrings(env);
+  pid_t pid = 0;
+  bool search_path = command.find('/') == std::string::npos;
+  int rc = search_path
+               ? posix_spawnp(&pid, command.c_str(), &setup.actions, &setup.attr, c_argv.data(),
+                              c_env.data())
+               : posix_spawn(&pid, command.c_str(), &setup.actions, &setup.attr, c_argv.data(),
+                             c_env.data());
+  if (rc != 0) {
+    std::string what = "exec processor: cannot run '" + command + "': " + std::strerror(rc);
+    if (rc == ENOENT || rc == EACCES || rc == ENOEXEC || rc == ENOTDIR || rc == ELOOP ||
+        rc == ENAMETOOLONG) {
+      return Status::InvalidArgument(what + (search_path ? " (looked up in PATH)" : ""));
+    }
+    if (rc == EAGAIN || rc == ENOMEM) return Status::Transient(what);
+    return Status::Internal(what);
+  }
+  // Only the child may hold the write ends, so that we see end-of-file when it is done.
+  stdin_fd = ScopedFd();
+  out_write = ScopedFd();
+  err_write = ScopedFd();
+
+  const Clock::time_point deadline = Clock::now() + options_.timeout;
+  std::string stderr_tail;
+  std::string buffer(64 * 1024, '\0');
+  bool timed_out = false;
+  while (out_read.valid() || err_read.valid()) {
+    auto remaining =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+    if (remaining <= 0) {
+      timed_out = true;
+      break;
+    }
+    pollfd fds[2];
+    nfds_t n = 0;
+    if (out_read.valid()) fds[n++] = {out_read.get(), POLLIN, 0};
+    if (err_read.valid()) fds[n++] = {err_read.get(), POLLIN, 0};
+    int ready = ::poll(fds, n, static_cast<int>(std::min<long long>(remaining, 1000)));
+    if (ready < 0) {
+      if (errno == EINTR) continue;
+      Status s = Status::Internal(std::string("poll: ") + std::strerror(errno));
+      KillGroupAndReap(pid);
+      return s;
+    }
+    for (nfds_t i = 0; i < n; ++i) {
+      if (fds[i].revents == 0) continue;
+      bool is_out = fds[i].fd == out_read.get();
+      ScopedFd& fd = is_out ? out_read : err_read;
+      Result<size_t> got = ReadSome(fd.get(), buffer.data(), buffer.size(), "command output");
+      if (!got.ok()) {
+        KillGroupAndReap(pid);
+        return got.status();
+      }
+      if (*got == 0) {
+        fd = ScopedFd();
+        continue;
+      }
+      std::string_view data(buffer.data(), *got);
+      if (is_out) {
+        Status written = out.Append(data);
+        if (!written.ok()) {
+          KillGroupAndReap(pid);
+          return written;
+        }
+      } else {
+        AppendTail(stderr_tail, data);
+      }
+    }
+  }
+  // The pipes are closed; the command itself may still run (it could close them early).
+  int status = 0;
+  while (!timed_out) {
+    pid_t r = ::waitpid(pid, &status, WNOHANG);
+    if (r == pid) break;
+    if (r < 0 && errno != EINTR) {
+      // ECHILD: someone else reaped it (SIGCHLD ignored?); we cannot know how it ended.
+      return Status::Internal(std::string("waitpid for command '") + command +
+                              "': " + std::strerror(errno));
+    }
+    if (Clock::now() >= deadline) {
+      timed_out = true;
+      break;
+    }
+    ::usleep(5000);
+  }
+  if (timed_out) {
+    KillGroupAndReap(pid);
+    return Status::Rejected("command '" + command + "' timed out after " +
+                            std::to_string(options_.timeout.count()) +
+                            " ms and was killed (SIGKILL to its process group); stderr: " +
+                            TailForMessage(std::move(stderr_tail)));
+  }
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return out.Close();
+  std::string how = WIFEXITED(status)
+                        ? "exited with code " + std::to_string(WEXITSTATUS(status))
+                        : "was killed by signal " + std::to_string(WTERMSIG(status)) + " (" +
+                              SignalDescription(WTERMSIG(status)) + ")";
+  return Status::Rejected("command '" + command + "' " + how +
+                          "; stderr: " + TailForMessage(std::move(stderr_tail)));
+}
+
+}  // namespace s3proc

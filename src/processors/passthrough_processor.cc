@@ -1,0 +1,16 @@
+#include "processors/passthrough_processor.h"
+
+#include "processors/file_io.h"
+
+namespace s3proc {
+
+Status PassthroughProcessor::Process(const std::string& input_path,
+                                     const std::string& output_path,
+                                     const ProcessContext& /*context*/) {
+  S3PROC_ASSIGN_OR_RETURN(ScopedFd in, OpenForRead(input_path));
+  S3PROC_ASSIGN_OR_RETURN(OutputFile out, OutputFile::Create(output_path));
+  S3PROC_RETURN_IF_ERROR(CopyFdToOutput(in.get(), input_path, out));
+  return out.Close();
+}
+
+}  // namespace s3proc
