@@ -1,0 +1,178 @@
+#include "aws/aws_config_file.h"
+
+#include <gtest/gtest.h>
+
+#include "testutil/temp_dir.h"
+
+namespace s3proc {
+namespace {
+
+TEST(AwsConfigFileTest, ParsesCredentialsFileSections) {
+  Result<AwsConfigFile> file = ParseAwsConfigFile(
+      "[default]\n"
+      "aws_access_key_id = AKIADEFAULT\n"
+      "aws_secret_access_key=secret/with+chars=\n"
+      "\n"
+      "[work]\n"
+      "  aws_access_key_id   =   AKIAWORK  \n",
+      AwsConfigFileKind::kCredentials, "creds");
+  ASSERT_TRUE(file.ok()) << file.status().ToString();
+  EXPECT_EQ(file->Get("default", "aws_access_key_id"), "AKIADEFAULT");
+  EXPECT_EQ(file->Get("default", "aws_secret_access_key"), "secret/with+chars=");
+  EXPECT_EQ(file->Get("work", "aws_access_key_id"), "AKIAWORK");
+  EXPECT_EQ(file->Get("missing", "aws_access_key_id"), std::nullopt);
+  EXPECT_EQ(file->Get("work", "aws_session_token"), std::nullopt);
+}
+
+TEST(AwsConfigFileTest, ConfigFileUsesProfilePrefix) {
+  Result<AwsConfigFile> file = ParseAwsConfigFile(
+      "[default]\nregion = us-east-1\n"
+      "[profile dev]\nregion = eu-west-1\n"
+      "[profile   spaced  ]\nregion = ap-south-1\n"
+      "[bare]\nregion = nowhere-1\n"
+      "[sso-session corp]\nsso_region = us-east-1\n"
+      "[services local]\ns3 =\n  endpoint_url = http://localhost:9000\n",
+      AwsConfigFileKind::kConfig, "config");
+  ASSERT_TRUE(file.ok()) << file.status().ToString();
+  EXPECT_EQ(file->Get("default", "region"), "us-east-1");
+  EXPECT_EQ(file->Get("dev", "region"), "eu-west-1");
+  EXPECT_EQ(file->Get("spaced", "region"), "ap-south-1");
+  EXPECT_EQ(file->Find("bare"), nullptr);
+  EXPECT_EQ(file->Find("corp"), nullptr);
+  EXPECT_EQ(file->Find("sso-session corp"), nullptr);
+  EXPECT_EQ(file->profiles.size(), 3u);
+}
+
+TEST(AwsConfigFileTest, CredentialsFileTakesProfilePrefixLiterally) {
+  Result<AwsConfigFile> file = ParseAwsConfigFile("[profile dev]\nx = 1\n",
+                                                  AwsConfigFileKind::kCredentials, "creds");
+  ASSERT_TRUE(file.ok());
+  EXPECT_EQ(file->Get("profile dev", "x"), "1");
+  EXPECT_EQ(file->Find("dev"), nullptr);
+}
+
+TEST(AwsConfigFileTest, ProfileDefaultInConfigIsDefault) {
+  Result<AwsConfigFile> file =
+      ParseAwsConfigFile("[profile default]\nregion = us-west-2\n", AwsConfigFileKind::kConfig, "c");
+  ASSERT_TRUE(file.ok());
+  EXPECT_EQ(file->Get("default", "region"), "us-west-2");
+}
+
+TEST(AwsConfigFileTest, Comments) {
+  Result<AwsConfigFile> file = ParseAwsConfigFile(
+      "# leading comment\n"
+      "; another\n"
+      "[default] # after a header\n"
+      "   # indented comment\n"
+      "region = us-east-1 # trailing comment\n"
+      "output = json ; trailing\n"
+      "secret = abc#def;ghi\n",
+      AwsConfigFileKind::kConfig, "c");
+  ASSERT_TRUE(file.ok()) << file.status().ToString();
+  EXPECT_EQ(file->Get("default", "region"), "us-east-1");
+  EXPECT_EQ(file->Get("default", "output"), "json");
+  EXPECT_EQ(file->Get("default", "secret"), "abc#def;ghi");
+}
+
+TEST(AwsConfigFileTest, ValuesMayContainEquals) {
+  Result<AwsConfigFile> file = ParseAwsConfigFile("[a]\ntoken = FQo=abc==\n",
+                                                  AwsConfigFileKind::kCredentials, "c");
+  ASSERT_TRUE(file.ok());
+  EXPECT_EQ(file->Get("a", "token"), "FQo=abc==");
+}
+
+TEST(AwsConfigFileTest, KeysAreLowerCased) {
+  Result<AwsConfigFile> file = ParseAwsConfigFile("[a]\nAWS_Access_Key_ID = X\n",
+                                                  AwsConfigFileKind::kCredentials, "c");
+  ASSERT_TRUE(file.ok());
+  EXPECT_EQ(file->Get("a", "aws_access_key_id"), "X");
+}
+
+TEST(AwsConfigFileTest, SubSectionsAreStoredWithDottedKeys) {
+  Result<AwsConfigFile> file = ParseAwsConfigFile(
+      "[default]\n"
+      "s3 =\n"
+      "  addressing_style = path\n"
+      "  max_concurrent_requests = 20\n"
+      "region = us-east-1\n",
+      AwsConfigFileKind::kConfig, "c");
+  ASSERT_TRUE(file.ok()) << file.status().ToString();
+  EXPECT_EQ(file->Get("default", "s3.addressing_style"), "path");
+  EXPECT_EQ(file->Get("default", "s3.max_concurrent_requests"), "20");
+  EXPECT_EQ(file->Get("default", "s3"), std::nullopt);  // empty value
+  EXPECT_EQ(file->Get("default", "region"), "us-east-1");
+}
+
+TEST(AwsConfigFileTest, ContinuationLinesExtendAValue) {
+  Result<AwsConfigFile> file = ParseAwsConfigFile("[a]\nlist = one\n  two\n",
+                                                  AwsConfigFileKind::kCredentials, "c");
+  ASSERT_TRUE(file.ok());
+  EXPECT_EQ(file->Get("a", "list"), "one\ntwo");
+}
+
+TEST(AwsConfigFileTest, CrLfAndRepeatedSectionsMerge) {
+  Result<AwsConfigFile> file = ParseAwsConfigFile(
+      "[a]\r\nx = 1\r\ny = 2\r\n[b]\r\nz = 3\r\n[a]\r\ny = 20\r\n",
+      AwsConfigFileKind::kCredentials, "c");
+  ASSERT_TRUE(file.ok());
+  EXPECT_EQ(file->Get("a", "x"), "1");
+  EXPECT_EQ(file->Get("a", "y"), "20");
+  EXPECT_EQ(file->Get("b", "z"), "3");
+}
+
+TEST(AwsConfigFileTest, EmptyText) {
+  Result<AwsConfigFile> file = ParseAwsConfigFile("", AwsConfigFileKind::kConfig, "c");
+  ASSERT_TRUE(file.ok());
+  EXPECT_TRUE(file->profiles.empty());
+}
+
+TEST(AwsConfigFileTest, ErrorsNameOriginAndLine) {
+  Result<AwsConfigFile> file =
+      ParseAwsConfigFile("[a]\nx = 1\nthis is not valid\n", AwsConfigFileKind::kCredentials,
+                         "/home/u/.aws/credentials");
+  ASSERT_FALSE(file.ok());
+  EXPECT_EQ(file.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(file.status().message().find("/home/u/.aws/credentials:3"), std::string::npos)
+      << file.status().message();
+}
+
+TEST(AwsConfigFileTest, PropertyBeforeSectionIsAnError) {
+  Result<AwsConfigFile> file =
+      ParseAwsConfigFile("x = 1\n[a]\n", AwsConfigFileKind::kCredentials, "c");
+  ASSERT_FALSE(file.ok());
+  EXPECT_NE(file.status().message().find("c:1"), std::string::npos);
+}
+
+TEST(AwsConfigFileTest, UnclosedSectionIsAnError) {
+  Result<AwsConfigFile> file = ParseAwsConfigFile("[a\n", AwsConfigFileKind::kCredentials, "c");
+  EXPECT_FALSE(file.ok());
+}
+
+TEST(AwsConfigFileTest, ErrorsNeverContainValues) {
+  Result<AwsConfigFile> file = ParseAwsConfigFile(
+      "[a]\naws_secret_access_key = SUPERSECRET\ns3 =\n  garbage-without-equals\n",
+      AwsConfigFileKind::kCredentials, "c");
+  ASSERT_FALSE(file.ok());
+  EXPECT_EQ(file.status().message().find("SUPERSECRET"), std::string::npos);
+}
+
+TEST(AwsConfigFileTest, LoadFromPath) {
+  testing::TempDir dir;
+  std::string path = dir.WriteFile("credentials", "[default]\naws_access_key_id = AKIA\n");
+  Result<AwsConfigFile> file = LoadAwsConfigFile(path, AwsConfigFileKind::kCredentials);
+  ASSERT_TRUE(file.ok()) << file.status().ToString();
+  EXPECT_EQ(file->Get("default", "aws_access_key_id"), "AKIA");
+
+  Result<AwsConfigFile> missing =
+      LoadAwsConfigFile((dir.path() / "nope").string(), AwsConfigFileKind::kCredentials);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_TRUE(missing.status().IsNotFound());
+
+  std::string bad = dir.WriteFile("bad", "[default\n");
+  Result<AwsConfigFile> broken = LoadAwsConfigFile(bad, AwsConfigFileKind::kCredentials);
+  ASSERT_FALSE(broken.ok());
+  EXPECT_NE(broken.status().message().find(bad + ":1"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace s3proc
