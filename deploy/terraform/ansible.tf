@@ -6,7 +6,7 @@ locals {
   ansible_host = coalesce(aws_instance.this.public_ip, aws_instance.this.private_ip)
 
   ansible_inventory = templatefile("${path.module}/templates/inventory.yml.tftpl", {
-    host_name                    = var.name
+    host_name                    = "${var.name}-1"
     ansible_host                 = local.ansible_host
     ansible_user                 = local.ssh_user
     ansible_ssh_private_key_file = var.ssh_private_key_path
@@ -17,7 +17,8 @@ locals {
     s3proc_error_prefix          = local.prefixes.errors
   })
 
-  ansible_inventory_path = var.ansible_inventory_path != null ? var.ansible_inventory_path : "${path.module}/generated/inventory.yml"
+  # deploy/terraform/inventory.yml by default, the file deploy/ansible/site.yml documents.
+  ansible_inventory_path = var.ansible_inventory_path != null ? var.ansible_inventory_path : "${path.module}/inventory.yml"
 }
 
 resource "local_file" "ansible_inventory" {
@@ -51,5 +52,9 @@ resource "terraform_data" "ansible_playbook" {
   provisioner "local-exec" {
     working_dir = path.module
     command     = "ansible-playbook -i '${abspath(local_file.ansible_inventory.filename)}' ../ansible/site.yml"
+    environment = {
+      # deploy/ansible's settings (roles path, SSH options) apply although the playbook runs from here.
+      ANSIBLE_CONFIG = abspath("${path.module}/../ansible/ansible.cfg")
+    }
   }
 }

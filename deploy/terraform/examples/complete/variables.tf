@@ -363,7 +363,7 @@ variable "vpc_endpoint_route_table_ids" {
 ################################################################################
 
 variable "ansible_inventory_path" {
-  description = "Where `terraform apply` writes the generated Ansible inventory. Null writes generated/inventory.yml inside this module (git-ignored)."
+  description = "Where `terraform apply` writes the generated Ansible inventory. Null writes inventory.yml inside this module (git-ignored), the path deploy/ansible/site.yml documents."
   type        = string
   default     = null
 

@@ -1,0 +1,52 @@
+'use strict';
+// THE list of what s3proc does in its bucket, and so exactly what the instance role may do.
+// The IAM test (iam.test.js) fails when the policy in ../../iam.tf grants more or less than this.
+// Change it only together with the processor, and say which operation needs the change.
+//
+// Operations s3proc performs:
+//   s3proc run
+//     - ListObjectsV2 on input/                         -> s3:ListBucket (s3:prefix input/)
+//     - GET the object, by versionId on a versioned bucket
+//                                                      -> s3:GetObject, s3:GetObjectVersion on input/*
+//     - PUT the result to output/, single or multipart -> s3:PutObject (covers Create/UploadPart/Complete),
+//       abort / list parts of an unfinished upload        s3:AbortMultipartUpload, s3:ListMultipartUploadParts on output/*
+//     - on rejection: PUT the unchanged input to errors/<key> and errors/<key>.error.json (may be multipart)
+//                                                      -> the same three actions on errors/*
+//     - DELETE the input, the exact version on a versioned bucket
+//                                                      -> s3:DeleteObject, s3:DeleteObjectVersion on input/*
+//     - leases: conditional PUT (If-None-Match to take, If-Match to renew), GET to read the holder
+//       and expiry, DELETE when done                   -> s3:PutObject, s3:GetObject, s3:DeleteObject on leases/*
+//       (the processor id is only written locally: nothing else in the bucket)
+//   s3proc status
+//     - ListObjectsV2 on input/, output/, errors/, leases/ -> s3:ListBucket with those prefixes
+//   s3proc redrive
+//     - copy errors/* back to input/ (GET the source, PUT the destination), then DELETE the error copy
+//                                                      -> s3:GetObject, s3:DeleteObject on errors/*, s3:PutObject on input/*
+//
+// Resources are written with BUCKET for the bucket's ARN (arn:aws:s3:::BUCKET).
+
+const LIST_PREFIXES = ['input/*', 'output/*', 'errors/*', 'leases/*'];
+
+const BUCKET_ACTIONS = {
+  // s3:ListBucket, allowed only for these s3:prefix values (StringLike).
+  'arn:aws:s3:::BUCKET': ['s3:ListBucket'],
+};
+
+const OBJECT_ACTIONS = {
+  'arn:aws:s3:::BUCKET/input/*': [
+    's3:GetObject', 's3:GetObjectVersion', 's3:DeleteObject', 's3:DeleteObjectVersion', 's3:PutObject',
+  ],
+  'arn:aws:s3:::BUCKET/output/*': ['s3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+  'arn:aws:s3:::BUCKET/errors/*': [
+    's3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts', 's3:GetObject', 's3:DeleteObject',
+  ],
+  'arn:aws:s3:::BUCKET/leases/*': ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+};
+
+// Only when kms_key_arn is set (SSE-KMS): writing needs a data key, reading needs Decrypt.
+const KMS_ACTIONS = ['kms:Decrypt', 'kms:GenerateDataKey'];
+
+// The folder markers created as zero-byte objects (what users see in the console).
+const FOLDERS = ['input/', 'output/', 'errors/'];
+
+module.exports = { LIST_PREFIXES, BUCKET_ACTIONS, OBJECT_ACTIONS, KMS_ACTIONS, FOLDERS };
