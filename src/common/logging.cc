@@ -1,0 +1,159 @@
+#include "common/logging.h"
+
+#include <ctime>
+
+namespace s3proc {
+
+namespace {
+
+// Length of the valid UTF-8 sequence at s[i], or 0 when it is not one.
+size_t Utf8SequenceLength(std::string_view s, size_t i) {
+  auto c = static_cast<unsigned char>(s[i]);
+  size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+  if (n == 0 || i + n > s.size()) return 0;
+  for (size_t k = 1; k < n; ++k) {
+    if ((static_cast<unsigned char>(s[i + k]) >> 6) != 0x2) return 0;
+  }
+  return n;
+}
+
+}  // namespace
+
+void AppendJsonEscaped(std::string& out, std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (size_t i = 0; i < text.size();) {
+    auto c = static_cast<unsigned char>(text[i]);
+    if (c == '"' || c == '\\') {
+      out.push_back('\\');
+      out.push_back(static_cast<char>(c));
+      ++i;
+    } else if (c < 0x20 || c == 0x7f) {
+      if (c == '\n') {
+        out += "\\n";
+      } else if (c == '\t') {
+        out += "\\t";
+      } else if (c == '\r') {
+        out += "\\r";
+      } else {
+        out += "\\u00";
+        out.push_back(kHex[c >> 4]);
+        out.push_back(kHex[c & 0xf]);
+      }
+      ++i;
+    } else if (c < 0x80) {
+      out.push_back(static_cast<char>(c));
+      ++i;
+    } else {
+      size_t n = Utf8SequenceLength(text, i);
+      if (n == 0) {
+        out += "\\u00";
+        out.push_back(kHex[c >> 4]);
+        out.push_back(kHex[c & 0xf]);
+        ++i;
+      } else {
+        out.append(text.substr(i, n));
+        i += n;
+      }
+    }
+  }
+}
+
+std::string Rfc3339Now() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+Logger::Logger(LogFormat format, FILE* out) : format_(format), out_(out) {}
+
+void Logger::Object(const ObjectEvent& e) {
+  std::string line;
+  if (format_ == LogFormat::kJson) {
+    line = "{\"time\":\"" + Rfc3339Now() + "\",\"level\":\"" +
+           (e.outcome == "failed" ? "error" : e.outcome == "rejected" ? "warn" : "info") +
+           "\",\"event\":\"object\",\"outcome\":\"";
+    AppendJsonEscaped(line, e.outcome);
+    line += "\",\"key\":\"";
+    AppendJsonEscaped(line, e.key);
+    line += "\"";
+    if (!e.destination.empty()) {
+      line += ",\"destination\":\"";
+      AppendJsonEscaped(line, e.destination);
+      line += "\"";
+    }
+    if (!e.processor.empty()) {
+      line += ",\"processor\":\"";
+      AppendJsonEscaped(line, e.processor);
+      line += "\"";
+    }
+    if (!e.reason.empty()) {
+      line += ",\"reason\":\"";
+      AppendJsonEscaped(line, e.reason);
+      line += "\"";
+    }
+    char numbers[128];
+    snprintf(numbers, sizeof(numbers), ",\"bytes_in\":%llu,\"bytes_out\":%llu,\"seconds\":%.3f}\n",
+             static_cast<unsigned long long>(e.bytes_in),
+             static_cast<unsigned long long>(e.bytes_out), e.seconds);
+    line += numbers;
+  } else {
+    // Text: keys are escaped too, so a key with a newline cannot forge a log line.
+    line = std::string(e.outcome) + " ";
+    AppendJsonEscaped(line, e.key);
+    if (!e.destination.empty()) {
+      line += " -> ";
+      AppendJsonEscaped(line, e.destination);
+    }
+    if (!e.processor.empty()) line += " [" + std::string(e.processor) + "]";
+    char numbers[96];
+    snprintf(numbers, sizeof(numbers), " %llu B %.3fs", static_cast<unsigned long long>(e.bytes_in),
+             e.seconds);
+    line += numbers;
+    if (!e.reason.empty()) {
+      line += ": ";
+      AppendJsonEscaped(line, e.reason);
+    }
+    line += "\n";
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  fputs(line.c_str(), out_);
+}
+
+void Logger::Line(std::string_view level, std::string_view message) {
+  Record(level, message, "", "");
+}
+
+void Logger::Record(std::string_view level, std::string_view message, std::string_view fields_text,
+                    std::string_view fields_json) {
+  std::string line;
+  if (format_ == LogFormat::kJson) {
+    line = "{\"time\":\"" + Rfc3339Now() + "\",\"level\":\"" + std::string(level) + "\",\"msg\":\"";
+    AppendJsonEscaped(line, message);
+    line += "\"";
+    if (!fields_json.empty()) {
+      line += ",";
+      line += fields_json;
+    }
+    line += "}\n";
+  } else {
+    line = "s3proc: ";
+    if (level != "info") line += std::string(level) + ": ";
+    line += message;
+    if (!fields_text.empty()) {
+      line += " ";
+      line += fields_text;
+    }
+    line += "\n";
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  fputs(line.c_str(), out_);
+}
+
+void Logger::Info(std::string_view message) { Line("info", message); }
+void Logger::Warn(std::string_view message) { Line("warning", message); }
+void Logger::Error(std::string_view message) { Line("error", message); }
+
+}  // namespace s3proc

@@ -1,0 +1,58 @@
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+namespace s3proc {
+
+enum class LogFormat { kText, kJson };
+
+// What happened to one object: one structured line each.
+struct ObjectEvent {
+  std::string_view outcome;      // "done", "rejected", "failed", "skipped", "would-process"
+  std::string_view key;          // the input key
+  std::string_view destination;  // output or error key; may be empty
+  std::string_view processor;
+  std::string_view reason;       // why it was rejected or failed; may be empty
+  uint64_t bytes_in = 0;
+  uint64_t bytes_out = 0;
+  double seconds = 0;
+};
+
+// Writes log lines to a FILE (stderr by default): text for people, one JSON object per line for
+// machines. Thread-safe. Never given secrets: callers pass keys, statuses and reasons only, and
+// messages from the S3 layer are built without credentials or signatures.
+class Logger {
+ public:
+  Logger(LogFormat format, FILE* out);
+
+  void Object(const ObjectEvent& event);
+  void Info(std::string_view message);
+  void Warn(std::string_view message);
+  void Error(std::string_view message);
+  // A summary or other record with pre-rendered fields: text renders "message k=v ...", JSON
+  // renders {"level":..., "msg":..., k: v...}. `fields_json` is a JSON object's members without
+  // braces ("\"done\":3,\"failed\":0"); `fields_text` their text form.
+  void Record(std::string_view level, std::string_view message, std::string_view fields_text,
+              std::string_view fields_json);
+
+  LogFormat format() const { return format_; }
+
+ private:
+  void Line(std::string_view level, std::string_view message);
+  const LogFormat format_;
+  FILE* const out_;
+  std::mutex mu_;
+};
+
+// Appends `text` to `out` as the inside of a JSON string (quotes not included). Bytes that are
+// not valid UTF-8 are written as \u00XX escapes of the byte, so the output is always valid JSON.
+void AppendJsonEscaped(std::string& out, std::string_view text);
+
+// RFC 3339 UTC with seconds, e.g. "2026-11-28T16:04:06Z".
+std::string Rfc3339Now();
+
+}  // namespace s3proc

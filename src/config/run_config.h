@@ -1,0 +1,55 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace s3proc {
+
+// A routing rule: objects whose key (relative to the input prefix) matches `glob` go to
+// `processor`. Rules are tried in order; the first match wins.
+struct RouteRule {
+  std::string glob;       // "*.csv", "logs/**.ndjson"
+  std::string processor;  // "json", "ndjson", "csv", "passthrough", "exec"
+};
+
+// Everything `s3proc run` (and status, redrive) needs to know, after merging, in increasing
+// precedence: built-in defaults, the TOML file, S3PROC_* environment variables, flags.
+// (The S3 endpoint, region and credentials also follow the AWS conventions: AWS_REGION,
+// AWS_ENDPOINT_URL, profiles, IMDS; the values here override them when set.)
+struct RunConfig {
+  // Where.
+  std::string bucket;
+  std::string region;         // empty: AWS_REGION / AWS_DEFAULT_REGION / profile
+  std::string endpoint_url;   // empty: AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL / AWS's
+  bool force_path_style = false;
+  std::string input_prefix = "input/";
+  std::string output_prefix = "output/";
+  std::string error_prefix = "errors/";
+  std::string lease_prefix = "leases/";
+  std::string work_dir = ".";
+
+  // How much.
+  int concurrency = 16;         // objects in flight
+  int max_files = 0;            // 0: no limit; stop claiming new objects after this many
+  int max_seconds = 0;          // 0: no limit; stop claiming new objects after this long
+  int max_attempts = 5;         // transient failures of one object before it goes to errors/
+  int lease_seconds = 600;      // how long a claim holds without renewal
+  int lease_shards = 16;        // the key space is claimed in this many shards
+
+  // What.
+  std::vector<RouteRule> routes;        // tried in order
+  std::string default_processor = "json";
+  std::vector<std::string> exec_command;  // argv for the exec processor; "{input}" = the file
+  int exec_timeout_seconds = 60;
+  uint64_t max_decompressed_bytes = 1ull << 30;  // .gz inputs larger than this are rejected
+
+  // Behaviour.
+  bool keep_local_files = false;  // keep downloads/ and processed/ copies after success
+  bool dry_run = false;           // list what would happen; change nothing
+  std::string log_format = "text";   // "text" or "json"
+  std::string metrics_file;          // Prometheus textfile; empty: none
+  bool progress = true;              // a progress bar when stderr is a TTY
+};
+
+}  // namespace s3proc

@@ -1,0 +1,38 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "common/logging.h"
+#include "common/result.h"
+#include "config/run_config.h"
+#include "store/object_store.h"
+
+namespace s3proc {
+
+// The outcome of one `s3proc run` pass.
+struct RunSummary {
+  uint64_t listed = 0;          // input objects seen (folder markers excluded)
+  uint64_t done = 0;            // output stored, input deleted
+  uint64_t rejected = 0;        // routed to errors/ with a reason, input deleted
+  uint64_t failed = 0;          // could not finish: left in input/ for the next run
+  uint64_t skipped_claimed = 0; // claimed by another live processor: not ours this run
+  uint64_t already_done = 0;    // output found from an earlier, interrupted run: input deleted
+  uint64_t bytes_in = 0;
+  uint64_t bytes_out = 0;
+  double seconds = 0;
+  bool lock_busy = false;       // another run holds this work dir: nothing was done
+
+  // 0 when every object reached output/ or errors/ (or belongs to another processor),
+  // 1 when some were left for the next run.
+  int ExitCode() const { return failed > 0 ? 1 : 0; }
+};
+
+// One pass over the input prefix: list -> claim -> download -> process -> upload -> delete.
+// See docs/semantics.md for the guarantees. Returns the summary, or an error that stopped the
+// whole run before it could do anything (a bad configuration, the work dir unusable, the bucket
+// unreachable: kInvalidArgument / kIoError / kAccessDenied / kTransient).
+// Per-object failures never stop the run: they are counted in the summary and logged.
+Result<RunSummary> RunPipeline(const RunConfig& config, ObjectStore& store, Logger& logger);
+
+}  // namespace s3proc
