@@ -1,0 +1,53 @@
+#include "processors/registry.h"
+
+#include "processors/csv_processor.h"
+#include "processors/json_processor.h"
+#include "processors/ndjson_processor.h"
+#include "processors/passthrough_processor.h"
+
+namespace s3proc {
+namespace {
+
+Result<std::unique_ptr<Processor>> CreateUnwrapped(const ProcessorSpec& spec) {
+  if (spec.name == "exec") {
+    S3PROC_ASSIGN_OR_RETURN(
+        std::unique_ptr<ExecProcessor> exec,
+        ExecProcessor::Create({spec.exec_argv, spec.exec_input_mode, spec.exec_timeout}));
+    return std::unique_ptr<Processor>(std::move(exec));
+  }
+  if (!spec.exec_argv.empty()) {
+    return Status::InvalidArgument("processor '" + spec.name +
+                                   "' takes no command; a command is for processor 'exec'");
+  }
+  if (spec.name == "json") return std::unique_ptr<Processor>(std::make_unique<JsonProcessor>());
+  if (spec.name == "ndjson") {
+    return std::unique_ptr<Processor>(std::make_unique<NdjsonProcessor>());
+  }
+  if (spec.name == "csv") return std::unique_ptr<Processor>(std::make_unique<CsvProcessor>());
+  if (spec.name == "passthrough") {
+    return std::unique_ptr<Processor>(std::make_unique<PassthroughProcessor>());
+  }
+  std::string expected;
+  for (const std::string& name : ProcessorNames()) {
+    if (!expected.empty()) expected += ", ";
+    expected += name;
+  }
+  return Status::InvalidArgument("unknown processor '" + spec.name + "': expected one of " +
+                                 expected);
+}
+
+}  // namespace
+
+const std::vector<std::string>& ProcessorNames() {
+  static const std::vector<std::string> kNames = {"json", "ndjson", "csv", "passthrough", "exec"};
+  return kNames;
+}
+
+Result<std::unique_ptr<Processor>> CreateProcessor(const ProcessorSpec& spec) {
+  S3PROC_ASSIGN_OR_RETURN(std::unique_ptr<Processor> processor, CreateUnwrapped(spec));
+  if (spec.gzip_max_decompressed_bytes == 0) return processor;
+  return std::unique_ptr<Processor>(
+      std::make_unique<GzipInputProcessor>(std::move(processor), spec.gzip_max_decompressed_bytes));
+}
+
+}  // namespace s3proc

@@ -1,0 +1,40 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.h"
+#include "processors/exec_processor.h"
+#include "processors/gzip_input_processor.h"
+#include "processors/processor.h"
+
+namespace s3proc {
+
+// Everything needed to build one processor, as configuration states it.
+struct ProcessorSpec {
+  std::string name = "json";  // one of ProcessorNames()
+  // exec only (InvalidArgument when exec_argv is set for another processor):
+  std::vector<std::string> exec_argv;
+  ExecInputMode exec_input_mode = ExecInputMode::kStdin;
+  std::chrono::milliseconds exec_timeout = std::chrono::minutes(5);
+  // Inputs whose key ends in ".gz" are decompressed first, up to this many bytes (more is
+  // Rejected). 0 turns decompression off: .gz inputs reach the processor as they are stored.
+  uint64_t gzip_max_decompressed_bytes = GzipInputProcessor::kDefaultMaxDecompressedBytes;
+};
+
+// The known processor names, in the order error messages list them:
+// json, ndjson, csv, passthrough, exec.
+const std::vector<std::string>& ProcessorNames();
+
+// Builds the processor `spec` names, wrapped in a GzipInputProcessor unless
+// gzip_max_decompressed_bytes is 0. The result is thread-safe: build it once, share it.
+// Returns InvalidArgument for an unknown name ("unknown processor 'jsn': expected one of json,
+// ndjson, csv, passthrough, exec"), for exec options given to another processor, and for what
+// ExecProcessor::Create rejects.
+Result<std::unique_ptr<Processor>> CreateProcessor(const ProcessorSpec& spec);
+
+}  // namespace s3proc
