@@ -1,0 +1,39 @@
+#include "pipeline/destination_keys.h"
+
+#include <gtest/gtest.h>
+
+namespace s3proc {
+namespace {
+
+TEST(DestinationsFor, MapsUnderTheSameRelativeKey) {
+  RunConfig c;
+  DestinationKeys d = DestinationsFor(c, "input/a/b c+d.json");
+  EXPECT_EQ(d.relative, "a/b c+d.json");
+  EXPECT_EQ(d.output_key, "output/a/b c+d.json");
+  EXPECT_EQ(d.error_key, "errors/a/b c+d.json");
+  EXPECT_EQ(d.reason_key, "errors/a/b c+d.json.error.json");
+}
+
+TEST(DestinationsFor, MaximalKeysThatCannotFitHaveNoOutputAndAShortenedErrorKey) {
+  RunConfig c;
+  std::string rel(1018, 'k');
+  DestinationKeys d = DestinationsFor(c, "input/" + rel);  // 1024 bytes: legal
+  EXPECT_TRUE(d.output_key.empty());                       // "output/" + 1018 = 1025
+  EXPECT_LE(d.error_key.size(), kMaxKeyBytes);
+  EXPECT_LE(d.reason_key.size(), kMaxKeyBytes);
+  EXPECT_TRUE(d.reason_key.ends_with(".error.json"));
+  EXPECT_NE(d.error_key, DestinationsFor(c, "input/" + std::string(1017, 'k') + "j").error_key);
+}
+
+TEST(FitKey, NeverSplitsAUtf8Sequence) {
+  std::string rel;
+  while (rel.size() < 1100) rel += "é";  // two bytes each
+  std::string key = FitKey("errors/", rel, "");
+  ASSERT_LE(key.size(), kMaxKeyBytes);
+  size_t tilde = key.rfind('~');
+  std::string kept = key.substr(7, tilde - 7);
+  EXPECT_EQ(kept.size() % 2, 0u);
+}
+
+}  // namespace
+}  // namespace s3proc

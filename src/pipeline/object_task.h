@@ -1,0 +1,56 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "config/run_config.h"
+#include "pipeline/work_dir.h"
+#include "processors/processor_router.h"
+#include "store/object_store.h"
+
+namespace s3proc {
+
+// What became of one input object.
+struct ObjectOutcome {
+  enum class Kind {
+    kDone,         // output stored and verified: delete the input
+    kRejected,     // unchanged copy and reason stored under errors/: delete the input
+    kAlreadyDone,  // an interrupted run had stored its output: delete the input
+    kGone,         // vanished before we could read it (another processor finished it)
+    kFailed,       // could not finish: leave the input for the next run
+  };
+  Kind kind = Kind::kFailed;
+  ObjectId input;            // the exact version to delete (kDone, kRejected, kAlreadyDone)
+  std::string destination;   // output or error key
+  std::string processor;
+  std::string reason;        // kRejected, kFailed
+  uint64_t bytes_in = 0;
+  uint64_t bytes_out = 0;
+};
+
+// Takes one object through download -> process -> upload (or -> errors/), leaving the input for
+// the caller to delete. Thread-safe: one instance serves every worker.
+class ObjectTask {
+ public:
+  // All references must outlive the task. `processed_at` is the run's RFC 3339 time.
+  ObjectTask(const RunConfig& config, ObjectStore& store, const ProcessorRouter& router,
+             WorkDir& work_dir, std::string processed_at);
+
+  // `check_existing`: an earlier holder of this object's shard died; look for its output (or
+  // error copy) of this very input version before processing again.
+  ObjectOutcome Run(const ObjectSummary& object, bool check_existing);
+
+ private:
+  ObjectOutcome RouteToErrors(const ObjectSummary& object, const ObjectInfo& stored,
+                              const std::string& downloaded, const std::string& processor,
+                              std::string reason, int attempts);
+  bool AlreadyStored(const std::string& key, const std::string& source_etag);
+
+  const RunConfig& config_;
+  ObjectStore& store_;
+  const ProcessorRouter& router_;
+  WorkDir& work_dir_;
+  const std::string processed_at_;
+};
+
+}  // namespace s3proc

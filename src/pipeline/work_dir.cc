@@ -1,0 +1,132 @@
+#include "pipeline/work_dir.h"
+
+#include <fcntl.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include "common/hash.h"
+#include "common/local_path.h"
+
+namespace s3proc {
+
+namespace {
+
+Status EnsureDir(const std::string& path) {
+  if (::mkdir(path.c_str(), 0700) != 0 && errno != EEXIST) {
+    return Status::IoError("cannot create " + path + ": " + strerror(errno) +
+                           "; check --work-dir and its permissions");
+  }
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) != 0) return Status::IoError("cannot stat " + path);
+  if (S_ISLNK(st.st_mode) || !S_ISDIR(st.st_mode)) {
+    return Status::IoError(path + " is not a directory (a symlink?): refusing to use it");
+  }
+  return Status::Ok();
+}
+
+// Leftovers of a killed run: temp files and copies nobody will upload. Removing entries never
+// follows symlinks (std::filesystem::remove removes the link itself).
+void RemoveLeftovers(const std::string& dir) {
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    std::filesystem::remove_all(entry.path(), ec);
+  }
+}
+
+std::string RandomHex(size_t bytes) {
+  std::random_device rd;
+  std::string raw;
+  for (size_t i = 0; i < bytes; ++i) raw.push_back(static_cast<char>(rd() & 0xff));
+  return HexEncode(reinterpret_cast<const uint8_t*>(raw.data()), raw.size());
+}
+
+std::string HostName() {
+  char host[256] = {0};
+  gethostname(host, sizeof(host) - 1);
+  std::string out;
+  for (char c : std::string(host)) {
+    if (isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.') out.push_back(c);
+  }
+  return out.empty() ? "host" : out;
+}
+
+}  // namespace
+
+Result<WorkDir> WorkDir::Open(const std::string& path) {
+  WorkDir w;
+  w.root_ = path.empty() ? "." : path;
+  while (w.root_.size() > 1 && w.root_.back() == '/') w.root_.pop_back();
+  S3PROC_RETURN_IF_ERROR(EnsureDir(w.root_));
+
+  std::string lock_path = w.root_ + "/.s3proc.lock";
+  w.lock_fd_ = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (w.lock_fd_ < 0) {
+    return Status::IoError("cannot open " + lock_path + ": " + strerror(errno));
+  }
+  if (::flock(w.lock_fd_, LOCK_EX | LOCK_NB) != 0) {
+    return Status::PreconditionFailed("another s3proc run is busy in " + w.root_);
+  }
+
+  for (const char* sub : {"/downloads", "/processed", "/state", "/state/attempts"}) {
+    S3PROC_RETURN_IF_ERROR(EnsureDir(w.root_ + sub));
+  }
+  RemoveLeftovers(w.downloads());
+  RemoveLeftovers(w.processed());
+
+  std::string id_path = w.root_ + "/.s3proc-id";
+  std::ifstream in(id_path);
+  std::getline(in, w.identity_);
+  if (w.identity_.empty() || w.identity_.find('"') != std::string::npos) {
+    w.identity_ = HostName() + ":" + RandomHex(12);
+    std::string tmp = id_path + ".tmp";
+    {
+      std::ofstream out(tmp, std::ios::trunc);
+      out << w.identity_ << "\n";
+      if (!out) return Status::IoError("cannot write " + tmp);
+    }
+    if (::rename(tmp.c_str(), id_path.c_str()) != 0) {
+      return Status::IoError("cannot write " + id_path + ": " + strerror(errno));
+    }
+  }
+  return w;
+}
+
+WorkDir::WorkDir(WorkDir&& other) noexcept
+    : root_(std::move(other.root_)), identity_(std::move(other.identity_)),
+      lock_fd_(other.lock_fd_) {
+  other.lock_fd_ = -1;
+}
+
+WorkDir::~WorkDir() {
+  if (lock_fd_ >= 0) ::close(lock_fd_);  // releases the flock
+}
+
+std::string WorkDir::AttemptsPath(const std::string& key, const std::string& etag) const {
+  return LocalPathForKey(root_ + "/state/attempts", key + "\n" + etag);
+}
+
+int WorkDir::RecordAttempt(const std::string& key, const std::string& etag) {
+  std::string path = AttemptsPath(key, etag);
+  int count = 0;
+  {
+    std::ifstream in(path);
+    in >> count;
+  }
+  ++count;
+  std::ofstream out(path, std::ios::trunc);
+  out << count << "\n";
+  return count;
+}
+
+void WorkDir::ClearAttempts(const std::string& key, const std::string& etag) {
+  ::unlink(AttemptsPath(key, etag).c_str());
+}
+
+}  // namespace s3proc
