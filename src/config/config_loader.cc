@@ -1,0 +1,115 @@
+#include "config/config_loader.h"
+
+#include <cctype>
+#include <filesystem>
+
+#include "config/setting_fields.h"
+
+namespace s3proc {
+
+namespace {
+
+std::vector<std::string> SplitWords(std::string_view text, char separator) {
+  std::vector<std::string> words;
+  std::string word;
+  auto flush = [&] {
+    if (!word.empty()) words.push_back(std::move(word));
+    word.clear();
+  };
+  for (char c : text) {
+    bool is_separator = separator == ' ' ? std::isspace(static_cast<unsigned char>(c)) != 0
+                                         : c == separator;
+    if (is_separator) {
+      flush();
+    } else {
+      word.push_back(c);
+    }
+  }
+  flush();
+  return words;
+}
+
+// exec_command from the environment: a TOML array (so arguments may hold spaces) or words.
+Status ParseEnvList(const std::string& name, const std::string& text,
+                    std::vector<std::string>* out) {
+  size_t first = text.find_first_not_of(" \t");
+  if (first != std::string::npos && text[first] == '[') {
+    RunConfig scratch;
+    Status s = MergeTomlText("exec_command = " + text, name, scratch);
+    if (!s.ok()) {
+      return Status::InvalidArgument(name + ": not a TOML array of strings: " + text);
+    }
+    *out = scratch.exec_command;
+    return Status::Ok();
+  }
+  *out = SplitWords(text, ' ');
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status MergeEnvironment(const ConfigEnvLookup& env, RunConfig& config, SettingOrigins* origin) {
+  for (const auto& setting : RunSettings()) {
+    if (!setting.in_env) continue;
+    const std::string name = setting.EnvName();
+    std::optional<std::string> value = env(name);
+    if (!value.has_value() || value->empty()) continue;
+    std::vector<std::string> values;
+    if (setting.key == "route") {
+      values = SplitWords(*value, ',');
+    } else if (setting.key == "exec_command") {
+      S3PROC_RETURN_IF_ERROR(ParseEnvList(name, *value, &values));
+    } else {
+      values.push_back(*value);
+    }
+    S3PROC_RETURN_IF_ERROR(config_internal::SetFromText(config, setting.key, values, name));
+    if (origin != nullptr) (*origin)[std::string(setting.key)] = name;
+  }
+  return Status::Ok();
+}
+
+Status MergeOverrides(const SettingOverrides& flags, RunConfig& config, SettingOrigins* origin) {
+  for (const auto& [key, values] : flags) {
+    const SettingInfo* setting = FindSetting(key);
+    if (setting == nullptr) return Status::InvalidArgument("unknown setting '" + key + "'");
+    S3PROC_RETURN_IF_ERROR(
+        config_internal::SetFromText(config, key, values, setting->FlagName()));
+    if (origin != nullptr) (*origin)[key] = setting->FlagName();
+  }
+  return Status::Ok();
+}
+
+Result<RunConfig> LoadRunConfig(const ConfigSources& sources, ConfigPurpose purpose) {
+  RunConfig config;
+  SettingOrigins origin;
+
+  std::string file = sources.config_file;
+  bool must_exist = true;
+  if (file.empty()) {
+    if (auto from_env = sources.env("S3PROC_CONFIG"); from_env.has_value() && !from_env->empty()) {
+      file = *from_env;
+    } else {
+      file = sources.default_config_file;
+      must_exist = false;
+    }
+  }
+  if (!file.empty()) {
+    Status s = MergeTomlFile(file, config, &origin);
+    if (s.IsNotFound()) {
+      if (must_exist) {
+        return Status::InvalidArgument(
+            "config file " + file +
+            " does not exist (named by " +
+            (sources.config_file.empty() ? "S3PROC_CONFIG" : "--config") + ")");
+      }
+    } else if (!s.ok()) {
+      return s;
+    }
+  }
+  S3PROC_RETURN_IF_ERROR(MergeEnvironment(sources.env, config, &origin));
+  S3PROC_RETURN_IF_ERROR(MergeOverrides(sources.flags, config, &origin));
+  S3PROC_RETURN_IF_ERROR(NormalizeAndValidate(config, purpose, &origin));
+  return config;
+}
+
+}  // namespace s3proc

@@ -1,0 +1,105 @@
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.h"
+#include "config/run_config.h"
+
+namespace s3proc {
+
+// Looks up an environment variable; nullopt when unset or empty. Same type as the aws layer's
+// EnvLookup, so one lookup serves both. Injected so tests never touch the real environment.
+using ConfigEnvLookup = std::function<std::optional<std::string>(std::string_view name)>;
+
+// One setting of RunConfig as each source names it. The TOML key is the RunConfig field name;
+// the environment variable is S3PROC_ + the key upper-cased; the flag is "--" + the key with
+// '_' turned into '-'. Settings are listed in the order help text shows them.
+struct SettingInfo {
+  std::string_view key;   // "bucket" (TOML key and RunConfig field); "route" for [[route]]
+  std::string_view help;  // one sentence for --help
+  bool in_file = true;    // may be set in the TOML file
+  bool in_env = true;     // may be set from S3PROC_<KEY>
+  bool is_flag = false;   // a boolean: the flag takes no value
+  bool is_list = false;   // exec_command and route: the flag may repeat
+
+  std::string EnvName() const;   // "S3PROC_BUCKET"; "S3PROC_ROUTES" for route
+  std::string FlagName() const;  // "--bucket"
+};
+
+// Every setting, in help order.
+const std::vector<SettingInfo>& RunSettings();
+
+// Returns the setting named `key`, or nullptr.
+const SettingInfo* FindSetting(std::string_view key);
+
+// `config`'s value of setting `key` as text, for help ("16", "input/", "true", "" when unset,
+// "[\"jq\", \".\"]" for lists, "*.csv=csv, *.json=json" for routes).
+std::string SettingValueText(const RunConfig& config, std::string_view key);
+
+// Settings given on the command line: setting key -> values. Scalars and booleans hold one value
+// ("true"/"false" for booleans); exec_command holds one element per argv element; route holds
+// one "GLOB=PROCESSOR" per rule. A list given here replaces the lower sources' list.
+using SettingOverrides = std::map<std::string, std::vector<std::string>, std::less<>>;
+
+// What a command needs from the configuration: kS3 commands (run, status, redrive) need a valid
+// bucket; kLocal (process) does not.
+enum class ConfigPurpose { kS3, kLocal };
+
+struct ConfigSources {
+  std::string config_file;  // --config; empty: S3PROC_CONFIG, then default_config_file
+  SettingOverrides flags;
+  ConfigEnvLookup env;      // REQUIRES: callable
+  // Read when it exists; its absence is fine (unlike a file named by --config or S3PROC_CONFIG).
+  std::string default_config_file = "/etc/s3proc/s3proc.toml";
+};
+
+// Builds the RunConfig: RunConfig's defaults < the TOML file < S3PROC_* variables < flags, then
+// NormalizeAndValidate(). Returns InvalidArgument with a message that names the file and line,
+// the variable or the flag, and says what to fix:
+//   "s3proc.toml:7: unknown setting 'bukcet' (did you mean 'bucket'?)"
+//   "S3PROC_CONCURRENCY: 'many' is not an integer"
+//   "concurrency (from --concurrency) must be between 1 and 512, got 0"
+// IoError when a named config file cannot be read (a missing one is InvalidArgument).
+Result<RunConfig> LoadRunConfig(const ConfigSources& sources, ConfigPurpose purpose);
+
+// The steps of LoadRunConfig, public for tests. Each merges one source into `config` and, when
+// `origin` is non-null, records for each setting it set where the value came from
+// ("s3proc.toml:7", "S3PROC_BUCKET", "--bucket").
+using SettingOrigins = std::map<std::string, std::string, std::less<>>;
+
+// `source_name` is the file name used in messages. Unknown keys, wrong types, keys that cannot be
+// set from a file (dry_run) and syntax errors are InvalidArgument "<source_name>:<line>: ...".
+Status MergeTomlText(std::string_view text, const std::string& source_name, RunConfig& config,
+                     SettingOrigins* origin = nullptr);
+// Reads `path` and merges it: IoError when it cannot be read, NotFound when it does not exist.
+Status MergeTomlFile(const std::string& path, RunConfig& config, SettingOrigins* origin = nullptr);
+Status MergeEnvironment(const ConfigEnvLookup& env, RunConfig& config,
+                        SettingOrigins* origin = nullptr);
+// InvalidArgument for an unknown key (a bug in the caller) or a value that does not parse.
+Status MergeOverrides(const SettingOverrides& flags, RunConfig& config,
+                      SettingOrigins* origin = nullptr);
+
+// Normalises prefixes (a missing trailing '/' is added: "input" means "input/") and checks:
+// - kS3: bucket set and a valid S3 bucket name (3-63 of a-z 0-9 . -, starting and ending with a
+//   letter or digit, no "..", not an IP address);
+// - prefixes non-empty, not starting with '/', and no one a prefix of another (overlapping
+//   prefixes would make s3proc process its own output or leases);
+// - concurrency 1..512, max_files >= 0, max_seconds >= 0, max_attempts 1..100,
+//   lease_seconds 30..86400, lease_shards 1..4096, exec_timeout_seconds 1..86400;
+// - log_format text|json; endpoint_url empty or http(s)://host; region of [a-z0-9-_];
+//   work_dir non-empty;
+// - default_processor and every route's processor one of json, ndjson, csv, passthrough, exec;
+//   route globs non-empty; exec used anywhere requires exec_command.
+// Returns InvalidArgument naming the setting (and, from `origin`, where it was set).
+Status NormalizeAndValidate(RunConfig& config, ConfigPurpose purpose,
+                            const SettingOrigins* origin = nullptr);
+
+// The processor names routes may use, in the order messages list them.
+const std::vector<std::string_view>& KnownProcessorNames();
+
+}  // namespace s3proc

@@ -1,0 +1,184 @@
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <string>
+
+#include "config/config_loader.h"
+
+namespace s3proc {
+
+namespace {
+
+// "concurrency (from --concurrency)" when we know where the value came from.
+std::string Named(std::string_view key, const SettingOrigins* origin) {
+  std::string name(key);
+  if (origin != nullptr) {
+    if (auto it = origin->find(key); it != origin->end()) name += " (from " + it->second + ")";
+  }
+  return name;
+}
+
+bool IsIpv4Like(std::string_view name) {
+  int dots = 0;
+  for (char c : name) {
+    if (c == '.') {
+      ++dots;
+    } else if (!std::isdigit(static_cast<unsigned char>(c))) {
+      return false;
+    }
+  }
+  return dots == 3;
+}
+
+Status ValidateBucket(const RunConfig& config, const SettingOrigins* origin) {
+  const std::string& b = config.bucket;
+  if (b.empty()) {
+    return Status::InvalidArgument(
+        "no bucket: set --bucket, S3PROC_BUCKET, or bucket = \"...\" in the config file");
+  }
+  auto bad = [&](const std::string& why) {
+    return Status::InvalidArgument(Named("bucket", origin) + " '" + b +
+                                   "' is not a valid S3 bucket name: " + why);
+  };
+  if (b.size() < 3 || b.size() > 63) return bad("it must be 3 to 63 characters long");
+  for (char c : b) {
+    if (!(std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) ||
+          c == '.' || c == '-')) {
+      return bad("only lower-case letters, digits, '.' and '-' are allowed");
+    }
+  }
+  auto alnum = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; };
+  if (!alnum(b.front()) || !alnum(b.back())) {
+    return bad("it must start and end with a letter or digit");
+  }
+  if (b.find("..") != std::string::npos) return bad("it must not contain '..'");
+  if (IsIpv4Like(b)) return bad("it must not look like an IP address");
+  return Status::Ok();
+}
+
+Status NormalizePrefix(std::string_view key, std::string& prefix, const SettingOrigins* origin) {
+  if (prefix.empty()) {
+    return Status::InvalidArgument(Named(key, origin) +
+                                   " is empty: give it a folder such as 'input/'");
+  }
+  if (prefix.front() == '/') {
+    return Status::InvalidArgument(Named(key, origin) + " '" + prefix +
+                                   "' starts with '/': S3 keys have no leading '/'; remove it");
+  }
+  if (prefix.back() != '/') prefix.push_back('/');
+  return Status::Ok();
+}
+
+Status CheckRange(std::string_view key, int64_t value, int64_t min, int64_t max,
+                  const SettingOrigins* origin) {
+  if (value < min || value > max) {
+    std::string range = max == INT32_MAX ? "at least " + std::to_string(min)
+                                         : "between " + std::to_string(min) + " and " +
+                                               std::to_string(max);
+    return Status::InvalidArgument(Named(key, origin) + " must be " + range + ", got " +
+                                   std::to_string(value));
+  }
+  return Status::Ok();
+}
+
+bool KnownProcessor(std::string_view name) {
+  const auto& names = KnownProcessorNames();
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+std::string ProcessorList() {
+  std::string list;
+  for (auto n : KnownProcessorNames()) list += (list.empty() ? "" : ", ") + std::string(n);
+  return list;
+}
+
+}  // namespace
+
+Status NormalizeAndValidate(RunConfig& config, ConfigPurpose purpose,
+                            const SettingOrigins* origin) {
+  if (purpose == ConfigPurpose::kS3) S3PROC_RETURN_IF_ERROR(ValidateBucket(config, origin));
+
+  struct PrefixRef {
+    std::string_view key;
+    std::string* value;
+  };
+  std::array<PrefixRef, 4> prefixes = {{{"input_prefix", &config.input_prefix},
+                                        {"output_prefix", &config.output_prefix},
+                                        {"error_prefix", &config.error_prefix},
+                                        {"lease_prefix", &config.lease_prefix}}};
+  for (auto& p : prefixes) S3PROC_RETURN_IF_ERROR(NormalizePrefix(p.key, *p.value, origin));
+  for (size_t i = 0; i < prefixes.size(); ++i) {
+    for (size_t j = i + 1; j < prefixes.size(); ++j) {
+      const std::string& a = *prefixes[i].value;
+      const std::string& b = *prefixes[j].value;
+      if (a.starts_with(b) || b.starts_with(a)) {
+        return Status::InvalidArgument(
+            Named(prefixes[i].key, origin) + " '" + a + "' and " + Named(prefixes[j].key, origin) +
+            " '" + b + "' overlap (one is a prefix of the other), so s3proc would read its own "
+            "output, errors or leases as input; give each its own folder");
+      }
+    }
+  }
+
+  S3PROC_RETURN_IF_ERROR(CheckRange("concurrency", config.concurrency, 1, 512, origin));
+  S3PROC_RETURN_IF_ERROR(CheckRange("max_files", config.max_files, 0, INT32_MAX, origin));
+  S3PROC_RETURN_IF_ERROR(CheckRange("max_seconds", config.max_seconds, 0, INT32_MAX, origin));
+  S3PROC_RETURN_IF_ERROR(CheckRange("max_attempts", config.max_attempts, 1, 100, origin));
+  S3PROC_RETURN_IF_ERROR(CheckRange("lease_seconds", config.lease_seconds, 30, 86400, origin));
+  S3PROC_RETURN_IF_ERROR(CheckRange("lease_shards", config.lease_shards, 1, 4096, origin));
+  S3PROC_RETURN_IF_ERROR(
+      CheckRange("exec_timeout_seconds", config.exec_timeout_seconds, 1, 86400, origin));
+
+  if (config.log_format != "text" && config.log_format != "json") {
+    return Status::InvalidArgument(Named("log_format", origin) + " must be text or json, got '" +
+                                   config.log_format + "'");
+  }
+  if (config.work_dir.empty()) {
+    return Status::InvalidArgument(Named("work_dir", origin) + " is empty: name a directory");
+  }
+  if (!config.endpoint_url.empty()) {
+    const std::string& u = config.endpoint_url;
+    bool http = u.starts_with("http://") && u.size() > 7;
+    bool https = u.starts_with("https://") && u.size() > 8;
+    if (!http && !https) {
+      return Status::InvalidArgument(Named("endpoint_url", origin) + " '" + u +
+                                     "' must be an http:// or https:// URL with a host");
+    }
+  }
+  for (char c : config.region) {
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_')) {
+      return Status::InvalidArgument(Named("region", origin) + " '" + config.region +
+                                     "' may hold only letters, digits, '-' and '_'");
+    }
+  }
+
+  bool uses_exec = config.default_processor == "exec";
+  if (!KnownProcessor(config.default_processor)) {
+    return Status::InvalidArgument(Named("default_processor", origin) + ": unknown processor '" +
+                                   config.default_processor + "': expected one of " +
+                                   ProcessorList());
+  }
+  for (size_t i = 0; i < config.routes.size(); ++i) {
+    const RouteRule& r = config.routes[i];
+    std::string which = "route " + std::to_string(i + 1) + " ('" + r.glob + "=" + r.processor +
+                        "')";
+    if (r.glob.empty()) return Status::InvalidArgument(which + " has an empty glob");
+    if (!KnownProcessor(r.processor)) {
+      return Status::InvalidArgument(which + ": unknown processor '" + r.processor +
+                                     "': expected one of " + ProcessorList());
+    }
+    uses_exec = uses_exec || r.processor == "exec";
+  }
+  if (uses_exec && config.exec_command.empty()) {
+    return Status::InvalidArgument(
+        "the exec processor is used but exec_command is empty: set --exec-command, "
+        "S3PROC_EXEC_COMMAND, or exec_command = [\"cmd\", \"arg\"] in the config file");
+  }
+  if (!config.exec_command.empty() && config.exec_command[0].empty()) {
+    return Status::InvalidArgument(Named("exec_command", origin) +
+                                   ": the command (first element) is empty");
+  }
+  return Status::Ok();
+}
+
+}  // namespace s3proc

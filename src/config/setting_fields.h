@@ -1,0 +1,43 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+#include "config/config_loader.h"
+#include "config/run_config.h"
+
+namespace s3proc::config_internal {
+
+// How a setting is stored in RunConfig. Internal to src/config: the one table that maps setting
+// keys to fields, shared by the TOML, environment and flag readers.
+enum class SettingKind { kString, kBool, kInt, kUint64, kStringList, kRoutes };
+
+struct SettingField {
+  SettingKind kind;
+  std::string RunConfig::*str = nullptr;
+  bool RunConfig::*boolean = nullptr;
+  int RunConfig::*integer = nullptr;
+  uint64_t RunConfig::*u64 = nullptr;
+  std::vector<std::string> RunConfig::*list = nullptr;
+};
+
+// REQUIRES: `key` is the key of one of RunSettings().
+SettingField FieldOf(std::string_view key);
+
+// Parses `text` as the setting's value and stores it. `where` prefixes messages
+// ("S3PROC_CONCURRENCY", "--concurrency"). Lists: `values` are the elements (routes:
+// "GLOB=PROCESSOR" each). Scalars: REQUIRES values.size() == 1.
+// InvalidArgument when a value does not parse ("'many' is not an integer").
+Status SetFromText(RunConfig& config, std::string_view key, const std::vector<std::string>& values,
+                   std::string_view where);
+
+// Parses "GLOB=PROCESSOR" (the last '=' splits, so globs may hold '=').
+Status ParseRoute(std::string_view text, RouteRule* rule);
+
+// The closest of `candidates` to `word` when it is close enough to be a likely typo, else "".
+std::string ClosestMatch(std::string_view word, const std::vector<std::string_view>& candidates);
+
+}  // namespace s3proc::config_internal
