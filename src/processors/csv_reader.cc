@@ -8,7 +8,9 @@ constexpr size_t kReadBytes = 256 * 1024;
 }  // namespace
 
 CsvReader::CsvReader(ScopedFd fd, std::string path, size_t max_record_bytes)
-    : fd_(std::move(fd)), path_(std::move(path)), max_record_bytes_(max_record_bytes),
+    : fd_(std::move(fd)),
+      path_(std::move(path)),
+      max_record_bytes_(max_record_bytes),
       buffer_(kReadBytes, '\0') {}
 
 Result<int> CsvReader::NextByte() {

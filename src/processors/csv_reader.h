@@ -56,9 +56,9 @@ class CsvReader {
   size_t end_ = 0;
   bool eof_ = false;
   bool at_start_ = true;
-  size_t line_ = 1;          // current physical line
-  size_t row_ = 0;           // records returned so far
-  size_t record_line_ = 0;   // line where the current record started
+  size_t line_ = 1;         // current physical line
+  size_t row_ = 0;          // records returned so far
+  size_t record_line_ = 0;  // line where the current record started
   std::string field_;
 };
 

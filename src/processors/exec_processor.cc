@@ -85,7 +85,9 @@ std::string TailForMessage(std::string tail) {
     tail.erase(0, tail.size() - kStderrTailBytes);
     // Do not start in the middle of a UTF-8 sequence.
     size_t skip = 0;
-    while (skip < tail.size() && skip < 3 && (static_cast<unsigned char>(tail[skip]) & 0xC0) == 0x80) ++skip;
+    while (skip < tail.size() && skip < 3 &&
+           (static_cast<unsigned char>(tail[skip]) & 0xC0) == 0x80)
+      ++skip;
     tail.erase(0, skip);
     tail.insert(0, "...");
   }
@@ -174,11 +176,10 @@ Status ExecProcessor::Process(const std::string& input_path, const std::string& 
   std::vector<char*> c_env = CStrings(env);
   pid_t pid = 0;
   bool search_path = command.find('/') == std::string::npos;
-  int rc = search_path
-               ? posix_spawnp(&pid, command.c_str(), &setup.actions, &setup.attr, c_argv.data(),
-                              c_env.data())
-               : posix_spawn(&pid, command.c_str(), &setup.actions, &setup.attr, c_argv.data(),
-                             c_env.data());
+  int rc = search_path ? posix_spawnp(&pid, command.c_str(), &setup.actions, &setup.attr,
+                                      c_argv.data(), c_env.data())
+                       : posix_spawn(&pid, command.c_str(), &setup.actions, &setup.attr,
+                                     c_argv.data(), c_env.data());
   if (rc != 0) {
     std::string what = "exec processor: cannot run '" + command + "': " + std::strerror(rc);
     if (rc == ENOENT || rc == EACCES || rc == ENOEXEC || rc == ENOTDIR || rc == ELOOP ||
@@ -264,10 +265,9 @@ Status ExecProcessor::Process(const std::string& input_path, const std::string& 
                             TailForMessage(std::move(stderr_tail)));
   }
   if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return out.Close();
-  std::string how = WIFEXITED(status)
-                        ? "exited with code " + std::to_string(WEXITSTATUS(status))
-                        : "was killed by signal " + std::to_string(WTERMSIG(status)) + " (" +
-                              SignalDescription(WTERMSIG(status)) + ")";
+  std::string how = WIFEXITED(status) ? "exited with code " + std::to_string(WEXITSTATUS(status))
+                                      : "was killed by signal " + std::to_string(WTERMSIG(status)) +
+                                            " (" + SignalDescription(WTERMSIG(status)) + ")";
   return Status::Rejected("command '" + command + "' " + how +
                           "; stderr: " + TailForMessage(std::move(stderr_tail)));
 }

@@ -50,8 +50,8 @@ TEST_F(ExecProcessorTest, ArgumentMode) {
   ASSERT_TRUE(Run(options, "from arg").ok());
   EXPECT_EQ(Output(), "from arg");
   // stdin is /dev/null in argument mode.
-  ASSERT_TRUE(Run({{"sh", "-c", "cat; echo \"[$1]\"", "sh", "x{input}y"}, ExecInputMode::kArgument})
-                  .ok());
+  ASSERT_TRUE(
+      Run({{"sh", "-c", "cat; echo \"[$1]\"", "sh", "x{input}y"}, ExecInputMode::kArgument}).ok());
   EXPECT_EQ(Output(), "[x" + (dir_.path() / "in.txt").string() + "y]\n");
 }
 
@@ -99,8 +99,8 @@ TEST_F(ExecProcessorTest, SignalIsRejected) {
 TEST_F(ExecProcessorTest, TimeoutKillsTheProcessGroup) {
   auto start = std::chrono::steady_clock::now();
   // The grandchild holds stdout open; the whole group must die.
-  Status s = Run({{"sh", "-c", "echo started >&2; sleep 30 & sleep 30"}, ExecInputMode::kStdin,
-                  300ms});
+  Status s =
+      Run({{"sh", "-c", "echo started >&2; sleep 30 & sleep 30"}, ExecInputMode::kStdin, 300ms});
   auto elapsed = std::chrono::steady_clock::now() - start;
   EXPECT_TRUE(s.IsRejected()) << s.ToString();
   EXPECT_NE(s.message().find("timed out after 300 ms"), std::string::npos) << s.message();

@@ -72,8 +72,8 @@ Status GunzipFile(const std::string& input_path, const std::string& output_path,
   bool eof = false;
   for (;;) {
     if (z.stream.avail_in == 0 && !eof) {
-      S3PROC_ASSIGN_OR_RETURN(size_t n, ReadSome(in.get(), in_buf.data(), in_buf.size(),
-                                                 input_path));
+      S3PROC_ASSIGN_OR_RETURN(size_t n,
+                              ReadSome(in.get(), in_buf.data(), in_buf.size(), input_path));
       eof = n == 0;
       read_total += n;
       hash.Update(std::string_view(in_buf.data(), n));

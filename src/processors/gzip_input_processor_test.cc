@@ -20,8 +20,7 @@ using testing::TempDir;
 
 std::string Gzip(std::string_view data) {
   z_stream z{};
-  EXPECT_EQ(deflateInit2(&z, Z_BEST_COMPRESSION, Z_DEFLATED, 16 + MAX_WBITS, 8,
-                         Z_DEFAULT_STRATEGY),
+  EXPECT_EQ(deflateInit2(&z, Z_BEST_COMPRESSION, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY),
             Z_OK);
   std::string out(deflateBound(&z, data.size()) + 64, '\0');
   z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
@@ -46,8 +45,8 @@ class GzipInputProcessorTest : public ::testing::Test {
   }
   void ExpectRejected(std::string_view stored, std::string_view reason_part) {
     Status s = Run(stored);
-    EXPECT_TRUE(s.IsRejected()) << s.ToString() << " for " << reason_part << ", "
-                                << stored.size() << " bytes";
+    EXPECT_TRUE(s.IsRejected()) << s.ToString() << " for " << reason_part << ", " << stored.size()
+                                << " bytes";
     EXPECT_NE(s.message().find(reason_part), std::string::npos) << s.message();
   }
   // Files left by the decorator itself (its temporary decompressed copies).
@@ -141,8 +140,8 @@ TEST_F(GzipInputProcessorTest, BombOverTheLimitIsRejected) {
 TEST_F(GzipInputProcessorTest, DiskFullIsAnIoError) {
   GzipInputProcessor processor(std::make_unique<PassthroughProcessor>(), 1 << 30);
   std::string in = dir_.WriteFile("in.gz", Gzip("data"));
-  Status s = processor.Process(in, (dir_.path() / "missing-dir" / "out").string(),
-                               ProcessContext{"a.gz"});
+  Status s =
+      processor.Process(in, (dir_.path() / "missing-dir" / "out").string(), ProcessContext{"a.gz"});
   EXPECT_EQ(s.code(), StatusCode::kIoError) << s.ToString();
 }
 

@@ -15,7 +15,8 @@ SourceFacts SourceFactsFromBytes(const ProcessContext& context, std::string_view
 }
 
 Result<SourceFacts> SourceFactsFromFile(const ProcessContext& context, const std::string& path) {
-  if (!context.source_sha256.empty()) return SourceFacts{context.source_size, context.source_sha256};
+  if (!context.source_sha256.empty())
+    return SourceFacts{context.source_size, context.source_sha256};
   S3PROC_ASSIGN_OR_RETURN(ScopedFd fd, OpenForRead(path));
   Sha256 hash;
   uint64_t size = 0;
@@ -60,13 +61,27 @@ void AppendJsonString(std::string_view s, std::string& out) {
   for (char ch : s) {
     unsigned char c = static_cast<unsigned char>(ch);
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
       default:
         if (c < 0x20) {
           out += "\\u00";

@@ -49,9 +49,10 @@ Status JsonProcessor::Process(const std::string& input_path, const std::string& 
   std::string_view text = stored.substr(bom);
 
   JsonValidator validator;
-  S3PROC_ASSIGN_OR_RETURN(JsonTextInfo info,
-                          validator.Inspect(text.data(), text.size(),
-                                            text.size() + simdjson::SIMDJSON_PADDING + (buffer.size() - length)));
+  S3PROC_ASSIGN_OR_RETURN(
+      JsonTextInfo info,
+      validator.Inspect(text.data(), text.size(),
+                        text.size() + simdjson::SIMDJSON_PADDING + (buffer.size() - length)));
   SourceFacts facts = SourceFactsFromBytes(context, stored);
   S3PROC_ASSIGN_OR_RETURN(OutputFile out, OutputFile::Create(output_path));
   S3PROC_RETURN_IF_ERROR(WriteWithMember(text, info, MetadataMember(context, facts), out));

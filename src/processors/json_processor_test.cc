@@ -157,8 +157,8 @@ TEST_F(JsonProcessorTest, RejectsExistingMetadataMember) {
 }
 
 TEST_F(JsonProcessorTest, MissingInputIsAnIoError) {
-  Status s = processor_.Process((dir_.path() / "nope").string(), (dir_.path() / "o").string(),
-                                context_);
+  Status s =
+      processor_.Process((dir_.path() / "nope").string(), (dir_.path() / "o").string(), context_);
   EXPECT_EQ(s.code(), StatusCode::kIoError) << s.ToString();
 }
 

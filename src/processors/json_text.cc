@@ -47,10 +47,17 @@ class CheckingSax : public nlohmann::json_sax<nlohmann::json> {
     if (depth_ == 1 && top_is_object_ && k == kMetadataMemberName) has_metadata_ = true;
     return true;
   }
-  bool end_object() override { --depth_; return true; }
+  bool end_object() override {
+    --depth_;
+    return true;
+  }
   bool start_array(std::size_t) override { return Open(); }
-  bool end_array() override { --depth_; return true; }
-  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& ex) override {
+  bool end_array() override {
+    --depth_;
+    return true;
+  }
+  bool parse_error(std::size_t, const std::string&,
+                   const nlohmann::detail::exception& ex) override {
     std::string what = ex.what();
     // "[json.exception.parse_error.101] parse error at line 1, column 3: syntax error ..."
     size_t prefix_end = what.find("] ");
@@ -86,12 +93,16 @@ std::string DuplicateMetadataReason() {
 
 std::string SimdjsonReason(simdjson::error_code error) {
   switch (error) {
-    case simdjson::UTF8_ERROR: return "invalid JSON: not valid UTF-8";
+    case simdjson::UTF8_ERROR:
+      return "invalid JSON: not valid UTF-8";
     case simdjson::DEPTH_ERROR:
       return "invalid JSON: nested deeper than " + std::to_string(kMaxJsonDepth) + " levels";
-    case simdjson::UNESCAPED_CHARS: return "invalid JSON: unescaped control character in a string";
-    case simdjson::CAPACITY: return "JSON document too large (simdjson handles up to 4 GiB)";
-    default: return std::string("invalid JSON: ") + simdjson::error_message(error);
+    case simdjson::UNESCAPED_CHARS:
+      return "invalid JSON: unescaped control character in a string";
+    case simdjson::CAPACITY:
+      return "JSON document too large (simdjson handles up to 4 GiB)";
+    default:
+      return std::string("invalid JSON: ") + simdjson::error_message(error);
   }
 }
 
@@ -107,7 +118,8 @@ Result<JsonTextInfo> JsonValidator::Inspect(const char* text, size_t size, size_
   if (error == simdjson::SUCCESS) {
     simdjson::dom::element root = parsed.value_unsafe();
     if (!root.is_object()) return JsonTextInfo{};
-    for (simdjson::dom::key_value_pair member : simdjson::dom::object(root.get_object().value_unsafe())) {
+    for (simdjson::dom::key_value_pair member :
+         simdjson::dom::object(root.get_object().value_unsafe())) {
       if (member.key == kMetadataMemberName) return Status::Rejected(DuplicateMetadataReason());
     }
     return ObjectInfo(view);
@@ -138,9 +150,7 @@ Result<JsonTextInfo> JsonValidator::Inspect(const char* text, size_t size, size_
   return ObjectInfo(view);
 }
 
-size_t Utf8BomLength(std::string_view text) {
-  return text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
-}
+size_t Utf8BomLength(std::string_view text) { return text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0; }
 
 std::string SanitizeForMessage(std::string_view bytes, size_t max_bytes) {
   std::string out;

@@ -39,9 +39,9 @@ struct JsonTextInfo {
 // single quotes, comments, trailing commas, unescaped control characters, invalid UTF-8
 // (overlongs, surrogates), nesting deeper than kMaxJsonDepth, numbers outside the range of a
 // double (e.g. 1e400; RFC 8259 section 6 lets implementations limit range). Integers too big
-// for 64 bits (e.g. 30-digit ids) are accepted: simdjson 3.0 refuses them (NUMBER_ERROR), so they are re-checked
-// with nlohmann's SAX parser, which also gives positions for the error messages.
-// A leading UTF-8 byte order mark is NOT handled here: callers strip it (see SkipUtf8Bom).
+// for 64 bits (e.g. 30-digit ids) are accepted: simdjson 3.0 refuses them (NUMBER_ERROR), so they
+// are re-checked with nlohmann's SAX parser, which also gives positions for the error messages. A
+// leading UTF-8 byte order mark is NOT handled here: callers strip it (see SkipUtf8Bom).
 class JsonValidator {
  public:
   JsonValidator();

@@ -8,7 +8,9 @@ constexpr size_t kReadBytes = 256 * 1024;
 }  // namespace
 
 LineReader::LineReader(ScopedFd fd, std::string path, size_t max_line_bytes)
-    : fd_(std::move(fd)), path_(std::move(path)), max_line_bytes_(max_line_bytes),
+    : fd_(std::move(fd)),
+      path_(std::move(path)),
+      max_line_bytes_(max_line_bytes),
       buffer_(kReadBytes, '\0') {}
 
 Result<bool> LineReader::Next(std::string* line) {

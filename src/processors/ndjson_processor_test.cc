@@ -98,7 +98,8 @@ TEST_F(NdjsonProcessorTest, OverlongLineIsRejected) {
 
 TEST_F(NdjsonProcessorTest, ManyLinesAcrossReadBuffers) {
   std::string input;
-  for (int i = 0; i < 50000; ++i) input += "{\"i\":" + std::to_string(i) + ",\"pad\":\"xxxxxxxx\"}\n";
+  for (int i = 0; i < 50000; ++i)
+    input += "{\"i\":" + std::to_string(i) + ",\"pad\":\"xxxxxxxx\"}\n";
   ASSERT_TRUE(Run(input).ok());
   std::vector<std::string> lines = OutputLines();
   ASSERT_EQ(lines.size(), 50000u);

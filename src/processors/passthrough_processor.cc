@@ -4,8 +4,7 @@
 
 namespace s3proc {
 
-Status PassthroughProcessor::Process(const std::string& input_path,
-                                     const std::string& output_path,
+Status PassthroughProcessor::Process(const std::string& input_path, const std::string& output_path,
                                      const ProcessContext& /*context*/) {
   S3PROC_ASSIGN_OR_RETURN(ScopedFd in, OpenForRead(input_path));
   S3PROC_ASSIGN_OR_RETURN(OutputFile out, OutputFile::Create(output_path));

@@ -28,9 +28,9 @@ TEST(PassthroughProcessorTest, CopiesBytesUnchanged) {
 TEST(PassthroughProcessorTest, IoErrors) {
   TempDir dir;
   PassthroughProcessor processor;
-  EXPECT_EQ(processor.Process((dir.path() / "missing").string(), (dir.path() / "o").string(), {})
-                .code(),
-            StatusCode::kIoError);
+  EXPECT_EQ(
+      processor.Process((dir.path() / "missing").string(), (dir.path() / "o").string(), {}).code(),
+      StatusCode::kIoError);
   std::string in = dir.WriteFile("in.bin", "data");
   EXPECT_EQ(processor.Process(in, "/dev/full", {}).code(), StatusCode::kIoError);
 }

@@ -8,8 +8,7 @@ Result<ProcessorRouter> ProcessorRouter::Create(const std::vector<RoutingRule>& 
                                                 const ProcessorSpec& default_processor) {
   ProcessorRouter router;
   for (size_t i = 0; i < rules.size(); ++i) {
-    std::string where =
-        "routing rule " + std::to_string(i + 1) + " ('" + rules[i].pattern + "')";
+    std::string where = "routing rule " + std::to_string(i + 1) + " ('" + rules[i].pattern + "')";
     Result<Glob> glob = Glob::Compile(rules[i].pattern);
     if (!glob.ok()) return glob.status().WithContext(where);
     Result<std::unique_ptr<Processor>> processor = CreateProcessor(rules[i].processor);

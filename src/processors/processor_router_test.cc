@@ -33,7 +33,8 @@ TEST(ProcessorRouterTest, FirstMatchWinsAndDefaultIsJson) {
 }
 
 TEST(ProcessorRouterTest, GzKeysMatchWithOrWithoutSuffix) {
-  auto router = ProcessorRouter::Create({{"raw/*.gz", Spec("passthrough")}, {"*.csv", Spec("csv")}});
+  auto router =
+      ProcessorRouter::Create({{"raw/*.gz", Spec("passthrough")}, {"*.csv", Spec("csv")}});
   ASSERT_TRUE(router.ok());
   EXPECT_EQ(router->Route("a.csv.gz").name(), "csv");
   EXPECT_EQ(router->Route("a.csv.GZ").name(), "csv");
@@ -76,9 +77,9 @@ TEST(ProcessorRouterTest, SharedProcessorsWorkFromManyThreads) {
   for (int t = 0; t < 8; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < 50; ++i) {
-        for (const auto& [key, path] : {std::pair{std::string("x.csv"), csv},
-                                        std::pair{std::string("x.ndjson"), ndjson},
-                                        std::pair{std::string("x.json"), json}}) {
+        for (const auto& [key, path] :
+             {std::pair{std::string("x.csv"), csv}, std::pair{std::string("x.ndjson"), ndjson},
+              std::pair{std::string("x.json"), json}}) {
           std::string out = (dir.path() / ("out-" + std::to_string(t))).string();
           ProcessContext context{"input/" + key, 0, "", "2026-01-01T00:00:00Z"};
           if (!router->Route(key).Process(path, out, context).ok()) ++failures[t];

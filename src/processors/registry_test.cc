@@ -1,7 +1,6 @@
 #include "processors/registry.h"
 
 #include <gtest/gtest.h>
-
 #include <zlib.h>
 
 #include <string>
