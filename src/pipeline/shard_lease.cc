@@ -114,9 +114,12 @@ Result<ClaimOutcome> ShardLeases::Claim(int shard) {
         return ClaimOutcome::kHeldByOther;
       }
       recovered = true;  // its holder died or stalled: it may have finished some objects
-    } else if (!text.status().IsNotFound()) {
+    } else if (!text.status().IsNotFound() &&
+               text.status().code() != StatusCode::kAccessDenied) {
       return text.status();
     }
+    // AWS answers 403, not 404, for a missing key when s3:ListBucket is limited by prefix (as
+    // the Terraform policy does); we hold s3:GetObject on the leases, so 403 means "gone".
     // NotFound: released since Load(); the shard is free, the next generation claims it.
   }
   auto outcome = CreateGeneration(shard, top + 1, recovered);
