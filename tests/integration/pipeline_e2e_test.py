@@ -1,0 +1,208 @@
+#!/usr/bin/python3
+"""`s3proc run` end to end: the real binary against the local RGW; boto3 seeds and checks."""
+
+import gzip
+import hashlib
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(__file__))
+import s3proc_e2e as e2e  # noqa: E402
+
+TRICKY_RELATIVE_KEYS = [
+    "plain.json",
+    "with space (1).json",
+    "a+b+c.json",
+    "100%25%.json",
+    "données/文件 名.json",
+    "!$&'()*,;=:@[].json",
+    "../../escape.json",
+    "./dot/../x.json",
+    "deep/a/b/c/d/e/f.json",
+]
+
+
+class PipelineEndToEnd(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.s3 = e2e.s3_client()
+
+    def setUp(self):
+        self.work = e2e.WorkDir()
+        self.bucket = e2e.new_bucket(self.s3)
+
+    def tearDown(self):
+        self.work.cleanup()
+
+    def put(self, key, body):
+        self.s3.put_object(Bucket=self.bucket, Key=key, Body=body)
+
+    def test_good_and_bad_documents_of_every_kind(self):
+        good = {
+            "object.json": b'{"a": 1, "b": [true, null, "x\\u00e9"]}',
+            "array.json": b"[1, 2, 3]",
+            "scalar.json": b'"just a string"',
+            "lines.ndjson": b'{"n": 1}\n{"n": 2}\n',
+            "table.csv": b'name,comment\nann,"said ""hi"", twice"\nbob,"multi\nline"\n',
+            "raw.bin": bytes(range(256)),
+            "packed.json.gz": gzip.compress(b'{"zipped": true}'),
+        }
+        bad = {
+            "empty.json": b"",
+            "trailing.json": b'{"a": 1} garbage',
+            "nan.json": b'{"a": NaN}',
+            "single.json": b"{'a': 1}",
+            "utf8.json": b'{"a": "\xff\xfe"}',
+            "deep.json": b"[" * 100000 + b"]" * 100000,
+            "lines.ndjson": None,
+            "bad-line.ndjson": b'{"ok": 1}\n{broken\n',
+            "ragged.csv": b"a,b\n1,2,3\n",
+            "corrupt.json.gz": b"\x1f\x8bnot really gzip",
+        }
+        bad = {k: v for k, v in bad.items() if v is not None}
+        for rel, body in {**good, **bad}.items():
+            self.put("input/" + rel, body)
+        code, _, err = e2e.run(self.bucket, self.work.path, "--route", "*.ndjson=ndjson",
+                               "--route", "*.csv=csv", "--route", "*.bin=passthrough")
+        self.assertEqual(code, 0, err[-3000:])
+        s = e2e.summary(err)
+        self.assertEqual((s["done"], s["rejected"], s["failed"]), (len(good), len(bad), 0), err[-3000:])
+
+        self.assertEqual(e2e.keys(self.s3, self.bucket, "input/"), [])
+        outputs = e2e.all_objects(self.s3, self.bucket, "output/")
+        self.assertEqual(sorted(outputs), sorted("output/" + k for k in good))
+        obj = json.loads(outputs["output/object.json"])
+        self.assertEqual(obj["a"], 1)
+        self.assertEqual(obj["b"], [True, None, "xé"])
+        meta = obj["_s3proc"]
+        self.assertEqual(meta["source_key"], "input/object.json")
+        self.assertEqual(meta["sha256"], hashlib.sha256(good["object.json"]).hexdigest())
+        self.assertEqual(json.loads(outputs["output/array.json"]), [1, 2, 3])
+        self.assertEqual(json.loads(outputs["output/scalar.json"]), "just a string")
+        self.assertEqual(outputs["output/raw.bin"], good["raw.bin"])
+        rows = [json.loads(l) for l in outputs["output/table.csv"].decode().splitlines()]
+        self.assertEqual(rows, [{"name": "ann", "comment": 'said "hi", twice'},
+                                {"name": "bob", "comment": "multi\nline"}])
+        self.assertEqual([json.loads(l)["n"] for l in outputs["output/lines.ndjson"].splitlines()], [1, 2])
+        self.assertTrue(json.loads(outputs["output/packed.json.gz"])["zipped"])
+
+        errors = e2e.all_objects(self.s3, self.bucket, "errors/")
+        for rel, body in bad.items():
+            self.assertEqual(errors["errors/" + rel], body, "error copy must be byte-for-byte: " + rel)
+            reason = json.loads(errors["errors/" + rel + ".error.json"])
+            self.assertEqual(reason["source_key"], "input/" + rel)
+            self.assertTrue(reason["reason"], rel)
+        self.assertEqual(len(errors), 2 * len(bad))
+        # Local copies are gone: the disk of a small instance never fills up.
+        for sub in ("downloads", "processed"):
+            self.assertEqual(os.listdir(os.path.join(self.work.path, sub)), [])
+
+    def test_tricky_keys_markers_and_objects_outside_the_prefix(self):
+        for rel in TRICKY_RELATIVE_KEYS:
+            self.put("input/" + rel, json.dumps({"key": rel}).encode())
+        self.put("input/", b"")
+        self.put("input/folder/", b"")
+        self.put("elsewhere/a.json", b"{}")
+        self.put("inputs-not-mine.json", b"{}")
+        longest = "input/" + "k" * 1012 + ".json"  # 1023 bytes: legal, but output/ would not fit
+        self.put(longest, b"{}")
+        code, _, err = e2e.run(self.bucket, self.work.path)
+        self.assertEqual(code, 0, err[-3000:])
+        remaining = sorted(e2e.keys(self.s3, self.bucket))
+        for k in ("input/", "input/folder/", "elsewhere/a.json", "inputs-not-mine.json"):
+            self.assertIn(k, remaining)
+        outputs = e2e.all_objects(self.s3, self.bucket, "output/")
+        for rel in TRICKY_RELATIVE_KEYS:
+            doc = json.loads(outputs["output/" + rel])
+            self.assertEqual(doc["key"], rel)
+        errors = e2e.keys(self.s3, self.bucket, "errors/")
+        self.assertEqual(len(errors), 2, errors)  # the long key: its copy and its reason
+        self.assertTrue(all(len(k.encode()) <= 1024 for k in errors))
+        # Nothing was written outside the work dir, whatever the keys said.
+        for root, _, files in os.walk(self.work.path):
+            self.assertTrue(os.path.realpath(root).startswith(os.path.realpath(self.work.path)))
+
+        # A second run changes nothing.
+        before = {k: v for k, v in e2e.all_objects(self.s3, self.bucket).items()}
+        code, _, err = e2e.run(self.bucket, self.work.path)
+        self.assertEqual(code, 0, err[-3000:])
+        s = e2e.summary(err)
+        self.assertEqual((s["listed"], s["done"], s["rejected"]), (0, 0, 0))
+        self.assertEqual(e2e.all_objects(self.s3, self.bucket), before)
+
+    def test_empty_prefix_is_a_quick_no_op(self):
+        start = time.monotonic()
+        code, _, err = e2e.run(self.bucket, self.work.path)
+        self.assertEqual(code, 0, err)
+        self.assertEqual(e2e.summary(err)["listed"], 0)
+        self.assertEqual(e2e.keys(self.s3, self.bucket), [])
+        self.assertLess(time.monotonic() - start, 10)
+
+    def test_two_hundred_mib_file_streams_through(self):
+        path = os.path.join(self.work.path, "..", os.path.basename(self.work.path) + "-big.bin")
+        with open(path, "wb") as f:
+            rng = random.Random(7)
+            for _ in range(200):
+                f.write(rng.randbytes(1 << 20))
+        digest = hashlib.sha256(open(path, "rb").read()).hexdigest()
+        self.s3.upload_file(path, self.bucket, "input/big.bin")
+        os.unlink(path)
+        code, _, err = e2e.run(self.bucket, self.work.path, "--route", "*.bin=passthrough")
+        self.assertEqual(code, 0, err[-3000:])
+        body = self.s3.get_object(Bucket=self.bucket, Key="output/big.bin")["Body"].read()
+        self.assertEqual(len(body), 200 << 20)
+        self.assertEqual(hashlib.sha256(body).hexdigest(), digest)
+        self.assertEqual(e2e.keys(self.s3, self.bucket, "input/"), [])
+
+    def test_versioned_bucket_deletes_the_processed_version_only(self):
+        bucket = e2e.new_bucket(self.s3, versioned=True)
+        self.s3.put_object(Bucket=bucket, Key="input/a.json", Body=b'{"v": 1}')
+        code, _, err = e2e.run(bucket, self.work.path)
+        self.assertEqual(code, 0, err[-3000:])
+        versions = self.s3.list_object_versions(Bucket=bucket, Prefix="input/")
+        self.assertEqual(versions.get("Versions", []), [], "the processed version is deleted")
+        out = json.loads(self.s3.get_object(Bucket=bucket, Key="output/a.json")["Body"].read())
+        self.assertEqual(out["v"], 1)
+
+    def test_a_second_run_on_a_busy_work_dir_exits_cleanly(self):
+        self.put("input/a.json", b"{}")
+        lock = os.path.join(self.work.path, ".s3proc.lock")
+        holder = subprocess.Popen(["flock", "-x", lock, "sleep", "30"])
+        try:
+            time.sleep(0.3)
+            start = time.monotonic()
+            code, _, err = e2e.run(self.bucket, self.work.path)
+            self.assertEqual(code, 0, err)
+            self.assertLess(time.monotonic() - start, 5)
+            self.assertIn("busy", err)
+            self.assertEqual(e2e.keys(self.s3, self.bucket, "input/"), ["input/a.json"])
+        finally:
+            holder.kill()
+            holder.wait()
+
+    def test_wrong_credentials_fail_clearly_without_leaking_the_secret(self):
+        self.put("input/a.json", b"{}")
+        secret = "wrong-secret-value-do-not-print-0123456789"
+        code, out, err = e2e.run(self.bucket, self.work.path,
+                                 env={"AWS_SECRET_ACCESS_KEY": secret})
+        self.assertNotEqual(code, 0)
+        self.assertIn("SignatureDoesNotMatch", err)
+        self.assertNotIn(secret, out + err)
+        self.assertEqual(e2e.keys(self.s3, self.bucket, "input/"), ["input/a.json"])
+
+    def test_dry_run_changes_nothing(self):
+        self.put("input/a.json", b"{}")
+        code, _, err = e2e.run(self.bucket, self.work.path, "--dry-run")
+        self.assertEqual(code, 0, err)
+        self.assertIn("would-process", err)
+        self.assertEqual(sorted(e2e.keys(self.s3, self.bucket)), ["input/a.json"])
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
