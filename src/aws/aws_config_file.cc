@@ -46,10 +46,13 @@ class Parser {
     line_number_ = line_number;
     std::string_view line = Trim(raw);
     if (line.empty() || line.front() == '#' || line.front() == ';') return Status::Ok();
-    // An indented line continues the previous property: a sub-property when that property's
-    // value was empty, otherwise more of its value.
-    if (IsBlank(raw.front()) && has_property_) return ParseContinuation(line);
+    size_t indent = raw.find_first_not_of(" \t");
+    // A line indented deeper than the previous property continues it (as in Python's
+    // configparser, which the AWS CLI uses): a sub-property when that property's value was
+    // empty, otherwise more of its value. Equally indented lines are properties of their own.
+    if (has_property_ && indent > property_indent_) return ParseContinuation(line);
     if (line.front() == '[') return ParseSection(line);
+    property_indent_ = indent;
     return ParseProperty(line);
   }
 
@@ -133,6 +136,7 @@ class Parser {
   bool has_property_ = false;      // a property line has been seen in the current section
   std::string property_;           // the last property's key
   bool property_value_empty_ = false;
+  size_t property_indent_ = 0;     // columns of indentation of the last property line
   int line_number_ = 0;
 };
 

@@ -33,7 +33,9 @@ struct AwsConfigFile {
 // Parses the text of a shared file, following the AWS SDKs' profile-file rules:
 // - comment lines start with `#` or `;`; on a property line, a `#` or `;` preceded by whitespace
 //   starts a comment (so a value may contain `#` or `;` when not preceded by a space);
-// - leading and trailing whitespace is ignored; values may contain `=`;
+// - leading and trailing whitespace is ignored; values may contain `=`; a line indented deeper
+//   than the property before it continues that property (a sub-property when its value is
+//   empty, otherwise a further line of its value);
 // - in a config file, `[profile NAME]` and `[default]` are profiles and other sections
 //   (`[sso-session x]`, `[services x]`, `[NAME]`) are ignored; in a credentials file every
 //   `[NAME]` is a profile;

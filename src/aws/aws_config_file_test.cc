@@ -110,6 +110,18 @@ TEST(AwsConfigFileTest, ContinuationLinesExtendAValue) {
   EXPECT_EQ(file->Get("a", "list"), "one\ntwo");
 }
 
+TEST(AwsConfigFileTest, UniformlyIndentedPropertiesAreNotContinuations) {
+  Result<AwsConfigFile> file = ParseAwsConfigFile(
+      "[default]\n  aws_access_key_id = AKIA\n  aws_secret_access_key = s\n"
+      "\ts3 =\n\t  addressing_style = path\n\tregion = r\n",
+      AwsConfigFileKind::kCredentials, "c");
+  ASSERT_TRUE(file.ok()) << file.status().ToString();
+  EXPECT_EQ(file->Get("default", "aws_access_key_id"), "AKIA");
+  EXPECT_EQ(file->Get("default", "aws_secret_access_key"), "s");
+  EXPECT_EQ(file->Get("default", "s3.addressing_style"), "path");
+  EXPECT_EQ(file->Get("default", "region"), "r");
+}
+
 TEST(AwsConfigFileTest, CrLfAndRepeatedSectionsMerge) {
   Result<AwsConfigFile> file = ParseAwsConfigFile(
       "[a]\r\nx = 1\r\ny = 2\r\n[b]\r\nz = 3\r\n[a]\r\ny = 20\r\n",

@@ -46,7 +46,7 @@ std::unique_ptr<CredentialsProvider> NewCredentialsChain(
 std::unique_ptr<CredentialsProvider> NewDefaultCredentialsChain(
     DefaultCredentialsChainOptions options) {
   std::vector<std::unique_ptr<CredentialsProvider>> providers;
-  providers.push_back(NewEnvCredentialsProvider(options.env));
+  if (options.profile.empty()) providers.push_back(NewEnvCredentialsProvider(options.env));
   providers.push_back(NewProfileCredentialsProvider({options.env, options.profile}));
   providers.push_back(NewImdsCredentialsProvider(std::move(options.imds)));
   return NewCredentialsChain(std::move(providers));

@@ -28,7 +28,10 @@ struct DefaultCredentialsChainOptions {
 };
 
 // The chain every AWS SDK uses: environment, then the shared profile files, then the EC2
-// instance metadata service. Not cached: wrap it with NewCachingCredentialsProvider.
+// instance metadata service. As in the AWS CLI, a profile named by the flag (options.profile)
+// skips the environment's keys: asking for a profile by name means that profile. (AWS_PROFILE
+// does not: environment keys still win over it.) Not cached: wrap it with
+// NewCachingCredentialsProvider.
 std::unique_ptr<CredentialsProvider> NewDefaultCredentialsChain(
     DefaultCredentialsChainOptions options);
 

@@ -117,6 +117,20 @@ TEST_F(DefaultChainTest, EnvironmentFirst) {
   EXPECT_EQ(imds_calls_, 0);
 }
 
+TEST_F(DefaultChainTest, ProfileFlagSkipsEnvironmentButAwsProfileDoesNot) {
+  home_.WriteFile(".aws/credentials",
+                  "[p]\naws_access_key_id = AKIAPROFILE\naws_secret_access_key = s\n");
+  std::map<std::string, std::string, std::less<>> env = {{"AWS_ACCESS_KEY_ID", "AKIAENV"},
+                                                         {"AWS_SECRET_ACCESS_KEY", "s"}};
+  Result<Credentials> c = Chain(env, "p")->GetCredentials();
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->access_key_id, "AKIAPROFILE");
+  env.emplace("AWS_PROFILE", "p");
+  c = Chain(env)->GetCredentials();
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->access_key_id, "AKIAENV");
+}
+
 TEST_F(DefaultChainTest, ThenProfile) {
   home_.WriteFile(".aws/credentials",
                   "[default]\naws_access_key_id = AKIAPROFILE\naws_secret_access_key = s\n");
