@@ -6,7 +6,8 @@ Serves, on a loopback address:
   GET  /latest/meta-data/iam/security-credentials/         -> the role name (404 with --no-role)
   GET  /latest/meta-data/iam/security-credentials/ROLE     -> credentials JSON
   GET  /latest/meta-data/placement/region                  -> --region
-Every GET needs a valid X-aws-ec2-metadata-token (401 otherwise), as IMDSv2 with HttpTokens=required.
+Every GET needs a valid X-aws-ec2-metadata-token (401 otherwise), as IMDSv2 does with
+HttpTokens=required.
 Credentials expire --expiry-seconds after they are issued; the first fetch after expiry issues new
 ones with a new AccessKeyId (ASIAFAKE000001, ASIAFAKE000002, ...).
 

@@ -53,7 +53,8 @@ TEST(AwsConfigFileTest, CredentialsFileTakesProfilePrefixLiterally) {
 
 TEST(AwsConfigFileTest, ProfileDefaultInConfigIsDefault) {
   Result<AwsConfigFile> file =
-      ParseAwsConfigFile("[profile default]\nregion = us-west-2\n", AwsConfigFileKind::kConfig, "c");
+      ParseAwsConfigFile("[profile default]\nregion = us-west-2\n", AwsConfigFileKind::kConfig,
+                         "c");
   ASSERT_TRUE(file.ok());
   EXPECT_EQ(file->Get("default", "region"), "us-west-2");
 }

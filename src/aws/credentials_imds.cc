@@ -132,7 +132,8 @@ bool ReadDigits(std::string_view text, size_t pos, size_t count, int* out) {
 std::optional<std::chrono::system_clock::time_point> ParseIso8601Utc(std::string_view text) {
   // YYYY-MM-DDTHH:MM:SS
   int year, month, day, hour, minute, second;
-  if (text.size() < 20 || text[4] != '-' || text[7] != '-' || (text[10] != 'T' && text[10] != 't') ||
+  if (text.size() < 20 || text[4] != '-' || text[7] != '-' ||
+      (text[10] != 'T' && text[10] != 't') ||
       text[13] != ':' || text[16] != ':' || !ReadDigits(text, 0, 4, &year) ||
       !ReadDigits(text, 5, 2, &month) || !ReadDigits(text, 8, 2, &day) ||
       !ReadDigits(text, 11, 2, &hour) || !ReadDigits(text, 14, 2, &minute) ||

@@ -87,7 +87,8 @@ TEST_F(ProfileCredentialsTest, EnvironmentOverridesFilePaths) {
 }
 
 TEST_F(ProfileCredentialsTest, TildeInPathIsExpanded) {
-  dir_.WriteFile("x/creds", "[default]\naws_access_key_id = AKIATILDE\naws_secret_access_key = s\n");
+  dir_.WriteFile("x/creds",
+                 "[default]\naws_access_key_id = AKIATILDE\naws_secret_access_key = s\n");
   Result<Credentials> c = Get({{"AWS_SHARED_CREDENTIALS_FILE", "~/x/creds"}});
   ASSERT_TRUE(c.ok()) << c.status().ToString();
   EXPECT_EQ(c->access_key_id, "AKIATILDE");
