@@ -48,6 +48,48 @@ std::string Base64Encode(const uint8_t* data, size_t size) {
   return out;
 }
 
+struct Sha256Hasher::Impl {
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  ~Impl() { EVP_MD_CTX_free(ctx); }
+};
+
+Sha256Hasher::Sha256Hasher() : impl_(std::make_unique<Impl>()) {
+  EVP_DigestInit_ex(impl_->ctx, EVP_sha256(), nullptr);
+}
+
+Sha256Hasher::~Sha256Hasher() = default;
+
+void Sha256Hasher::Update(std::string_view data) {
+  EVP_DigestUpdate(impl_->ctx, data.data(), data.size());
+}
+
+std::string Sha256Hasher::HexDigest() {
+  uint8_t buf[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_DigestFinal_ex(impl_->ctx, buf, &len);
+  return HexEncode(buf, len);
+}
+
+Result<std::string> Sha256FileHex(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Status::IoError("cannot open " + path + ": " + strerror(errno));
+  Sha256Hasher hasher;
+  std::vector<char> buf(1 << 20);
+  for (;;) {
+    ssize_t n = ::read(fd, buf.data(), buf.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      int err = errno;
+      ::close(fd);
+      return Status::IoError("cannot read " + path + ": " + strerror(err));
+    }
+    if (n == 0) break;
+    hasher.Update(std::string_view(buf.data(), static_cast<size_t>(n)));
+  }
+  ::close(fd);
+  return hasher.HexDigest();
+}
+
 struct StreamDigest::Impl {
   EVP_MD_CTX* sha = EVP_MD_CTX_new();
   EVP_MD_CTX* md5 = EVP_MD_CTX_new();

@@ -18,6 +18,26 @@ std::array<uint8_t, 32> HmacSha256(std::string_view key, std::string_view data);
 std::string HexEncode(const uint8_t* data, size_t size);
 std::string Base64Encode(const uint8_t* data, size_t size);
 
+// SHA-256 of a byte stream fed in chunks (processors hash what they read once).
+class Sha256Hasher {
+ public:
+  Sha256Hasher();
+  ~Sha256Hasher();
+  Sha256Hasher(const Sha256Hasher&) = delete;
+  Sha256Hasher& operator=(const Sha256Hasher&) = delete;
+
+  void Update(std::string_view data);
+  // Lowercase hex of the digest. REQUIRES: called once, after the last Update().
+  std::string HexDigest();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Lowercase hex SHA-256 of a whole file; kIoError when it cannot be read.
+Result<std::string> Sha256FileHex(const std::string& path);
+
 // Digests of one byte stream, fed in chunks: SHA-256 (for SigV4 payload hashes and metadata)
 // and MD5 (for Content-MD5 and ETag checks) together, so a file is read once.
 class StreamDigest {

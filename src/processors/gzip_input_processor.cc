@@ -9,7 +9,7 @@
 #include <cstring>
 
 #include "processors/file_io.h"
-#include "processors/sha256.h"
+#include "common/hash.h"
 
 namespace s3proc {
 namespace {
@@ -63,7 +63,7 @@ Status GunzipFile(const std::string& input_path, const std::string& output_path,
     return Status::Internal("zlib: inflateInit2 failed");
   }
   z.ready = true;
-  Sha256 hash;
+  Sha256Hasher hash;
   std::string in_buf(kChunkBytes, '\0');
   std::string out_buf(kChunkBytes, '\0');
   uint64_t read_total = 0;

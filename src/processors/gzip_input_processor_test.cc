@@ -9,7 +9,7 @@
 
 #include "processors/json_processor.h"
 #include "processors/passthrough_processor.h"
-#include "processors/sha256.h"
+#include "common/hash.h"
 #include "testutil/temp_dir.h"
 
 namespace s3proc {
@@ -93,7 +93,7 @@ TEST_F(GzipInputProcessorTest, MetadataDescribesTheCompressedBytes) {
   std::string stored = Gzip(R"({"a": [1, 2, 3]})");
   ASSERT_TRUE(Run(stored, "input/a.json.gz", 1 << 20, std::make_unique<JsonProcessor>()).ok());
   nlohmann::json doc = nlohmann::json::parse(ReadFileOrEmpty(out_path_));
-  Sha256 hash;
+  Sha256Hasher hash;
   hash.Update(stored);
   EXPECT_EQ(doc["a"], nlohmann::json({1, 2, 3}));
   EXPECT_EQ(doc["_s3proc"]["sha256"], hash.HexDigest());

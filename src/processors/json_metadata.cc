@@ -2,14 +2,14 @@
 
 #include <nlohmann/json.hpp>
 
-#include "processors/sha256.h"
+#include "common/hash.h"
 #include "s3proc_version.h"
 
 namespace s3proc {
 
 SourceFacts SourceFactsFromBytes(const ProcessContext& context, std::string_view bytes) {
   if (!context.source_sha256.empty()) return {context.source_size, context.source_sha256};
-  Sha256 hash;
+  Sha256Hasher hash;
   hash.Update(bytes);
   return {bytes.size(), hash.HexDigest()};
 }
@@ -18,7 +18,7 @@ Result<SourceFacts> SourceFactsFromFile(const ProcessContext& context, const std
   if (!context.source_sha256.empty())
     return SourceFacts{context.source_size, context.source_sha256};
   S3PROC_ASSIGN_OR_RETURN(ScopedFd fd, OpenForRead(path));
-  Sha256 hash;
+  Sha256Hasher hash;
   uint64_t size = 0;
   std::string buf(256 * 1024, '\0');
   for (;;) {

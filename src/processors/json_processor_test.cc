@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "processors/sha256.h"
+#include "common/hash.h"
 #include "s3proc_version.h"
 #include "testutil/temp_dir.h"
 
@@ -36,7 +36,7 @@ class JsonProcessorTest : public ::testing::Test {
 };
 
 std::string Sha256Of(std::string_view s) {
-  Sha256 h;
+  Sha256Hasher h;
   h.Update(s);
   return h.HexDigest();
 }

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "processors/sha256.h"
+#include "common/hash.h"
 #include "testutil/temp_dir.h"
 
 namespace s3proc {
@@ -48,7 +48,7 @@ TEST_F(NdjsonProcessorTest, ObjectLinesGetMetadataOtherLinesUnchanged) {
   ASSERT_TRUE(Run(input).ok());
   std::vector<std::string> lines = OutputLines();
   ASSERT_EQ(lines.size(), 5u);
-  Sha256 hash;
+  Sha256Hasher hash;
   hash.Update(input);
   std::string sha = hash.HexDigest();
   nlohmann::json first = nlohmann::json::parse(lines[0]);
