@@ -1,0 +1,159 @@
+#include "pipeline/redrive.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cstdio>
+
+#include "testutil/memory_object_store.h"
+
+namespace s3proc {
+namespace {
+
+using ::testing::HasSubstr;
+using testing::MemoryObjectStore;
+
+class RedriveTest : public ::testing::Test {
+ protected:
+  RedriveTest() : log_(tmpfile()), logger_(LogFormat::kJson, log_) {}
+  ~RedriveTest() override { std::fclose(log_); }
+
+  std::string Log() {
+    std::fflush(log_);
+    std::rewind(log_);
+    std::string text;
+    char buf[4096];
+    size_t n;
+    while ((n = std::fread(buf, 1, sizeof(buf), log_)) > 0) text.append(buf, n);
+    return text;
+  }
+
+  void Reject(const std::string& relative, const std::string& data) {
+    store_.Put("errors/" + relative, data);
+    store_.Put("errors/" + relative + ".error.json", "{\"reason\":\"bad\"}");
+  }
+
+  Result<RedriveSummary> Run(RedriveOptions options = {}) {
+    return Redrive(store_, config_, options, logger_);
+  }
+
+  FILE* log_;
+  Logger logger_;
+  MemoryObjectStore store_;
+  RunConfig config_;
+};
+
+TEST_F(RedriveTest, MovesEveryRejectedObjectBackAndDropsItsReason) {
+  Reject("a.json", "A");
+  Reject("dir/b.csv", "B");
+  store_.Put("errors/no-reason.json", "C");
+  store_.Put("errors/orphan.json.error.json", "{}");  // a reason whose object is gone
+  auto summary = Run();
+  ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+  EXPECT_EQ(summary->matched, 3u);
+  EXPECT_EQ(summary->redriven, 3u);
+  EXPECT_EQ(summary->ExitCode(), 0);
+  EXPECT_EQ(store_.Get("input/a.json"), "A");
+  EXPECT_EQ(store_.Get("input/dir/b.csv"), "B");
+  EXPECT_EQ(store_.Get("input/no-reason.json"), "C");
+  EXPECT_EQ(store_.Keys("errors/"), (std::vector<std::string>{"errors/orphan.json.error.json"}));
+  EXPECT_THAT(Log(), HasSubstr("\"outcome\":\"redriven\""));
+  EXPECT_THAT(Log(), HasSubstr("redrive summary"));
+}
+
+TEST_F(RedriveTest, FilterIsAGlobOnTheRelativeKey) {
+  Reject("a.json", "A");
+  Reject("logs/b.csv", "B");
+  Reject("c.csv", "C");
+  RedriveOptions options;
+  options.filter = "*.csv";
+  auto summary = Run(options);
+  ASSERT_TRUE(summary.ok());
+  EXPECT_EQ(summary->redriven, 1u);
+  EXPECT_EQ(store_.Keys("input/"), (std::vector<std::string>{"input/c.csv"}));
+
+  options.filter = "**.csv";
+  summary = Run(options);
+  ASSERT_TRUE(summary.ok());
+  EXPECT_EQ(summary->redriven, 1u);
+  EXPECT_TRUE(store_.Contains("input/logs/b.csv"));
+  EXPECT_TRUE(store_.Contains("errors/a.json"));
+
+  options.filter = "[a-";
+  EXPECT_EQ(Run(options).status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST_F(RedriveTest, DryRunChangesNothing) {
+  Reject("a.json", "A");
+  RedriveOptions options;
+  options.dry_run = true;
+  auto summary = Run(options);
+  ASSERT_TRUE(summary.ok());
+  EXPECT_EQ(summary->matched, 1u);
+  EXPECT_EQ(summary->redriven, 0u);
+  EXPECT_EQ(store_.Keys("input/").size(), 0u);
+  EXPECT_EQ(store_.Keys("errors/").size(), 2u);
+  EXPECT_EQ(store_.CallCount("copy"), 0);
+  EXPECT_THAT(Log(), HasSubstr("would-redrive"));
+}
+
+TEST_F(RedriveTest, ANewerInputUnderTheSameKeyIsAConflict) {
+  Reject("a.json", "old");
+  store_.Put("input/a.json", "new upload");
+  auto summary = Run();
+  ASSERT_TRUE(summary.ok());
+  EXPECT_EQ(summary->conflicts, 1u);
+  EXPECT_EQ(summary->ExitCode(), 1);
+  EXPECT_EQ(store_.Get("input/a.json"), "new upload");
+  EXPECT_TRUE(store_.Contains("errors/a.json"));
+  EXPECT_THAT(Log(), HasSubstr("already holds a different object"));
+}
+
+TEST_F(RedriveTest, InterruptedAfterCopyFinishesOnTheNextRun) {
+  Reject("a.json", "A");
+  store_.FailNext("delete_request", Status::Transient("503 SlowDown"));
+  auto summary = Run();
+  ASSERT_TRUE(summary.ok());
+  EXPECT_EQ(summary->failed, 1u);
+  EXPECT_EQ(store_.Get("input/a.json"), "A");
+  EXPECT_TRUE(store_.Contains("errors/a.json"));
+
+  summary = Run();
+  ASSERT_TRUE(summary.ok());
+  EXPECT_EQ(summary->redriven, 1u);
+  EXPECT_EQ(store_.CallCount("copy"), 1);  // the second run saw the copy and did not repeat it
+  EXPECT_TRUE(store_.Keys("errors/").empty());
+  EXPECT_EQ(store_.Get("input/a.json"), "A");
+}
+
+TEST_F(RedriveTest, CopyFailureLeavesTheObjectInErrors) {
+  Reject("a.json", "A");
+  Reject("b.json", "B");
+  store_.FailNext("copy", Status::AccessDenied("CopyObject: AccessDenied"));
+  auto summary = Run();
+  ASSERT_TRUE(summary.ok());
+  EXPECT_EQ(summary->failed, 1u);
+  EXPECT_EQ(summary->redriven, 1u);
+  EXPECT_TRUE(store_.Contains("errors/a.json"));
+  EXPECT_TRUE(store_.Contains("errors/a.json.error.json"));
+  EXPECT_TRUE(store_.Contains("input/b.json"));
+}
+
+TEST_F(RedriveTest, IdempotentWhenNothingIsLeft) {
+  Reject("a.json", "A");
+  ASSERT_TRUE(Run().ok());
+  auto summary = Run();
+  ASSERT_TRUE(summary.ok());
+  EXPECT_EQ(summary->matched, 0u);
+  EXPECT_EQ(store_.Keys("input/").size(), 1u);
+}
+
+TEST_F(RedriveTest, ListFailureIsReturned) {
+  store_.FailNext("list", Status::Transient("timeout"));
+  auto summary = Run();
+  EXPECT_EQ(summary.status().code(), StatusCode::kTransient);
+  EXPECT_THAT(summary.status().message(), HasSubstr("errors/"));
+}
+
+}  // namespace
+}  // namespace s3proc
