@@ -1,0 +1,152 @@
+#include "pipeline/shard_lease.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+
+#include "testutil/memory_object_store.h"
+
+namespace s3proc {
+namespace {
+
+using testing::MemoryObjectStore;
+
+struct FakeClock {
+  std::atomic<int64_t> now{1'000'000};
+  std::function<int64_t()> fn() {
+    return [this] { return now.load(); };
+  }
+};
+
+TEST(ShardOf, IsStableAndInRange) {
+  EXPECT_EQ(ShardOf("a/b.json", 16), ShardOf("a/b.json", 16));
+  for (int i = 0; i < 1000; ++i) {
+    int s = ShardOf("k" + std::to_string(i), 16);
+    EXPECT_GE(s, 0);
+    EXPECT_LT(s, 16);
+  }
+}
+
+TEST(LeaseRecord, RoundTrips) {
+  auto parsed = ParseLease(EncodeLease({"host:abc", 12345}));
+  ASSERT_TRUE(parsed.ok());
+  EXPECT_EQ(parsed->owner, "host:abc");
+  EXPECT_EQ(parsed->expires_unix, 12345);
+  EXPECT_FALSE(ParseLease("garbage").ok());
+}
+
+TEST(ShardLeases, AFreeShardIsOwnedAndOthersAreKeptOut) {
+  MemoryObjectStore store;
+  FakeClock clock;
+  ShardLeases a(store, "leases/", "host:a", 600, clock.fn());
+  ASSERT_TRUE(a.Load().ok());
+  auto claim = a.Claim(3);
+  ASSERT_TRUE(claim.ok());
+  EXPECT_EQ(*claim, ClaimOutcome::kOwned);
+  EXPECT_TRUE(a.Owns(3));
+  EXPECT_EQ(store.Keys("leases/"), std::vector<std::string>{"leases/shard-003/0000000001"});
+
+  ShardLeases b(store, "leases/", "host:b", 600, clock.fn());
+  ASSERT_TRUE(b.Load().ok());
+  EXPECT_EQ(*b.Claim(3), ClaimOutcome::kHeldByOther);
+  EXPECT_FALSE(b.Owns(3));
+  EXPECT_EQ(*b.Claim(4), ClaimOutcome::kOwned);
+}
+
+TEST(ShardLeases, AnExpiredLeaseIsTakenOverAndMarkedRecovered) {
+  MemoryObjectStore store;
+  FakeClock clock;
+  ShardLeases a(store, "leases/", "host:a", 600, clock.fn());
+  ASSERT_TRUE(a.Load().ok());
+  ASSERT_EQ(*a.Claim(1), ClaimOutcome::kOwned);
+  clock.now += 601;  // a died without releasing
+  ShardLeases b(store, "leases/", "host:b", 600, clock.fn());
+  ASSERT_TRUE(b.Load().ok());
+  EXPECT_EQ(*b.Claim(1), ClaimOutcome::kOwnedRecovered);
+  EXPECT_EQ(store.Keys("leases/"), std::vector<std::string>{"leases/shard-001/0000000002"});
+  // a's renewal now finds the next generation taken: it lets go.
+  clock.now += 400;
+  a.RenewDue();
+  EXPECT_FALSE(a.Owns(1));
+}
+
+TEST(ShardLeases, ItsOwnStaleLeaseIsTakenOverAtOnce) {
+  MemoryObjectStore store;
+  FakeClock clock;
+  {
+    ShardLeases killed(store, "leases/", "host:same", 600, clock.fn());
+    ASSERT_TRUE(killed.Load().ok());
+    ASSERT_EQ(*killed.Claim(2), ClaimOutcome::kOwned);
+    // kill -9: no ReleaseAll.
+  }
+  ShardLeases next(store, "leases/", "host:same", 600, clock.fn());
+  ASSERT_TRUE(next.Load().ok());
+  EXPECT_EQ(*next.Claim(2), ClaimOutcome::kOwnedRecovered);
+}
+
+TEST(ShardLeases, ReleaseFreesTheShardForOthers) {
+  MemoryObjectStore store;
+  FakeClock clock;
+  ShardLeases a(store, "leases/", "host:a", 600, clock.fn());
+  ASSERT_TRUE(a.Load().ok());
+  ASSERT_EQ(*a.Claim(5), ClaimOutcome::kOwned);
+  ShardLeases b(store, "leases/", "host:b", 600, clock.fn());
+  ASSERT_TRUE(b.Load().ok());  // b saw a's lease...
+  a.ReleaseAll();              // ...which is released before b claims
+  EXPECT_TRUE(store.Keys("leases/").empty());
+  EXPECT_EQ(*b.Claim(5), ClaimOutcome::kOwned);
+}
+
+TEST(ShardLeases, RenewalKeepsTheLeaseAlive) {
+  MemoryObjectStore store;
+  FakeClock clock;
+  ShardLeases a(store, "leases/", "host:a", 600, clock.fn());
+  ASSERT_TRUE(a.Load().ok());
+  ASSERT_EQ(*a.Claim(0), ClaimOutcome::kOwned);
+  clock.now += 301;
+  a.RenewDue();
+  EXPECT_TRUE(a.Owns(0));
+  EXPECT_EQ(store.Keys("leases/"), std::vector<std::string>{"leases/shard-000/0000000002"});
+  clock.now += 500;  // past the first generation's expiry, not the second's
+  ShardLeases b(store, "leases/", "host:b", 600, clock.fn());
+  ASSERT_TRUE(b.Load().ok());
+  EXPECT_EQ(*b.Claim(0), ClaimOutcome::kHeldByOther);
+}
+
+TEST(ShardLeases, OfManyRacingProcessorsExactlyOneWins) {
+  for (int round = 0; round < 20; ++round) {
+    MemoryObjectStore store;
+    FakeClock clock;
+    std::vector<std::unique_ptr<ShardLeases>> racers;
+    for (int i = 0; i < 8; ++i) {
+      racers.push_back(std::make_unique<ShardLeases>(store, "leases/", "host:" + std::to_string(i),
+                                                     600, clock.fn()));
+      ASSERT_TRUE(racers.back()->Load().ok());
+    }
+    std::atomic<int> owners{0};
+    std::vector<std::thread> threads;
+    for (auto& r : racers) {
+      threads.emplace_back([&, p = r.get()] {
+        auto c = p->Claim(9);
+        if (c.ok() && *c != ClaimOutcome::kHeldByOther) ++owners;
+      });
+    }
+    for (auto& t : threads) t.join();
+    EXPECT_EQ(owners.load(), 1);
+  }
+}
+
+TEST(ShardLeases, AStoreFailureIsAnErrorNotAClaim) {
+  MemoryObjectStore store;
+  FakeClock clock;
+  ShardLeases a(store, "leases/", "host:a", 600, clock.fn());
+  ASSERT_TRUE(a.Load().ok());
+  store.FailNext("put", Status::Transient("503 SlowDown"));
+  auto c = a.Claim(1);
+  EXPECT_FALSE(c.ok());
+  EXPECT_FALSE(a.Owns(1));
+}
+
+}  // namespace
+}  // namespace s3proc
