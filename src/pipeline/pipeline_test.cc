@@ -1,0 +1,151 @@
+#include "pipeline/pipeline.h"
+
+#include <gtest/gtest.h>
+#include <stdio.h>
+
+#include "pipeline/shard_lease.h"
+#include "testutil/memory_object_store.h"
+#include "testutil/temp_dir.h"
+
+namespace s3proc {
+namespace {
+
+using testing::MemoryObjectStore;
+
+class PipelineTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    config_.bucket = "b";
+    config_.work_dir = tmp_.path().string();
+    config_.concurrency = 4;
+    log_ = fopen("/dev/null", "w");
+    logger_ = std::make_unique<Logger>(LogFormat::kJson, log_);
+  }
+  void TearDown() override { fclose(log_); }
+
+  RunSummary Run() {
+    auto s = RunPipeline(config_, store_, *logger_);
+    EXPECT_TRUE(s.ok()) << s.status().ToString();
+    return s.ok() ? *s : RunSummary{};
+  }
+
+  testing::TempDir tmp_;
+  MemoryObjectStore store_;
+  RunConfig config_;
+  FILE* log_ = nullptr;
+  std::unique_ptr<Logger> logger_;
+};
+
+TEST_F(PipelineTest, GoodFilesGoToOutputBadOnesToErrorsAndInputsAreDeleted) {
+  store_.Put("input/a.json", R"({"a":1})");
+  store_.Put("input/sub/b.json", "[1,2]");
+  store_.Put("input/bad.json", "{oops");
+  store_.Put("input/", "");
+  store_.Put("input/folder/", "");
+  store_.Put("other/c.json", "{}");
+  RunSummary s = Run();
+  EXPECT_EQ(s.listed, 3u);
+  EXPECT_EQ(s.done, 2u);
+  EXPECT_EQ(s.rejected, 1u);
+  EXPECT_EQ(s.failed, 0u);
+  EXPECT_EQ(s.ExitCode(), 0);
+  EXPECT_EQ(store_.Keys("input/"), (std::vector<std::string>{"input/", "input/folder/"}));
+  EXPECT_TRUE(store_.Contains("output/a.json"));
+  EXPECT_EQ(*store_.Get("output/sub/b.json"), "[1,2]");
+  EXPECT_EQ(*store_.Get("errors/bad.json"), "{oops");
+  EXPECT_NE(store_.Get("errors/bad.json.error.json")->find("\"reason\""), std::string::npos);
+  EXPECT_TRUE(store_.Contains("other/c.json"));
+  EXPECT_TRUE(store_.Keys("leases/").empty()) << "leases are released at the end";
+}
+
+TEST_F(PipelineTest, ATransientFailureLeavesTheInputForTheNextRun) {
+  store_.Put("input/a.json", "{}");
+  store_.FailNext("upload", Status::Transient("503 SlowDown after retries"));
+  RunSummary first = Run();
+  EXPECT_EQ(first.failed, 1u);
+  EXPECT_EQ(first.ExitCode(), 1);
+  EXPECT_TRUE(store_.Contains("input/a.json"));
+  EXPECT_FALSE(store_.Contains("output/a.json"));
+  RunSummary second = Run();
+  EXPECT_EQ(second.done, 1u);
+  EXPECT_EQ(second.ExitCode(), 0);
+  EXPECT_FALSE(store_.Contains("input/a.json"));
+}
+
+TEST_F(PipelineTest, AnObjectThatKeepsFailingEndsInErrorsAfterMaxAttempts) {
+  config_.max_attempts = 2;
+  store_.Put("input/a.json", "{}");
+  for (int run = 1; run <= 2; ++run) {
+    store_.FailNext("upload", Status::Transient("timeout"));
+    EXPECT_EQ(Run().failed, 1u) << "run " << run;
+  }
+  RunSummary third = Run();
+  EXPECT_EQ(third.rejected, 1u);
+  EXPECT_TRUE(store_.Contains("errors/a.json"));
+  EXPECT_NE(store_.Get("errors/a.json.error.json")->find("gave up after 2 attempts"),
+            std::string::npos);
+}
+
+TEST_F(PipelineTest, AVanishedInputIsNotAFailure) {
+  store_.Put("input/a.json", "{}");
+  store_.FailNext("download", Status::NotFound("NoSuchKey"));
+  RunSummary s = Run();
+  EXPECT_EQ(s.failed, 0u);
+  EXPECT_EQ(s.ExitCode(), 0);
+}
+
+TEST_F(PipelineTest, AfterACrashTheStoredOutputIsFoundNotWrittenAgain) {
+  store_.Put("input/a.json", "{}");
+  // A first run that stored the output, then was killed before deleting the input.
+  ASSERT_TRUE(Run().done == 1);
+  store_.Put("input/a.json", "{}");  // same content, same etag: as if never deleted
+  // Its lease is still there (kill -9 releases nothing), owned by this work dir.
+  auto id = testing::ReadFileOrEmpty(tmp_.path() / ".s3proc-id");
+  id.pop_back();
+  ShardLeases stale(store_, "leases/", id, 600);
+  ASSERT_TRUE(stale.Load().ok());
+  ASSERT_TRUE(stale.Claim(ShardOf("a.json", config_.lease_shards)).ok());
+  int uploads = store_.CallCount("upload");
+  RunSummary s = Run();
+  EXPECT_EQ(s.already_done, 1u);
+  EXPECT_EQ(s.done, 0u);
+  EXPECT_EQ(store_.CallCount("upload"), uploads) << "no second output";
+  EXPECT_FALSE(store_.Contains("input/a.json"));
+}
+
+TEST_F(PipelineTest, ObjectsInAShardHeldByAnotherLiveProcessorAreSkipped) {
+  store_.Put("input/a.json", "{}");
+  ShardLeases other(store_, "leases/", "elsewhere:1", 600);
+  ASSERT_TRUE(other.Load().ok());
+  ASSERT_TRUE(other.Claim(ShardOf("a.json", config_.lease_shards)).ok());
+  RunSummary s = Run();
+  EXPECT_EQ(s.skipped_claimed, 1u);
+  EXPECT_EQ(s.ExitCode(), 0);
+  EXPECT_TRUE(store_.Contains("input/a.json"));
+}
+
+TEST_F(PipelineTest, MaxFilesBoundsARun) {
+  for (int i = 0; i < 10; ++i) store_.Put("input/" + std::to_string(i) + ".json", "{}");
+  config_.max_files = 3;
+  EXPECT_EQ(Run().done, 3u);
+  EXPECT_EQ(store_.Keys("input/").size(), 7u);
+}
+
+TEST_F(PipelineTest, DryRunChangesNothing) {
+  store_.Put("input/a.json", "{}");
+  config_.dry_run = true;
+  RunSummary s = Run();
+  EXPECT_EQ(s.listed, 1u);
+  EXPECT_EQ(s.done, 0u);
+  EXPECT_EQ(store_.Keys(), std::vector<std::string>{"input/a.json"});
+}
+
+TEST_F(PipelineTest, AListingFailureFailsTheRun) {
+  store_.FailNext("list", Status::AccessDenied("ListObjectsV2: AccessDenied"));
+  auto s = RunPipeline(config_, store_, *logger_);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.status().code(), StatusCode::kAccessDenied);
+}
+
+}  // namespace
+}  // namespace s3proc
