@@ -1,3 +1,5 @@
-#include <cstdio>
-#include "s3proc_version.h"
-int main() { std::printf("s3proc %s\n", S3PROC_VERSION); return 0; }
+// The composition root: everything is wired in src/cli; main only hands over argv and returns
+// the exit code.
+#include "cli/cli.h"
+
+int main(int argc, char** argv) { return s3proc::RunCli(argc, argv); }

@@ -1,0 +1,41 @@
+#include "cli/cli.h"
+
+#include "config/config_loader.h"
+
+namespace s3proc {
+
+int RunCli(const std::vector<std::string>& args, const CliIo& io) {
+  ParsedCommandLine parsed = ParseCommandLine(args, io.out, io.err);
+  if (parsed.exit_code.has_value()) return *parsed.exit_code;
+  const Invocation& inv = parsed.invocation;
+
+  ConfigSources sources;
+  sources.config_file = inv.config_file;
+  sources.flags = inv.flags;
+  sources.env = io.env;
+  sources.default_config_file = io.default_config_file;
+  auto config = LoadRunConfig(sources, inv.command == CommandKind::kProcess ? ConfigPurpose::kLocal
+                                                                            : ConfigPurpose::kS3);
+  if (!config.ok()) {
+    std::fprintf(io.err, "s3proc: error: %s\n", config.status().message().c_str());
+    return 2;
+  }
+  switch (inv.command) {
+    case CommandKind::kRun:
+      return RunCommand(*config, io);
+    case CommandKind::kStatus:
+      return StatusCommand(*config, inv.json, io);
+    case CommandKind::kRedrive:
+      return RedriveCommand(*config, inv, io);
+    case CommandKind::kProcess:
+      return ProcessCommand(*config, inv, io);
+  }
+  return 2;
+}
+
+int RunCli(int argc, char** argv) {
+  std::vector<std::string> args(argv, argv + argc);
+  return RunCli(args, CliIo{});
+}
+
+}  // namespace s3proc

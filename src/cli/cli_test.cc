@@ -1,0 +1,211 @@
+#include "cli/cli.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cstdio>
+
+#include "cli/command_line.h"
+#include "testutil/temp_dir.h"
+
+namespace s3proc {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+// Captures what a command writes to a FILE.
+class Capture {
+ public:
+  Capture() : file_(tmpfile()) {}
+  ~Capture() { std::fclose(file_); }
+  FILE* file() const { return file_; }
+  std::string Text() const {
+    std::fflush(file_);
+    std::rewind(file_);
+    std::string text;
+    char buf[4096];
+    size_t n;
+    while ((n = std::fread(buf, 1, sizeof(buf), file_)) > 0) text.append(buf, n);
+    return text;
+  }
+
+ private:
+  FILE* file_;
+};
+
+class CliTest : public ::testing::Test {
+ protected:
+  CliIo Io() {
+    CliIo io;
+    io.out = out_.file();
+    io.err = err_.file();
+    io.env = MapEnvLookup(env_);
+    io.default_config_file = "/nonexistent/s3proc.toml";
+    return io;
+  }
+  int Run(std::vector<std::string> args) {
+    args.insert(args.begin(), "s3proc");
+    return RunCli(args, Io());
+  }
+  // args -> RunConfig, the way RunCli gets there.
+  Result<RunConfig> ConfigFor(std::vector<std::string> args, ConfigPurpose purpose =
+                                                                 ConfigPurpose::kS3) {
+    args.insert(args.begin(), "s3proc");
+    ParsedCommandLine parsed = ParseCommandLine(args, out_.file(), err_.file());
+    if (parsed.exit_code) return Status::InvalidArgument("exit " + std::to_string(*parsed.exit_code));
+    ConfigSources sources;
+    sources.config_file = parsed.invocation.config_file;
+    sources.flags = parsed.invocation.flags;
+    sources.env = MapEnvLookup(env_);
+    sources.default_config_file = "/nonexistent/s3proc.toml";
+    return LoadRunConfig(sources, purpose);
+  }
+
+  std::map<std::string, std::string, std::less<>> env_;
+  Capture out_, err_;
+  testing::TempDir dir_;
+};
+
+TEST_F(CliTest, RunFlagsBecomeTheRunConfig) {
+  auto config = ConfigFor({"run", "--bucket", "my-bucket", "--work-dir", "/w", "--input-prefix",
+                           "in", "--output-prefix", "out/", "--error-prefix", "err/",
+                           "--endpoint-url", "http://127.0.0.1:9000", "--region", "eu-west-1",
+                           "--force-path-style", "--concurrency", "8", "--max-files", "3",
+                           "--max-seconds", "50", "--keep-local-files", "--dry-run",
+                           "--log-format", "json", "--metrics-file", "/m.prom", "--route",
+                           "*.csv=csv", "--route", "logs/**=ndjson", "--processor",
+                           "passthrough", "--no-progress"});
+  ASSERT_TRUE(config.ok()) << config.status().ToString() << err_.Text();
+  EXPECT_EQ(config->bucket, "my-bucket");
+  EXPECT_EQ(config->work_dir, "/w");
+  EXPECT_EQ(config->input_prefix, "in/");
+  EXPECT_EQ(config->output_prefix, "out/");
+  EXPECT_EQ(config->error_prefix, "err/");
+  EXPECT_EQ(config->endpoint_url, "http://127.0.0.1:9000");
+  EXPECT_EQ(config->region, "eu-west-1");
+  EXPECT_TRUE(config->force_path_style);
+  EXPECT_EQ(config->concurrency, 8);
+  EXPECT_EQ(config->max_files, 3);
+  EXPECT_EQ(config->max_seconds, 50);
+  EXPECT_TRUE(config->keep_local_files);
+  EXPECT_TRUE(config->dry_run);
+  EXPECT_EQ(config->log_format, "json");
+  EXPECT_EQ(config->metrics_file, "/m.prom");
+  ASSERT_EQ(config->routes.size(), 2u);
+  EXPECT_EQ(config->routes[1].glob, "logs/**");
+  EXPECT_EQ(config->routes[1].processor, "ndjson");
+  EXPECT_EQ(config->default_processor, "passthrough");
+  EXPECT_FALSE(config->progress);
+}
+
+TEST_F(CliTest, ExecCommandAsFlagOrAfterDashes) {
+  auto config = ConfigFor({"run", "--bucket", "b-1", "--processor", "exec", "--exec-command",
+                           "jq", "--exec-command=-c", "."});
+  ASSERT_TRUE(config.ok()) << config.status().ToString() << err_.Text();
+  EXPECT_EQ(config->exec_command, (std::vector<std::string>{"jq", "-c", "."}));
+
+  config = ConfigFor({"run", "--bucket", "b-1", "--processor", "exec", "--", "jq", "-c", "."});
+  ASSERT_TRUE(config.ok()) << config.status().ToString() << err_.Text();
+  EXPECT_EQ(config->exec_command, (std::vector<std::string>{"jq", "-c", "."}));
+}
+
+TEST_F(CliTest, FlagsBeatEnvironmentBeatsFile) {
+  std::string file = dir_.WriteFile("c.toml", "bucket = \"file-bucket\"\nconcurrency = 2\n"
+                                              "keep_local_files = true\nregion = \"r-file\"\n");
+  env_["S3PROC_CONCURRENCY"] = "3";
+  env_["S3PROC_REGION"] = "r-env";
+  auto config = ConfigFor({"run", "--config", file, "--region", "r-flag", "--no-keep-local-files"});
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config->bucket, "file-bucket");
+  EXPECT_EQ(config->concurrency, 3);
+  EXPECT_EQ(config->region, "r-flag");
+  EXPECT_FALSE(config->keep_local_files);
+}
+
+TEST_F(CliTest, HelpDocumentsEverySetting) {
+  EXPECT_EQ(Run({"run", "--help"}), 0);
+  std::string help = out_.Text();
+  for (const SettingInfo& s : RunSettings()) {
+    EXPECT_THAT(help, HasSubstr(s.FlagName())) << s.key;
+    if (s.in_env) EXPECT_THAT(help, HasSubstr(s.EnvName())) << s.key;
+  }
+  EXPECT_THAT(help, HasSubstr("default: 16"));
+  EXPECT_THAT(help, HasSubstr("toml concurrency"));
+}
+
+TEST_F(CliTest, TopLevelHelpAndVersion) {
+  EXPECT_EQ(Run({"--help"}), 0);
+  EXPECT_THAT(out_.Text(), HasSubstr("redrive"));
+  Capture version;
+  CliIo io = Io();
+  io.out = version.file();
+  EXPECT_EQ(RunCli({"s3proc", "--version"}, io), 0);
+  EXPECT_THAT(version.Text(), HasSubstr("s3proc 0."));
+}
+
+TEST_F(CliTest, UsageErrorsExitTwoWithAHint) {
+  EXPECT_EQ(Run({}), 2);
+  EXPECT_EQ(Run({"frobnicate"}), 2);
+  EXPECT_EQ(Run({"run", "--bucket"}), 2);
+  EXPECT_EQ(Run({"run", "--no-such-flag"}), 2);
+  std::string err = err_.Text();
+  EXPECT_THAT(err, HasSubstr("s3proc: error: "));
+  EXPECT_THAT(err, HasSubstr("run 's3proc run --help'"));
+  EXPECT_THAT(err, HasSubstr("--no-such-flag"));
+}
+
+TEST_F(CliTest, ConfigurationErrorsExitTwo) {
+  EXPECT_EQ(Run({"run"}), 2);
+  EXPECT_THAT(err_.Text(), HasSubstr("s3proc: error: no bucket"));
+  EXPECT_EQ(Run({"status", "--bucket", "b-1", "--output-prefix", "input/x/"}), 2);
+  EXPECT_THAT(err_.Text(), HasSubstr("overlap"));
+  EXPECT_EQ(Run({"run", "--bucket", "b-1", "--concurrency", "many"}), 2);
+  EXPECT_THAT(err_.Text(), HasSubstr("--concurrency: 'many' is not an integer"));
+  EXPECT_EQ(Run({"run", "--bucket", "b-1", "--config", "/nonexistent/x.toml"}), 2);
+  std::string bad = dir_.WriteFile("bad.toml", "\nbukcet = \"x\"\n");
+  EXPECT_EQ(Run({"redrive", "--config", bad}), 2);
+  EXPECT_THAT(err_.Text(), HasSubstr("bad.toml:2: unknown setting 'bukcet' (did you mean "
+                                     "'bucket'?)"));
+}
+
+TEST_F(CliTest, RegionMissingIsAConfigurationError) {
+  // No region anywhere and IMDS disabled: building the S3 parts fails before any request.
+  env_["AWS_EC2_METADATA_DISABLED"] = "true";
+  env_["AWS_CONFIG_FILE"] = "/nonexistent/config";
+  env_["AWS_SHARED_CREDENTIALS_FILE"] = "/nonexistent/credentials";
+  EXPECT_EQ(Run({"status", "--bucket", "b-1"}), 2);
+  EXPECT_THAT(err_.Text(), HasSubstr("s3proc: error: "));
+  EXPECT_THAT(err_.Text(), HasSubstr("region"));
+}
+
+TEST_F(CliTest, ProcessWritesTheResultToStdoutOrAFile) {
+  std::string input = dir_.WriteFile("a.txt", "hello\n");
+  EXPECT_EQ(Run({"process", input, "--processor", "passthrough"}), 0) << err_.Text();
+  EXPECT_EQ(out_.Text(), "hello\n");
+
+  std::string output = (dir_.path() / "out.txt").string();
+  EXPECT_EQ(Run({"process", input, "--route", "*.txt=passthrough", "--output", output}), 0)
+      << err_.Text();
+  EXPECT_EQ(testing::ReadFileOrEmpty(output), "hello\n");
+}
+
+TEST_F(CliTest, ProcessRejectionExitsOneWithTheReason) {
+  std::string input = dir_.WriteFile("bad.json", "{not json");
+  std::string output = (dir_.path() / "out.json").string();
+  EXPECT_EQ(Run({"process", input, "--output", output}), 1);  // default processor: json
+  EXPECT_THAT(err_.Text(), HasSubstr("rejected: "));
+  EXPECT_FALSE(std::filesystem::exists(output));
+  EXPECT_FALSE(std::filesystem::exists(output + ".s3proc-tmp"));
+}
+
+TEST_F(CliTest, ProcessNeedsNoBucketButAReadableFile) {
+  EXPECT_EQ(Run({"process", (dir_.path() / "missing").string()}), 1);
+  EXPECT_THAT(err_.Text(), HasSubstr("is not a readable file"));
+  EXPECT_EQ(Run({"process"}), 2);
+  EXPECT_EQ(Run({"process", "x", "--processor", "nope"}), 2);
+  EXPECT_THAT(err_.Text(), HasSubstr("unknown processor 'nope'"));
+}
+
+}  // namespace
+}  // namespace s3proc

@@ -1,0 +1,192 @@
+#include "cli/command_line.h"
+
+#include <CLI/CLI.hpp>
+
+#include <sstream>
+
+#include "s3proc_version.h"
+
+namespace s3proc {
+
+namespace {
+
+constexpr const char* kFooter =
+    "Settings are merged in increasing precedence: built-in defaults < the TOML config file "
+    "(--config FILE, else $S3PROC_CONFIG, else /etc/s3proc/s3proc.toml when it exists) < "
+    "S3PROC_* environment variables < flags. TOML keys are the setting names shown in "
+    "brackets; [[route]] tables hold glob and processor. Credentials, region and endpoint also "
+    "follow the AWS conventions (AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL, AWS_CA_BUNDLE, "
+    "instance roles).";
+
+std::string OptionHelp(const SettingInfo& s) {
+  std::string text(s.help);
+  text += " [";
+  if (s.in_env) text += "env " + s.EnvName() + "; ";
+  if (s.in_file) text += "toml " + std::string(s.key == "route" ? "[[route]]" : s.key) + "; ";
+  std::string def = SettingValueText(RunConfig{}, s.key);
+  if (s.is_list && (def.empty() || def == "[]")) def = "none";
+  text += "default: " + (def.empty() ? std::string("none") : def) + "]";
+  return text;
+}
+
+std::string TypeName(std::string_view key) {
+  if (key == "bucket" || key == "region" || key == "default_processor") return "NAME";
+  if (key == "endpoint_url") return "URL";
+  if (key == "work_dir") return "DIR";
+  if (key == "metrics_file") return "PATH";
+  if (key == "log_format") return "text|json";
+  if (key.ends_with("_prefix")) return "PREFIX";
+  return "N";  // the remaining scalar settings are numbers
+}
+
+// Adds the flag for setting `key` to `app`, storing what is given in `flags`.
+void AddSetting(CLI::App* app, std::string_view key, SettingOverrides* flags) {
+  const SettingInfo* s = FindSetting(key);
+  std::string name = s->FlagName();
+  const std::string help = OptionHelp(*s);
+  const std::string k(key);
+  if (s->is_flag) {
+    // --no-X turns off what the config file or the environment turned on (not for --dry-run:
+    // it is never on from elsewhere).
+    if (key != "dry_run") name += ",!--no-" + name.substr(2);
+    app->add_flag_function(
+        name, [flags, k](std::int64_t count) { (*flags)[k] = {count > 0 ? "true" : "false"}; },
+        help);
+  } else if (s->is_list) {
+    auto* option = app->add_option_function<std::vector<std::string>>(
+        name,
+        [flags, k](const std::vector<std::string>& values) { (*flags)[k] = values; }, help);
+    if (key == "route") {
+      option->type_name("GLOB=PROCESSOR");
+    } else {
+      option->type_name("ARG")->expected(1, CLI::detail::expected_max_vector_size);
+    }
+  } else {
+    // `run --processor NAME` is the short name of --default-processor.
+    if (key == "default_processor") name = "--processor," + name;
+    app->add_option_function<std::string>(
+           name, [flags, k](const std::string& value) { (*flags)[k] = {value}; }, help)
+        ->type_name(TypeName(key));
+  }
+}
+
+// The settings that say where the bucket is (status, redrive).
+constexpr std::string_view kWhereSettings[] = {
+    "bucket",       "region",        "endpoint_url", "force_path_style", "input_prefix",
+    "output_prefix", "error_prefix", "lease_prefix", "log_format"};
+
+std::string SubcommandIn(const std::vector<std::string>& args) {
+  for (size_t i = 1; i < args.size(); ++i) {
+    if (args[i] == "run" || args[i] == "status" || args[i] == "redrive" || args[i] == "process") {
+      return args[i];
+    }
+  }
+  return "";
+}
+
+}  // namespace
+
+ParsedCommandLine ParseCommandLine(const std::vector<std::string>& args, FILE* out, FILE* err) {
+  ParsedCommandLine result;
+  Invocation& inv = result.invocation;
+
+  CLI::App app{"s3proc: processes the objects dropped in an S3 prefix, once each.", "s3proc"};
+  app.set_version_flag("--version", std::string("s3proc ") + S3PROC_VERSION);
+  app.require_subcommand(1);
+  app.footer(kFooter);
+  app.get_formatter()->column_width(40);
+
+  CLI::App* run = app.add_subcommand(
+      "run",
+      "One pass: list input/, process each object, upload to output/ or route it to errors/ "
+      "with a reason, delete the input. Exit 0 when every object reached output/ or errors/, "
+      "1 when some were left for the next run, 2 for a usage or configuration error.");
+  CLI::App* status = app.add_subcommand(
+      "status", "Counts, bytes and the oldest object's age under input/, output/, errors/, leases/.");
+  CLI::App* redrive = app.add_subcommand(
+      "redrive",
+      "Move rejected objects from errors/ back to input/ (copy first, delete after: safe to "
+      "interrupt and run again) and delete their .error.json reasons.");
+  CLI::App* process = app.add_subcommand(
+      "process",
+      "Run one processor on a local FILE (no S3) and write the result to --output or stdout. "
+      "Exit 1 with 'rejected: REASON' when the processor rejects it. For debugging routes.");
+
+  for (CLI::App* sub : {run, status, redrive, process}) {
+    sub->add_option("--config", inv.config_file,
+                    "TOML config file [env S3PROC_CONFIG; default: /etc/s3proc/s3proc.toml when "
+                    "it exists]")
+        ->type_name("FILE");
+  }
+  std::vector<std::string> exec_after_dashes;
+  for (const SettingInfo& s : RunSettings()) AddSetting(run, s.key, &inv.flags);
+  run->add_option("command", exec_after_dashes,
+                  "After '--': the exec processor's command and arguments (same as "
+                  "--exec-command).");
+
+  for (std::string_view key : kWhereSettings) {
+    AddSetting(status, key, &inv.flags);
+    AddSetting(redrive, key, &inv.flags);
+  }
+  status->add_flag("--json", inv.json, "Print JSON (also with --log-format json).");
+  redrive->add_option("--filter", inv.filter,
+                      "Only objects whose key relative to the error prefix matches this glob "
+                      "(*, **, ?, [a-z]).")
+      ->type_name("GLOB");
+  AddSetting(redrive, "dry_run", &inv.flags);
+
+  process->add_option("file", inv.file, "The local input file.")->required()->type_name("FILE");
+  std::string processor;
+  process->add_option("--processor", processor,
+                      "Use this processor (json, ndjson, csv, passthrough, exec) instead of the "
+                      "routes.")
+      ->type_name("NAME");
+  process->add_option("--output", inv.output, "Write the result here (default: stdout).")
+      ->type_name("FILE");
+  process->add_option("--key", inv.key,
+                      "Route as if the object's key relative to the input prefix were KEY "
+                      "(default: FILE's name).")
+      ->type_name("KEY");
+  for (std::string_view key :
+       {"route", "exec_command", "exec_timeout_seconds",
+        "max_decompressed_bytes"}) {
+    AddSetting(process, key, &inv.flags);
+  }
+
+  std::vector<const char*> argv;
+  for (const auto& a : args) argv.push_back(a.c_str());
+  try {
+    app.parse(static_cast<int>(argv.size()), argv.data());
+  } catch (const CLI::ParseError& e) {
+    std::ostringstream out_text, err_text;
+    int code = app.exit(e, out_text, err_text);
+    std::fputs(out_text.str().c_str(), out);
+    if (code == 0) {
+      result.exit_code = 0;
+      return result;
+    }
+    std::string sub = SubcommandIn(args);
+    std::fprintf(err, "s3proc: error: %s\nrun 's3proc%s%s --help'\n", e.what(),
+                 sub.empty() ? "" : " ", sub.c_str());
+    result.exit_code = 2;
+    return result;
+  }
+
+  if (run->parsed()) {
+    inv.command = CommandKind::kRun;
+    if (!exec_after_dashes.empty()) inv.flags["exec_command"] = exec_after_dashes;
+  } else if (status->parsed()) {
+    inv.command = CommandKind::kStatus;
+  } else if (redrive->parsed()) {
+    inv.command = CommandKind::kRedrive;
+  } else {
+    inv.command = CommandKind::kProcess;
+    if (!processor.empty()) {
+      inv.flags["default_processor"] = {processor};
+      inv.flags["route"] = {};  // a named processor overrides the routes
+    }
+  }
+  return result;
+}
+
+}  // namespace s3proc

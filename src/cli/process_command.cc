@@ -1,0 +1,112 @@
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "cli/commands.h"
+#include "common/logging.h"
+#include "processors/processor_router.h"
+
+namespace s3proc {
+
+namespace {
+
+// Mirrors the pipeline's routing so `process` picks what `run` would.
+// TODO(lead): share one RunConfig -> ProcessorRouter function from src/pipeline.
+Result<ProcessorRouter> RouterFor(const RunConfig& config) {
+  auto spec_for = [&config](const std::string& name) {
+    ProcessorSpec spec;
+    spec.name = name;
+    if (name == "exec") {
+      spec.exec_argv = config.exec_command;
+      spec.exec_timeout = std::chrono::seconds(config.exec_timeout_seconds);
+    }
+    spec.gzip_max_decompressed_bytes = config.max_decompressed_bytes;
+    return spec;
+  };
+  std::vector<RoutingRule> rules;
+  for (const RouteRule& r : config.routes) rules.push_back({r.glob, spec_for(r.processor)});
+  return ProcessorRouter::Create(rules, spec_for(config.default_processor));
+}
+
+bool CopyToStream(const std::string& path, FILE* out) {
+  FILE* in = std::fopen(path.c_str(), "rb");
+  if (in == nullptr) return false;
+  char buf[64 * 1024];
+  size_t n;
+  bool ok = true;
+  while ((n = std::fread(buf, 1, sizeof(buf), in)) > 0) {
+    if (std::fwrite(buf, 1, n, out) != n) {
+      ok = false;
+      break;
+    }
+  }
+  ok = ok && !std::ferror(in);
+  std::fclose(in);
+  return ok && std::fflush(out) == 0;
+}
+
+}  // namespace
+
+int ProcessCommand(const RunConfig& config, const Invocation& invocation, const CliIo& io) {
+  namespace fs = std::filesystem;
+  auto fail = [&](const std::string& message) {
+    std::fprintf(io.err, "s3proc: error: %s\n", message.c_str());
+    return 1;
+  };
+  std::error_code ec;
+  if (!fs::is_regular_file(invocation.file, ec)) {
+    return fail("process: " + invocation.file + " is not a readable file");
+  }
+  auto router = RouterFor(config);
+  if (!router.ok()) {
+    std::fprintf(io.err, "s3proc: error: %s\n", router.status().message().c_str());
+    return 2;
+  }
+  std::string key =
+      invocation.key.empty() ? fs::path(invocation.file).filename().string() : invocation.key;
+  Processor& processor = router->Route(key);
+
+  // The result goes to a temporary file first, so a rejected or failed run never leaves a
+  // partial --output behind.
+  std::string temp;
+  if (!invocation.output.empty()) {
+    temp = invocation.output + ".s3proc-tmp";
+  } else {
+    std::string pattern = (fs::temp_directory_path(ec) / "s3proc-process-XXXXXX").string();
+    int fd = mkstemp(pattern.data());
+    if (fd < 0) return fail("process: cannot create a temporary file in " + pattern);
+    close(fd);
+    temp = pattern;
+  }
+
+  ProcessContext context;
+  context.source_key = config.input_prefix + key;
+  context.source_size = fs::file_size(invocation.file, ec);
+  context.processed_at = Rfc3339Now();
+  Status s = processor.Process(invocation.file, temp, context);
+  if (!s.ok()) {
+    fs::remove(temp, ec);
+    if (s.IsRejected()) {
+      std::fprintf(io.err, "rejected: %s\n", s.message().c_str());
+      return 1;
+    }
+    return fail("process " + invocation.file + " with " + processor.name() + ": " + s.message());
+  }
+  if (!invocation.output.empty()) {
+    fs::rename(temp, invocation.output, ec);
+    if (ec) {
+      fs::remove(temp, ec);
+      return fail("process: cannot write " + invocation.output + ": " + ec.message());
+    }
+  } else {
+    bool copied = CopyToStream(temp, io.out);
+    fs::remove(temp, ec);
+    if (!copied) return fail("process: cannot write the result to stdout");
+  }
+  return 0;
+}
+
+}  // namespace s3proc

@@ -1,0 +1,56 @@
+#include "cli/s3_context.h"
+
+#include "aws/credentials_cache.h"
+#include "aws/credentials_chain.h"
+#include "aws/region.h"
+#include "http/curl_http_client.h"
+#include "store/s3_object_store.h"
+
+namespace s3proc {
+
+Result<std::unique_ptr<S3Context>> NewS3Context(const RunConfig& config, const EnvLookup& env,
+                                                FILE* log_out) {
+  auto context = std::make_unique<S3Context>();
+
+  CurlHttpClientOptions http_options;
+  if (auto bundle = env("AWS_CA_BUNDLE")) http_options.ca_bundle = *bundle;
+  // Enough kept-alive connections for every worker plus the lease and delete traffic.
+  http_options.max_idle_connections = static_cast<size_t>(config.concurrency) * 2 + 8;
+  context->http = NewCurlHttpClient(http_options);
+
+  CurlHttpClientOptions imds_http_options;
+  imds_http_options.connect_timeout_ms = 1000;
+  imds_http_options.request_timeout_ms = 2000;
+  context->imds_http = NewCurlHttpClient(imds_http_options);
+  ImdsOptions imds_options;
+  imds_options.http = context->imds_http.get();
+  imds_options.env = env;
+  context->imds = std::make_shared<ImdsClient>(imds_options);
+
+  DefaultCredentialsChainOptions chain_options;
+  chain_options.env = env;
+  chain_options.imds = context->imds;
+  context->credentials =
+      NewCachingCredentialsProvider(NewDefaultCredentialsChain(std::move(chain_options)));
+
+  RegionOptions region_options;
+  region_options.flag_region = config.region;
+  region_options.flag_endpoint = config.endpoint_url;
+  region_options.env = env;
+  region_options.imds = context->imds;
+  S3PROC_ASSIGN_OR_RETURN(std::string region, ResolveRegion(region_options));
+  S3PROC_ASSIGN_OR_RETURN(S3Endpoint endpoint, ResolveS3Endpoint(region_options, region));
+
+  S3ClientOptions client_options;
+  client_options.endpoint = endpoint.url;
+  client_options.region = region;
+  client_options.path_style = config.force_path_style || endpoint.path_style;
+  context->client =
+      std::make_unique<S3Client>(*context->http, *context->credentials, client_options);
+  context->store = std::make_unique<S3ObjectStore>(*context->client, config.bucket);
+  context->logger = std::make_unique<Logger>(
+      config.log_format == "json" ? LogFormat::kJson : LogFormat::kText, log_out);
+  return context;
+}
+
+}  // namespace s3proc
