@@ -190,6 +190,12 @@ TEST_F(CliTest, ProcessWritesTheResultToStdoutOrAFile) {
   EXPECT_EQ(testing::ReadFileOrEmpty(output), "hello\n");
 }
 
+TEST_F(CliTest, ProcessRunsAnExecCommandGivenAfterDashes) {
+  std::string input = dir_.WriteFile("a.txt", "abc");
+  EXPECT_EQ(Run({"process", input, "--processor", "exec", "--", "cat"}), 0) << err_.Text();
+  EXPECT_EQ(out_.Text(), "abc");
+}
+
 TEST_F(CliTest, ProcessRejectionExitsOneWithTheReason) {
   std::string input = dir_.WriteFile("bad.json", "{not json");
   std::string output = (dir_.path() / "out.json").string();

@@ -136,6 +136,9 @@ ParsedCommandLine ParseCommandLine(const std::vector<std::string>& args, FILE* o
   AddSetting(redrive, "dry_run", &inv.flags);
 
   process->add_option("file", inv.file, "The local input file.")->required()->type_name("FILE");
+  std::vector<std::string> process_exec_after_dashes;
+  process->add_option("command", process_exec_after_dashes,
+                      "After '--': the exec processor's command and arguments.");
   std::string processor;
   process->add_option("--processor", processor,
                       "Use this processor (json, ndjson, csv, passthrough, exec) instead of the "
@@ -181,6 +184,7 @@ ParsedCommandLine ParseCommandLine(const std::vector<std::string>& args, FILE* o
     inv.command = CommandKind::kRedrive;
   } else {
     inv.command = CommandKind::kProcess;
+    if (!process_exec_after_dashes.empty()) inv.flags["exec_command"] = process_exec_after_dashes;
     if (!processor.empty()) {
       inv.flags["default_processor"] = {processor};
       inv.flags["route"] = {};  // a named processor overrides the routes

@@ -57,7 +57,8 @@ int ProcessCommand(const RunConfig& config, const Invocation& invocation, const 
     return 1;
   };
   std::error_code ec;
-  if (!fs::is_regular_file(invocation.file, ec)) {
+  // Not only regular files: /dev/stdin and named pipes are fine inputs for a quick check.
+  if (!fs::exists(invocation.file, ec) || fs::is_directory(invocation.file, ec)) {
     return fail("process: " + invocation.file + " is not a readable file");
   }
   auto router = RouterFor(config);
