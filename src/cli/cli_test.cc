@@ -128,7 +128,9 @@ TEST_F(CliTest, HelpDocumentsEverySetting) {
   std::string help = out_.Text();
   for (const SettingInfo& s : RunSettings()) {
     EXPECT_THAT(help, HasSubstr(s.FlagName())) << s.key;
-    if (s.in_env) EXPECT_THAT(help, HasSubstr(s.EnvName())) << s.key;
+    if (s.in_env) {
+      EXPECT_THAT(help, HasSubstr(s.EnvName())) << s.key;
+    }
   }
   EXPECT_THAT(help, HasSubstr("default: 16"));
   EXPECT_THAT(help, HasSubstr("toml concurrency"));
