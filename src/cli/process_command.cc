@@ -7,29 +7,11 @@
 
 #include "cli/commands.h"
 #include "common/logging.h"
-#include "processors/processor_router.h"
+#include "pipeline/router_config.h"
 
 namespace s3proc {
 
 namespace {
-
-// Mirrors the pipeline's routing so `process` picks what `run` would.
-// TODO(lead): share one RunConfig -> ProcessorRouter function from src/pipeline.
-Result<ProcessorRouter> RouterFor(const RunConfig& config) {
-  auto spec_for = [&config](const std::string& name) {
-    ProcessorSpec spec;
-    spec.name = name;
-    if (name == "exec") {
-      spec.exec_argv = config.exec_command;
-      spec.exec_timeout = std::chrono::seconds(config.exec_timeout_seconds);
-    }
-    spec.gzip_max_decompressed_bytes = config.max_decompressed_bytes;
-    return spec;
-  };
-  std::vector<RoutingRule> rules;
-  for (const RouteRule& r : config.routes) rules.push_back({r.glob, spec_for(r.processor)});
-  return ProcessorRouter::Create(rules, spec_for(config.default_processor));
-}
 
 bool CopyToStream(const std::string& path, FILE* out) {
   FILE* in = std::fopen(path.c_str(), "rb");
@@ -61,7 +43,7 @@ int ProcessCommand(const RunConfig& config, const Invocation& invocation, const 
   if (!fs::exists(invocation.file, ec) || fs::is_directory(invocation.file, ec)) {
     return fail("process: " + invocation.file + " is not a readable file");
   }
-  auto router = RouterFor(config);
+  auto router = BuildRouter(config);
   if (!router.ok()) {
     std::fprintf(io.err, "s3proc: error: %s\n", router.status().message().c_str());
     return 2;

@@ -15,7 +15,7 @@
 #include "pipeline/object_task.h"
 #include "pipeline/shard_lease.h"
 #include "pipeline/work_dir.h"
-#include "processors/processor_router.h"
+#include "pipeline/router_config.h"
 
 namespace s3proc {
 
@@ -65,22 +65,6 @@ class WorkQueue {
   std::deque<WorkItem> items_;
   bool closed_ = false;
 };
-
-Result<ProcessorRouter> BuildRouter(const RunConfig& config) {
-  auto spec_for = [&config](const std::string& name) {
-    ProcessorSpec spec;
-    spec.name = name;
-    if (name == "exec") {
-      spec.exec_argv = config.exec_command;
-      spec.exec_timeout = std::chrono::seconds(config.exec_timeout_seconds);
-    }
-    spec.gzip_max_decompressed_bytes = config.max_decompressed_bytes;
-    return spec;
-  };
-  std::vector<RoutingRule> rules;
-  for (const RouteRule& r : config.routes) rules.push_back({r.glob, spec_for(r.processor)});
-  return ProcessorRouter::Create(rules, spec_for(config.default_processor));
-}
 
 // Deletes processed inputs in DeleteObjects batches (one request per up to 1000 inputs).
 class InputDeleter {
