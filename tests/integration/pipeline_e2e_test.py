@@ -110,7 +110,7 @@ class PipelineEndToEnd(unittest.TestCase):
         self.put("input/folder/", b"")
         self.put("elsewhere/a.json", b"{}")
         self.put("inputs-not-mine.json", b"{}")
-        longest = "input/" + "k" * 1012 + ".json"  # 1023 bytes: legal, but output/ would not fit
+        longest = "input/" + "k" * 1013 + ".json"  # 1024 bytes: legal, but output/ would not fit
         self.put(longest, b"{}")
         code, _, err = e2e.run(self.bucket, self.work.path)
         self.assertEqual(code, 0, err[-3000:])
@@ -150,7 +150,8 @@ class PipelineEndToEnd(unittest.TestCase):
             rng = random.Random(7)
             for _ in range(200):
                 f.write(rng.randbytes(1 << 20))
-        digest = hashlib.sha256(open(path, "rb").read()).hexdigest()
+        with open(path, "rb") as f:
+            digest = hashlib.sha256(f.read()).hexdigest()
         self.s3.upload_file(path, self.bucket, "input/big.bin")
         os.unlink(path)
         code, _, err = e2e.run(self.bucket, self.work.path, "--route", "*.bin=passthrough")

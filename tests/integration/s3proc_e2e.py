@@ -7,9 +7,13 @@ import shutil
 import subprocess
 import tempfile
 import uuid
+import warnings
 
 import boto3
 from botocore.config import Config
+
+# boto3 keeps pooled sockets open until exit; that is not a finding of ours.
+warnings.simplefilter("ignore", ResourceWarning)
 
 ENDPOINT = os.environ.get("AWS_ENDPOINT_URL", "")
 BINARY = os.environ.get("S3PROC_BINARY", "")
