@@ -27,7 +27,8 @@ Operations: list, get, head, put, copy, delete, delete_batch, multipart, upload_
 service; '*' means all. A request draws at most one fault: the rules that apply to its
 operation are tried in the order given.
 
-Counters (requests by operation, faults by operation and kind) are written as JSON to
+Counters (requests by operation, faults by operation and kind, and requests that repeat one
+that drew a fault: the client's retries, in-run or in a later run) are written as JSON to
 --stats-file every second and at exit (SIGTERM/SIGINT), and printed on stderr at exit.
 Also usable in-process: FaultProxy(...).start_in_thread().
 """
@@ -208,6 +209,8 @@ class FaultProxy:
         self.lock = threading.Lock()
         self.requests = {}
         self.faults = {}
+        self.retried = 0           # requests repeating one that drew a fault
+        self._faulted = set()      # (method, target) of requests that drew a fault
         self.enabled = True
         self.port = None
         self._loop = None
@@ -236,6 +239,7 @@ class FaultProxy:
                 "faults": {op: dict(k) for op, k in self.faults.items()},
                 "faults_by_kind": by_kind,
                 "total_faults": sum(by_kind.values()),
+                "retried_after_fault": self.retried,
             }
 
     def set_rules(self, rules):
@@ -278,6 +282,12 @@ class FaultProxy:
                 op = classify(method, target, {n.lower(): v for n, v in request.headers})
                 self._count(self.requests, op)
                 kind = self._choose(op, request)
+                with self.lock:
+                    if (method, target) in self._faulted:
+                        self._faulted.discard((method, target))
+                        self.retried += 1
+                    if kind:
+                        self._faulted.add((method, target))
                 if kind:
                     self._count(self.faults, op, kind)
                     if self.verbose:
