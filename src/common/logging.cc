@@ -1,5 +1,7 @@
 #include "common/logging.h"
 
+#include <unistd.h>
+
 #include <ctime>
 
 namespace s3proc {
@@ -67,7 +69,26 @@ std::string Rfc3339Now() {
   return buf;
 }
 
-Logger::Logger(LogFormat format, FILE* out) : format_(format), out_(out) {}
+Logger::Logger(LogFormat format, FILE* out)
+    : format_(format),
+      out_(out),
+      interactive_(format == LogFormat::kText && isatty(fileno(out)) == 1) {}
+
+void Logger::WriteLocked(const std::string& line) {
+  if (!status_.empty()) fputs("\r\033[K", out_);
+  fputs(line.c_str(), out_);
+  if (!status_.empty()) fputs(status_.c_str(), out_);
+  fflush(out_);
+}
+
+void Logger::SetStatus(std::string status) {
+  if (!interactive_) return;
+  std::lock_guard<std::mutex> lock(mu_);
+  fputs("\r\033[K", out_);
+  status_ = std::move(status);
+  fputs(status_.c_str(), out_);
+  fflush(out_);
+}
 
 void Logger::Object(const ObjectEvent& e) {
   std::string line;
@@ -119,7 +140,7 @@ void Logger::Object(const ObjectEvent& e) {
     line += "\n";
   }
   std::lock_guard<std::mutex> lock(mu_);
-  fputs(line.c_str(), out_);
+  WriteLocked(line);
 }
 
 void Logger::Line(std::string_view level, std::string_view message) {
@@ -149,7 +170,7 @@ void Logger::Record(std::string_view level, std::string_view message, std::strin
     line += "\n";
   }
   std::lock_guard<std::mutex> lock(mu_);
-  fputs(line.c_str(), out_);
+  WriteLocked(line);
 }
 
 void Logger::Info(std::string_view message) { Line("info", message); }

@@ -41,11 +41,21 @@ class Logger {
 
   LogFormat format() const { return format_; }
 
+  // True when lines go to a terminal in text format: a live status line makes sense.
+  bool interactive() const { return interactive_; }
+  // Shows `status` on the last line of an interactive terminal, redrawn below every new log
+  // line; "" removes it. A no-op otherwise.
+  void SetStatus(std::string status);
+
  private:
   void Line(std::string_view level, std::string_view message);
+  // REQUIRES: mu_ held. Writes `line` above the status line.
+  void WriteLocked(const std::string& line);
   const LogFormat format_;
   FILE* const out_;
+  const bool interactive_;
   std::mutex mu_;
+  std::string status_;
 };
 
 // Appends `text` to `out` as the inside of a JSON string (quotes not included). Bytes that are

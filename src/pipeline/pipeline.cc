@@ -7,12 +7,14 @@
 #include <deque>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
 
 #include "pipeline/destination_keys.h"
 #include "pipeline/metrics_file.h"
 #include "pipeline/object_task.h"
+#include "pipeline/progress_line.h"
 #include "pipeline/shard_lease.h"
 #include "pipeline/work_dir.h"
 #include "pipeline/router_config.h"
@@ -235,6 +237,14 @@ Result<RunSummary> RunPipeline(const RunConfig& config, ObjectStore& store, Logg
     }
   }
 
+  std::optional<ProgressLine> progress;
+  if (config.progress && !config.dry_run) {
+    progress.emplace(logger, [&] {
+      std::lock_guard<std::mutex> lock(summary_mu);
+      return summary;
+    });
+  }
+
   // The lister: claims shards as their objects show up, feeds the workers.
   Status stop_listing = Status::Internal("limit reached");
   uint64_t admitted = 0;
@@ -282,6 +292,7 @@ Result<RunSummary> RunPipeline(const RunConfig& config, ObjectStore& store, Logg
   queue.Close();
   for (auto& t : workers) t.join();
   count_delete_failures(deleter.FlushAll());
+  progress.reset();
 
   if (leases_loaded) {
     // Keep the leases of shards whose inputs could not be deleted: the next run on this work
