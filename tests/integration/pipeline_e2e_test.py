@@ -204,6 +204,41 @@ class PipelineEndToEnd(unittest.TestCase):
         self.assertIn("would-process", err)
         self.assertEqual(sorted(e2e.keys(self.s3, self.bucket)), ["input/a.json"])
 
+    def test_status_and_redrive_after_a_fix(self):
+        self.put("input/notes.txt", b"plain text, not JSON")
+        self.put("input/ok.json", b"{}")
+        code, _, err = e2e.run(self.bucket, self.work.path)
+        self.assertEqual(code, 0, err)
+        status = json.loads(subprocess.run(
+            [e2e.BINARY, "status", "--bucket", self.bucket, "--endpoint-url", e2e.ENDPOINT,
+             "--json"], capture_output=True, text=True, check=True).stdout)
+        counts = {p["name"]: p["objects"] for p in status["prefixes"]}
+        self.assertEqual((counts["input"], counts["output"], counts["errors"]), (0, 1, 1))
+        # The fix: .txt files are passed through. Redrive, then run again.
+        redrive = subprocess.run(
+            [e2e.BINARY, "redrive", "--bucket", self.bucket, "--endpoint-url", e2e.ENDPOINT,
+             "--filter", "*.txt"], capture_output=True, text=True)
+        self.assertEqual(redrive.returncode, 0, redrive.stderr)
+        self.assertEqual(e2e.keys(self.s3, self.bucket, "errors/"), [])
+        self.assertEqual(e2e.keys(self.s3, self.bucket, "input/"), ["input/notes.txt"])
+        code, _, err = e2e.run(self.bucket, self.work.path, "--route", "*.txt=passthrough")
+        self.assertEqual(code, 0, err)
+        body = self.s3.get_object(Bucket=self.bucket, Key="output/notes.txt")["Body"].read()
+        self.assertEqual(body, b"plain text, not JSON")
+
+    def test_exec_processor_runs_a_users_command(self):
+        self.put("input/a.json", b'{"x": 1}')
+        self.put("input/b.json", b'{"x": 2}')
+        code, _, err = e2e.run(self.bucket, self.work.path, "--processor", "exec", "--",
+                               "/bin/sh", "-c",
+                               'case "$S3PROC_SOURCE_KEY" in *b.json) echo nope >&2; exit 3;; esac; tr a-z A-Z')
+        self.assertEqual(code, 0, err)
+        self.assertEqual(self.s3.get_object(Bucket=self.bucket, Key="output/a.json")["Body"].read(),
+                         b'{"X": 1}')
+        reason = json.loads(self.s3.get_object(Bucket=self.bucket,
+                                               Key="errors/b.json.error.json")["Body"].read())
+        self.assertIn("nope", reason["reason"])
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
