@@ -38,14 +38,13 @@ data "aws_iam_policy_document" "s3proc" {
     }
   }
 
-  # Read the object (by version on a versioned bucket), delete that exact version when done;
-  # PutObject is `s3proc redrive` copying errors/* back to input/.
+  # Read the current object (its version id comes back with it), delete that exact version when
+  # done; PutObject is `s3proc redrive` copying errors/* back to input/.
   statement {
     sid    = "ConsumeInput"
     effect = "Allow"
     actions = [
       "s3:GetObject",
-      "s3:GetObjectVersion",
       "s3:DeleteObject",
       "s3:DeleteObjectVersion",
       "s3:PutObject",
@@ -54,10 +53,12 @@ data "aws_iam_policy_document" "s3proc" {
   }
 
   # Results; PutObject also covers CreateMultipartUpload, UploadPart and CompleteMultipartUpload.
+  # GetObject is HeadObject: after a crash, s3proc looks for an output it may already have stored.
   statement {
     sid    = "WriteOutput"
     effect = "Allow"
     actions = [
+      "s3:GetObject",
       "s3:PutObject",
       "s3:AbortMultipartUpload",
       "s3:ListMultipartUploadParts",
@@ -79,7 +80,7 @@ data "aws_iam_policy_document" "s3proc" {
     resources = ["${aws_s3_bucket.this.arn}/${local.prefixes.errors}*"]
   }
 
-  # Leases: conditional PUT (If-None-Match / If-Match) to take and renew, GET to read, DELETE to release.
+  # Leases: conditional PUT (If-None-Match: * creates the next generation), GET to read, DELETE to release.
   statement {
     sid    = "Leases"
     effect = "Allow"

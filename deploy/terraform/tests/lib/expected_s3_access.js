@@ -6,15 +6,17 @@
 // Operations s3proc performs:
 //   s3proc run
 //     - ListObjectsV2 on input/                         -> s3:ListBucket (s3:prefix input/)
-//     - GET the object, by versionId on a versioned bucket
-//                                                      -> s3:GetObject, s3:GetObjectVersion on input/*
+//     - GET the current object (its version id comes back in the answer)
+//                                                      -> s3:GetObject on input/*
+//     - after a crash, HEAD output/<key> and errors/<key> to find what was already stored
+//                                                      -> s3:GetObject on output/* and errors/*
 //     - PUT the result to output/, single or multipart -> s3:PutObject (covers Create/UploadPart/Complete),
 //       abort / list parts of an unfinished upload        s3:AbortMultipartUpload, s3:ListMultipartUploadParts on output/*
 //     - on rejection: PUT the unchanged input to errors/<key> and errors/<key>.error.json (may be multipart)
 //                                                      -> the same three actions on errors/*
 //     - DELETE the input, the exact version on a versioned bucket
 //                                                      -> s3:DeleteObject, s3:DeleteObjectVersion on input/*
-//     - leases: conditional PUT (If-None-Match to take, If-Match to renew), GET to read the holder
+//     - leases: conditional PUT (If-None-Match: * creates the next generation), GET to read the holder
 //       and expiry, DELETE when done                   -> s3:PutObject, s3:GetObject, s3:DeleteObject on leases/*
 //       (the processor id is only written locally: nothing else in the bucket)
 //   s3proc status
@@ -34,9 +36,11 @@ const BUCKET_ACTIONS = {
 
 const OBJECT_ACTIONS = {
   'arn:aws:s3:::BUCKET/input/*': [
-    's3:GetObject', 's3:GetObjectVersion', 's3:DeleteObject', 's3:DeleteObjectVersion', 's3:PutObject',
+    's3:GetObject', 's3:DeleteObject', 's3:DeleteObjectVersion', 's3:PutObject',
   ],
-  'arn:aws:s3:::BUCKET/output/*': ['s3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+  'arn:aws:s3:::BUCKET/output/*': [
+    's3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts',
+  ],
   'arn:aws:s3:::BUCKET/errors/*': [
     's3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts', 's3:GetObject', 's3:DeleteObject',
   ],
