@@ -81,7 +81,9 @@ Status WriteAll(int fd, std::string_view data, std::string_view path) {
 Result<OutputFile> OutputFile::Create(const std::string& path) {
   int fd;
   do {
-    fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    // 0600: outputs are the customer's data, private whatever the umask; O_NOFOLLOW: a link
+    // planted under the output's name is refused, never written through.
+    fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
   } while (fd < 0 && errno == EINTR);
   if (fd < 0) return ErrnoStatus("create", path, errno);
   return OutputFile(ScopedFd(fd), path);

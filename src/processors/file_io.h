@@ -45,7 +45,8 @@ Result<size_t> ReadSome(int fd, char* buf, size_t n, std::string_view path);
 // Writes all of `data`, retrying on EINTR and short writes.
 Status WriteAll(int fd, std::string_view data, std::string_view path);
 
-// A write-only file created or truncated at construction, with a 256 KiB write buffer.
+// A write-only file created or truncated at construction, with a 256 KiB write buffer. Created
+// with mode 0600; Create() fails (kIoError) when `path` is a symbolic link.
 // Callers must call Close() and check it: the destructor closes silently (for error paths).
 // Not thread-safe; each Process() call owns its own.
 class OutputFile {
