@@ -194,7 +194,7 @@ def reset(writer):
 
 class FaultProxy:
     def __init__(self, upstream, rules=(), listen=("127.0.0.1", 0), seed=None, delay_seconds=2.0,
-                 stall_seconds=75.0, on_response=None, verbose=False):
+                 stall_seconds=75.0, on_response=None, verbose=False, ssl_context=None):
         host, _, port = upstream.rpartition(":")
         self.upstream = (host or "127.0.0.1", int(port))
         self.rules = list(rules)
@@ -206,6 +206,10 @@ class FaultProxy:
         # request, before the client gets the answer (a test kills the client there).
         self.on_response = on_response
         self.verbose = verbose
+        # Serve HTTPS (the upstream stays plain HTTP): a TLS endpoint with any certificate.
+        self.ssl_context = ssl_context
+        # The Signature= of every Authorization header seen, so tests can look for them in logs.
+        self.signatures = set()
         self.lock = threading.Lock()
         self.requests = {}
         self.faults = {}
@@ -279,6 +283,10 @@ class FaultProxy:
                 if request is None:
                     return
                 method, target = request.start.split(" ", 2)[:2]
+                auth = request.header("authorization") or ""
+                if "Signature=" in auth:
+                    with self.lock:
+                        self.signatures.add(auth.rsplit("Signature=", 1)[1].strip())
                 op = classify(method, target, {n.lower(): v for n, v in request.headers})
                 self._count(self.requests, op)
                 kind = self._choose(op, request)
@@ -374,7 +382,7 @@ class FaultProxy:
                 if (response.header("connection") or "").lower() == "close":
                     cwriter.close()
                     return
-        except (ConnectionError, asyncio.IncompleteReadError, OSError):
+        except (ConnectionError, asyncio.IncompleteReadError, OSError, ValueError):
             pass
         finally:
             if uwriter is not None:
@@ -384,7 +392,8 @@ class FaultProxy:
 
     async def _serve(self):
         self._server = await asyncio.start_server(self._handle, self.listen[0], self.listen[1],
-                                                  limit=_MAX_HEAD, backlog=512)
+                                                  limit=_MAX_HEAD, backlog=512,
+                                                  ssl=self.ssl_context)
         self.port = self._server.sockets[0].getsockname()[1]
         self._ready.set()
         async with self._server:
