@@ -197,7 +197,9 @@ th_ssh() {
 # th_down: stops every process of the test host, removes the network, then the files.
 th_down() {
   if [[ -n $TH_INIT_PID ]] && kill -0 "$TH_INIT_PID" 2>/dev/null; then
-    kill "$TH_INIT_PID" 2>/dev/null || true # --kill-child: PID 1 dies, and the whole PID namespace
+    # unshare ignores SIGTERM while it waits; SIGKILL it, and --kill-child takes the test host's
+    # PID 1 with it, and the kernel then every process of that PID namespace.
+    kill -KILL "$TH_INIT_PID" 2>/dev/null || true
     wait "$TH_INIT_PID" 2>/dev/null || true
   fi
   if ip netns list 2>/dev/null | grep -qw "$TH_NETNS"; then
