@@ -20,7 +20,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import reliability_util as ru  # noqa: E402
 from reliability_util import e2e  # noqa: E402
 
-RUNS = int(os.environ.get("S3PROC_CRASH_PROXY_RUNS", "200"))
+RUNS = int(os.environ.get("S3PROC_CRASH_PROXY_RUNS", "150"))
 FILES = int(os.environ.get("S3PROC_CRASH_PROXY_FILES", "1500"))
 
 
@@ -78,12 +78,16 @@ class CrashThroughProxy(unittest.TestCase):
                      "--endpoint-url", proxy.endpoint, "--concurrency", "8",
                      "--max-attempts", "100", "--log-format", "json", *ru.ROUTES],
                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-                # Most runs die right after an acknowledged PUT; some at a random time.
-                hook.arm(proc.pid, rng.randint(1, 12))
+                # Three runs in four die right after an acknowledged PUT (however long the run
+                # takes to get there on a loaded machine); the others at a random time.
+                after_put = rng.random() < 0.75
+                if after_put:
+                    hook.arm(proc.pid, rng.randint(1, 12))
                 try:
-                    if proc.wait(rng.uniform(0.3, 1.5)) >= 0:
+                    if proc.wait(30 if after_put else rng.uniform(0.05, 1.5)) >= 0:
                         exits += 1
                 except subprocess.TimeoutExpired:
+                    hook.disarm()
                     if proc.poll() is None:
                         proc.kill()
                         timed_kills += 1
@@ -108,7 +112,7 @@ class CrashThroughProxy(unittest.TestCase):
                        "outputs_written_twice": len(rewritten),
                        "wall_seconds": round(time.monotonic() - start, 1), **counts}
             print("crash figures: " + json.dumps(figures, sort_keys=True), file=sys.stderr)
-            self.assertGreater(hook.kills, RUNS // 3, "most runs should die after a PUT")
+            self.assertGreater(hook.kills, RUNS // 2, "most runs should die after a PUT")
             # A run killed after its PUT was stored must find that output next time (the
             # source-etag metadata), not write it again. Resets are another matter: the client
             # retries a PUT it saw fail, and that second write is the same bytes.
