@@ -152,11 +152,11 @@ class Proxy:
         self.proxy.stop()
 
 
-def rss_kib(pid):
+def rss_kib(pid, field="VmRSS:"):
     try:
         with open(f"/proc/{pid}/status") as f:
             for line in f:
-                if line.startswith("VmRSS:"):
+                if line.startswith(field):
                     return int(line.split()[1])
     except OSError:
         pass
@@ -185,11 +185,15 @@ def run_s3proc(bucket, work_dir, endpoint, *args, timeout=1800, env=None, kill_a
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err,
                                 env={**os.environ, **(env or {})})
         samples = []
+        hwm = [0]
         stop = threading.Event()
 
+        # VmHWM, not getrusage's ru_maxrss: the latter counts the forked Python's pages from
+        # before exec, hundreds of MiB in a test holding its documents.
         def sample():
             while not stop.wait(0.2):
                 samples.append(rss_kib(proc.pid))
+                hwm[0] = max(hwm[0], rss_kib(proc.pid, "VmHWM:"))
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
@@ -201,7 +205,7 @@ def run_s3proc(bucket, work_dir, endpoint, *args, timeout=1800, env=None, kill_a
                     proc.wait(kill_after)
                 except subprocess.TimeoutExpired:
                     proc.kill()
-            _, status, usage = os.wait4(proc.pid, 0)
+            _, status, _ = os.wait4(proc.pid, 0)
             proc.returncode = os.waitstatus_to_exitcode(status)
         finally:
             watchdog.cancel()
@@ -210,5 +214,5 @@ def run_s3proc(bucket, work_dir, endpoint, *args, timeout=1800, env=None, kill_a
         err.seek(0)
         text = err.read()
     os.unlink(err_path)
-    return RunResult(proc.returncode, text, time.monotonic() - start, usage.ru_maxrss,
+    return RunResult(proc.returncode, text, time.monotonic() - start, hwm[0],
                      [s for s in samples if s])
