@@ -1,0 +1,244 @@
+"""Turns bench/run's results into docs/benchmarks.md (between the BEGIN/END RESULTS markers, so
+the hand-written analysis around them survives a re-run) and docs/benchmarks.png (gnuplot).
+
+    /usr/bin/python3 bench/report.py RESULTS.json [OUT_DIR]   # re-render saved results
+"""
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+
+BEGIN = "<!-- BEGIN RESULTS (written by bench/run) -->"
+END = "<!-- END RESULTS -->"
+KIB, MIB = 1024, 1024 * 1024
+LABELS = {
+    "s3proc": "s3proc (json)",
+    "s3proc-passthrough": "s3proc (passthrough)",
+    "s3proc-ndjson": "s3proc (ndjson)",
+    "seed": "seed: sequential boto3",
+    "parallel": "parallel boto3 (32 threads)",
+    "parallel-passthrough": "parallel boto3, copy only",
+    "rclone": "rclone move (server-side copy)",
+    "aws": "aws s3 mv (server-side copy)",
+}
+
+
+def med(xs):
+    return statistics.median(xs) if xs else float("nan")
+
+
+def summarise(results):
+    """{workload: {tool: row}} with medians over the repetitions that succeeded."""
+    table, order = {}, []
+    for r in results["runs"]:
+        if r["workload"] not in table:
+            table[r["workload"]] = {}
+            order.append(r["workload"])
+        table[r["workload"]].setdefault(r["tool"], []).append(r)
+    out = {}
+    for wl in order:
+        out[wl] = {}
+        for tool, runs in table[wl].items():
+            good = [r for r in runs if r["ok"]] or runs
+            files = good[0]["files"]
+            walls = [r["wall"] for r in good]
+            row = {
+                "n": len(runs), "failed": sum(not r["ok"] for r in runs),
+                "wall": med(walls), "wall_min": min(walls), "wall_max": max(walls),
+                "files_s": med([r["files"] / r["wall"] for r in good]) if files else None,
+                "mb_s": med([r["bytes"] / r["wall"] / 1e6 for r in good]) if files else None,
+                "cpu": med([r["cpu"] for r in good]),
+                "cpu_per_1000": med([r["cpu"] / r["files"] * 1000 for r in good]) if files else None,
+                "rss_mib": max(r["rss_kib"] for r in good) / 1024,
+                "files": files,
+            }
+            out[wl][tool] = row
+    return out, order
+
+
+def limit_for(results, size):
+    lim = results["limits"].get(str(size))
+    if not lim:
+        return None
+    get, put, dele = (lim[o]["ops_per_s"] for o in ("get", "put", "delete"))
+    # One object of the full job costs the server a GET and a PUT (the DELETEs go 1,000 to a
+    # request, the listing 1,000 keys to a page): its limit is the harmonic combination.
+    job = 1 / (1 / get + 1 / put)
+    return {"get": get, "put": put, "delete": dele, "job_files_s": job,
+            "job_mb_s": job * size / 1e6,
+            "get_mb": lim["get"]["mb_per_s"], "put_mb": lim["put"]["mb_per_s"]}
+
+
+def fmt(x, digits=0):
+    if x is None or x != x:
+        return "–"
+    if digits == 0:
+        return f"{x:,.0f}"
+    return f"{x:,.{digits}f}"
+
+
+def render(results, chart_name):
+    summ, order = summarise(results)
+    m = results["machine"]
+    lines = [BEGIN, ""]
+    lines.append(f"Run of {results['date']}: {'QUICK mode, ' if results['quick'] else ''}"
+                 f"{results['reps']} repetitions (medians; fewer where noted), "
+                 f"s3proc --concurrency {results['concurrency']}, whole run "
+                 f"{results['elapsed_s'] / 60:.1f} min.")
+    lines.append("")
+    lines.append(f"Machine: {m['cpu']}, {m['cores']} cores, {m['mem_gib']} GiB, Linux "
+                 f"{m['kernel']}; server and client share the cores. Peers: boto3 "
+                 f"{m['boto3']} on Python {m['python']} (/usr/bin/python3), {m['rclone']}, "
+                 f"{m['aws'].split(' ')[0]}; server: {m['rgw'].split('(')[0].strip()} "
+                 "(memstore), on 127.0.0.1.")
+    lines.append("")
+    if results.get("load"):
+        lines.append(f"Load average before / after the run: {results['load'][0]} / "
+                     f"{results['load'][1]} (other work on the machine makes every wall-time "
+                     "figure slower; CPU-seconds are less affected).")
+        lines.append("")
+
+    lines.append("### The server limit (s3_limit: s3proc's S3 client in a tight loop)")
+    lines.append("")
+    lines.append("| object size | PUT/s | GET/s | DELETE/s | PUT MB/s | GET MB/s | "
+                 "full-job limit files/s | full-job limit MB/s |")
+    lines.append("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for size in sorted(int(s) for s in results["limits"]):
+        lim = limit_for(results, size)
+        label = f"{size // MIB} MiB" if size >= MIB else f"{size // KIB} KiB"
+        lines.append(f"| {label} | {fmt(lim['put'])} | {fmt(lim['get'])} | {fmt(lim['delete'])} "
+                     f"| {fmt(lim['put_mb'], 1)} | {fmt(lim['get_mb'], 1)} | "
+                     f"{fmt(lim['job_files_s'])} | {fmt(lim['job_mb_s'], 1)} |")
+    lines.append("")
+    lines.append("Full-job limit = 1 / (1/GET + 1/PUT): each object costs the server one GET "
+                 "and one PUT; deletes (1,000 per DeleteObjects) and listing pages are ignored.")
+    lines.append("")
+
+    lines.append("### Side by side")
+    lines.append("")
+    lines.append("| workload | tool | files/s | MB/s | wall s (min–max) | client CPU s / 1,000 "
+                 "files | µs CPU / file | peak RSS MiB | vs seed | vs parallel | vs limit | runs |")
+    lines.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for wl in order:
+        rows = summ[wl]
+        size = None
+        for r in results["runs"]:
+            if r["workload"] == wl and r["files"]:
+                size = r["bytes"] // r["files"]
+        lim = limit_for(results, size) if size else None
+        for tool, row in rows.items():
+            base_seed = rows.get("seed", {}).get("files_s")
+            base_par = (rows.get("parallel") or rows.get("parallel-passthrough") or {}).get(
+                "files_s")
+            fs = row["files_s"]
+            ratio = lambda b: f"{fs / b:.1f}×" if fs and b and not tool.startswith(
+                ("seed",)) else "–"
+            vs_lim = f"{fs / lim['job_files_s'] * 100:.0f} %" if (
+                lim and fs and tool.startswith(("s3proc", "parallel", "seed"))) else "–"
+            us = row["cpu_per_1000"] * 1000 if row["cpu_per_1000"] is not None else None
+            wall = (f"{row['wall']:.3f} ({row['wall_min']:.3f}–{row['wall_max']:.3f})"
+                    if not row["files"] else
+                    f"{row['wall']:.2f} ({row['wall_min']:.2f}–{row['wall_max']:.2f})")
+            runs = f"{row['n']}" + (f" ({row['failed']} failed)" if row["failed"] else "")
+            lines.append(
+                f"| {wl} | {LABELS.get(tool, tool)} | {fmt(fs)} | {fmt(row['mb_s'], 1)} | "
+                f"{wall} | {fmt(row['cpu_per_1000'], 2)} | {fmt(us)} | "
+                f"{fmt(row['rss_mib'])} | "
+                f"{ratio(base_seed) if tool != 'seed' else '1.0×'} | "
+                f"{ratio(base_par) if not tool.startswith('parallel') else '–'} | {vs_lim} | "
+                f"{runs} |")
+    lines.append("")
+    if results.get("proxy_stats"):
+        ps = results["proxy_stats"]
+        lines.append("Fault proxy counters for the 503 workload (last repetition): "
+                     f"`{json.dumps(ps)[:400]}`")
+        lines.append("")
+
+    if results.get("micro"):
+        lines.append("### Micro-benchmarks (Google Benchmark, bench/s3proc_micro_bench)")
+        lines.append("")
+        lines.append("| benchmark | CPU time | wall time | throughput |")
+        lines.append("|---|---:|---:|---:|")
+        for b in results["micro"]:
+            if b.get("error_occurred"):
+                continue
+            unit = b.get("time_unit", "ns")
+            tput = (f"{b['bytes_per_second'] / 1e6:,.0f} MB/s" if b.get("bytes_per_second")
+                    else "")
+            lines.append(f"| {b['name']} | {b['cpu_time']:,.0f} {unit} | "
+                         f"{b['real_time']:,.0f} {unit} | {tput} |")
+        lines.append("")
+    lines.append(f"![files/s, MB/s, CPU per 1,000 files and peak RSS]({chart_name})")
+    lines.append("")
+    lines.append(END)
+    return "\n".join(lines), summ, order
+
+
+def chart(summ, order, path):
+    """A 2x2 gnuplot PNG: files/s (small files), CPU s / 1,000 files, MB/s (large), peak RSS."""
+    small = [w for w in order if "KiB" in w and "503" not in w]
+    large = [w for w in order if "MiB" in w]
+    tools = ["s3proc", "s3proc-passthrough", "s3proc-ndjson", "parallel",
+             "parallel-passthrough", "seed", "rclone", "aws"]
+    with tempfile.TemporaryDirectory() as d:
+        def write(name, workloads, key):
+            present = [t for t in tools if any(t in summ[w] for w in workloads)]
+            with open(os.path.join(d, name), "w") as f:
+                f.write("workload " + " ".join(f'"{LABELS[t]}"' for t in present) + "\n")
+                for w in workloads:
+                    vals = []
+                    for t in present:
+                        v = summ[w].get(t, {}).get(key)
+                        vals.append("-" if v is None else f"{v:.3f}")
+                    f.write(f'"{w}" ' + " ".join(vals) + "\n")
+            return len(present)
+        n1 = write("fs.dat", small, "files_s")
+        n2 = write("cpu.dat", small, "cpu_per_1000")
+        n3 = write("mb.dat", large, "mb_s")
+        n4 = write("rss.dat", small + large, "rss_mib")
+        script = f"""
+set terminal pngcairo size 1500,1050 font ",9"
+set output "{path}"
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 0.85 border -1
+set datafile missing "-"
+set key top right font ",8"
+set grid ytics
+set xtics rotate by -15 font ",8"
+set multiplot layout 2,2 title "s3proc vs peers, local RGW on loopback (medians)"
+set title "files/s, 1 KiB JSON (higher is better)"
+set logscale y
+plot for [i=2:{n1 + 1}] "{d}/fs.dat" using i:xtic(1) title columnheader(i)
+set title "client CPU-seconds per 1,000 files (lower is better)"
+plot for [i=2:{n2 + 1}] "{d}/cpu.dat" using i:xtic(1) title columnheader(i)
+unset logscale y
+set title "MB/s, large objects (higher is better)"
+plot for [i=2:{n3 + 1}] "{d}/mb.dat" using i:xtic(1) title columnheader(i)
+set title "peak RSS, MiB (lower is better)"
+plot for [i=2:{n4 + 1}] "{d}/rss.dat" using i:xtic(1) title columnheader(i)
+unset multiplot
+"""
+        subprocess.run(["gnuplot"], input=script, text=True, check=True)
+
+
+def write(results, out_dir, scratch=None):
+    os.makedirs(out_dir, exist_ok=True)
+    block, summ, order = render(results, "benchmarks.png")
+    md = os.path.join(out_dir, "benchmarks.md")
+    text = open(md).read() if os.path.exists(md) else ""
+    if BEGIN in text and END in text:
+        text = text[:text.index(BEGIN)] + block + text[text.index(END) + len(END):]
+    else:
+        text = "# Benchmarks\n\n" + block + "\n"
+    with open(md, "w") as f:
+        f.write(text)
+    chart(summ, order, os.path.join(out_dir, "benchmarks.png"))
+
+
+if __name__ == "__main__":
+    res = json.load(open(sys.argv[1]))
+    write(res, sys.argv[2] if len(sys.argv) > 2 else os.path.join(
+        os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "docs"))

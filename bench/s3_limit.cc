@@ -1,0 +1,129 @@
+// s3_limit: what the server sustains, measured with the leanest client we have: s3proc's own
+// S3 client (SigV4 + libcurl, kept-alive connections) in a tight loop on N threads, doing
+// nothing but one operation on objects of one size. bench/run compares every tool with it.
+//
+//   s3_limit --endpoint URL --bucket B --op put|get|delete --size BYTES --count N --threads T
+//            [--dir DIR]
+//
+// put writes <count> objects limit/<i> (from memory up to 64 MiB, else from a file in DIR, as
+// s3proc uploads: multipart); get reads them (to memory up to 64 MiB, else to a file in DIR, as
+// s3proc downloads); delete removes them one DeleteObject at a time. Credentials from the
+// environment (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY). Prints one JSON line:
+//   {"op":"put","count":N,"bytes":B,"seconds":S,"ops_per_s":X,"mb_per_s":Y,"errors":E}
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "aws/credentials_env.h"
+#include "http/curl_http_client.h"
+#include "s3/s3_client.h"
+
+namespace s3proc {
+namespace {
+
+struct Args {
+  std::string endpoint, bucket, op, dir = "/tmp";
+  uint64_t size = 1024;
+  int count = 1000, threads = 16;
+};
+
+constexpr uint64_t kInMemoryLimit = 64ull << 20;
+
+int Main(int argc, char** argv) {
+  Args a;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    std::string k = argv[i], v = argv[i + 1];
+    if (k == "--endpoint") a.endpoint = v;
+    else if (k == "--bucket") a.bucket = v;
+    else if (k == "--op") a.op = v;
+    else if (k == "--size") a.size = std::strtoull(v.c_str(), nullptr, 10);
+    else if (k == "--count") a.count = std::atoi(v.c_str());
+    else if (k == "--threads") a.threads = std::atoi(v.c_str());
+    else if (k == "--dir") a.dir = v;
+    else {
+      std::fprintf(stderr, "s3_limit: unknown argument %s\n", k.c_str());
+      return 2;
+    }
+  }
+  if (a.endpoint.empty() || a.bucket.empty() || a.op.empty()) {
+    std::fprintf(stderr, "s3_limit: --endpoint, --bucket and --op are required\n");
+    return 2;
+  }
+  CurlHttpClientOptions http_options;
+  http_options.max_idle_connections = static_cast<size_t>(a.threads) * 2 + 4;
+  std::unique_ptr<HttpClient> http = NewCurlHttpClient(http_options);
+  std::unique_ptr<CredentialsProvider> creds = NewEnvCredentialsProvider();
+  S3ClientOptions options;
+  options.endpoint = a.endpoint;
+  options.path_style = true;
+  S3Client client(*http, *creds, options);
+
+  const bool large = a.size > kInMemoryLimit;
+  const std::string payload(large ? 0 : a.size, 'x');
+  const std::string source = a.dir + "/s3_limit-source";
+  if (large && a.op == "put") {
+    std::ofstream out(source, std::ios::binary);
+    std::string chunk(1 << 20, 'x');
+    for (uint64_t done = 0; done < a.size; done += chunk.size()) {
+      out.write(chunk.data(), static_cast<std::streamsize>(std::min<uint64_t>(chunk.size(), a.size - done)));
+    }
+  }
+
+  std::atomic<int> next{0}, errors{0};
+  std::atomic<uint64_t> bytes{0};
+  auto worker = [&](int t) {
+    const std::string sink = a.dir + "/s3_limit-sink-" + std::to_string(t);
+    for (int i; (i = next.fetch_add(1)) < a.count;) {
+      const std::string key = "limit/" + std::to_string(i);
+      Status s = Status::Ok();
+      if (a.op == "put") {
+        auto r = large ? client.PutObjectFromFile(a.bucket, key, source)
+                       : client.PutObjectFromString(a.bucket, key, payload);
+        s = r.ok() ? Status::Ok() : r.status();
+        if (r.ok()) bytes += a.size;
+      } else if (a.op == "get") {
+        if (large) {
+          auto r = client.GetObjectToFile(a.bucket, key, "", sink);
+          s = r.ok() ? Status::Ok() : r.status();
+          if (r.ok()) bytes += r->size;
+          ::unlink(sink.c_str());
+        } else {
+          auto r = client.GetObjectToString(a.bucket, key);
+          s = r.ok() ? Status::Ok() : r.status();
+          if (r.ok()) bytes += r->size();
+        }
+      } else if (a.op == "delete") {
+        s = client.DeleteObject(a.bucket, key);
+      }
+      if (!s.ok()) {
+        if (errors.fetch_add(1) < 3) std::fprintf(stderr, "s3_limit: %s\n", s.ToString().c_str());
+      }
+    }
+  };
+  auto start = std::chrono::steady_clock::now();
+  std::vector<std::thread> pool;
+  for (int t = 0; t < a.threads; ++t) pool.emplace_back(worker, t);
+  for (auto& th : pool) th.join();
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (large && a.op == "put") ::unlink(source.c_str());
+  std::printf(
+      "{\"op\":\"%s\",\"size\":%llu,\"count\":%d,\"bytes\":%llu,\"seconds\":%.4f,"
+      "\"ops_per_s\":%.1f,\"mb_per_s\":%.2f,\"errors\":%d}\n",
+      a.op.c_str(), static_cast<unsigned long long>(a.size), a.count,
+      static_cast<unsigned long long>(bytes.load()), seconds, a.count / seconds,
+      bytes.load() / seconds / 1e6, errors.load());
+  return errors.load() == 0 ? 0 : 1;
+}
+
+}  // namespace
+}  // namespace s3proc
+
+int main(int argc, char** argv) { return s3proc::Main(argc, argv); }
