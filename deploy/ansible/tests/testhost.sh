@@ -203,8 +203,13 @@ th_down() {
     wait "$TH_INIT_PID" 2>/dev/null || true
   fi
   if ip netns list 2>/dev/null | grep -qw "$TH_NETNS"; then
-    local pids
-    pids=$(ip netns pids "$TH_NETNS" 2>/dev/null || true)
+    local pids i
+    # The kernel takes a moment to finish off a PID namespace's processes.
+    for ((i = 0; i < 50; i++)); do
+      pids=$(ip netns pids "$TH_NETNS" 2>/dev/null || true)
+      [[ -z $pids ]] && break
+      sleep 0.1
+    done
     if [[ -n $pids ]]; then
       th_log "killing leftover processes in $TH_NETNS: $pids"
       # shellcheck disable=SC2086
