@@ -18,6 +18,9 @@ constexpr std::string_view kRetryableCodes[] = {
     // Transient server or network trouble.
     "RequestTimeout", "RequestTimeoutException", "InternalError", "ServiceUnavailable",
     "IncompleteBody",
+    // The body was damaged in transit (Content-MD5 or the signed SHA-256 did not match): the
+    // same bytes sent again arrive whole.
+    "BadDigest", "XAmzContentSHA256Mismatch",
 };
 
 // Retrying with the same clock gets the same answer.

@@ -302,8 +302,12 @@ Result<RunSummary> RunPipeline(const RunConfig& config, ObjectStore& store, Logg
   }
 
   summary.seconds = elapsed();
-  if (!listed.ok() && listed.message() != stop_listing.message()) {
-    return listed.WithContext("listing " + store.Describe() + "/" + config.input_prefix);
+  if (!listed.ok()) {
+    if (listed.message() != stop_listing.message()) {
+      return listed.WithContext("listing " + store.Describe() + "/" + config.input_prefix);
+    }
+    summary.stopped_early = true;
+    logger.Info("stopped listing at the --max-files / --max-seconds bound; the next run goes on");
   }
   if (!config.metrics_file.empty()) {
     Status m = WriteMetricsFile(config.metrics_file, summary);

@@ -22,10 +22,11 @@ struct RunSummary {
   uint64_t bytes_out = 0;
   double seconds = 0;
   bool lock_busy = false;       // another run holds this work dir: nothing was done
+  bool stopped_early = false;   // --max-files / --max-seconds ended the listing with objects left
 
   // 0 when every object reached output/ or errors/ (or belongs to another processor),
-  // 1 when some were left for the next run.
-  int ExitCode() const { return failed > 0 ? 1 : 0; }
+  // 1 when some were left for the next run (failures, or a bounded run that stopped early).
+  int ExitCode() const { return failed > 0 || stopped_early ? 1 : 0; }
 };
 
 // One pass over the input prefix: list -> claim -> download -> process -> upload -> delete.

@@ -127,7 +127,10 @@ TEST_F(PipelineTest, ObjectsInAShardHeldByAnotherLiveProcessorAreSkipped) {
 TEST_F(PipelineTest, MaxFilesBoundsARun) {
   for (int i = 0; i < 10; ++i) store_.Put("input/" + std::to_string(i) + ".json", "{}");
   config_.max_files = 3;
-  EXPECT_EQ(Run().done, 3u);
+  RunSummary s = Run();
+  EXPECT_EQ(s.done, 3u);
+  EXPECT_TRUE(s.stopped_early);
+  EXPECT_EQ(s.ExitCode(), 1) << "objects were left for the next run";
   EXPECT_EQ(store_.Keys("input/").size(), 7u);
 }
 

@@ -77,8 +77,16 @@ Result<ClaimOutcome> ShardLeases::CreateGeneration(int shard, int64_t generation
   create_only.content_type = "application/json";
   auto put = store_.PutBytes(KeyFor(shard, generation), EncodeLease(record), create_only);
   if (!put.ok()) {
-    if (put.status().IsPreconditionFailed()) return ClaimOutcome::kHeldByOther;  // lost the race
-    return put.status();
+    if (!put.status().IsPreconditionFailed()) return put.status();
+    // 412: somebody holds this generation. It may be us: a retried PUT whose first attempt
+    // was stored but whose answer was lost. The owner field tells.
+    auto existing = store_.GetBytes(KeyFor(shard, generation), nullptr);
+    if (!existing.ok()) {
+      return existing.status().IsNotFound() ? Result<ClaimOutcome>(ClaimOutcome::kHeldByOther)
+                                            : Result<ClaimOutcome>(existing.status());
+    }
+    auto lease = ParseLease(*existing);
+    if (!lease.ok() || lease->owner != owner_) return ClaimOutcome::kHeldByOther;  // lost the race
   }
   std::lock_guard<std::mutex> lock(mu_);
   held_[shard] = {generation, now_() + lease_seconds_ / 2};

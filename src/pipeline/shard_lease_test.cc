@@ -137,6 +137,18 @@ TEST(ShardLeases, OfManyRacingProcessorsExactlyOneWins) {
   }
 }
 
+TEST(ShardLeases, ALeaseStoredButWhoseAnswerWasLostIsStillOurs) {
+  MemoryObjectStore store;
+  FakeClock clock;
+  ShardLeases a(store, "leases/", "host:a", 600, clock.fn());
+  ASSERT_TRUE(a.Load().ok());
+  // The first attempt of the PUT was stored; the client retried and got 412 for it.
+  store.Put("leases/shard-001/0000000001", EncodeLease({"host:a", clock.now + 600}));
+  store.FailNext("put", Status::PreconditionFailed("412"));
+  EXPECT_EQ(*a.Claim(1), ClaimOutcome::kOwned);
+  EXPECT_TRUE(a.Owns(1));
+}
+
 TEST(ShardLeases, AStoreFailureIsAnErrorNotAClaim) {
   MemoryObjectStore store;
   FakeClock clock;

@@ -86,11 +86,12 @@ Result<WorkDir> WorkDir::Open(const std::string& path) {
   if (w.identity_.empty() || w.identity_.find('"') != std::string::npos) {
     w.identity_ = HostName() + ":" + RandomHex(12);
     std::string tmp = id_path + ".tmp";
-    {
-      std::ofstream out(tmp, std::ios::trunc);
-      out << w.identity_ << "\n";
-      if (!out) return Status::IoError("cannot write " + tmp);
-    }
+    std::string line = w.identity_ + "\n";
+    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+    bool written = fd >= 0 && ::write(fd, line.data(), line.size()) ==
+                                  static_cast<ssize_t>(line.size());
+    if (fd >= 0) ::close(fd);
+    if (!written) return Status::IoError("cannot write " + tmp + ": " + strerror(errno));
     if (::rename(tmp.c_str(), id_path.c_str()) != 0) {
       return Status::IoError("cannot write " + id_path + ": " + strerror(errno));
     }

@@ -122,7 +122,6 @@ class CrashThroughProxy(unittest.TestCase):
             proxy.stop()
             work.cleanup()
 
-    @unittest.expectedFailure  # bug: docs/reliability.md "Lease create answered by a reset"
     def test_exit_zero_means_drained_when_a_lease_put_is_reset(self):
         """A lease create the server stored but whose answer was lost: the client's retry gets
         412, and the run must not take its own lease for another processor's and exit 0 with

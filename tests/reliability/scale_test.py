@@ -73,7 +73,6 @@ class Scale(unittest.TestCase):
         finally:
             work.cleanup()
 
-    @unittest.expectedFailure  # bug: docs/reliability.md "A bounded run exits 0"
     def test_a_run_stopped_by_max_files_exits_one(self):
         """Exit 1 means some objects were left for the next run: a run that --max-files
         stopped before the end of input/ has left some."""
