@@ -4,7 +4,7 @@ PRESET ?= release
 BUILD_DIR := build/$(PRESET)
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps build test test-unit test-asan demo bench clean format lint
+.PHONY: all deps build test test-unit test-asan sanitizers soak fuzz demo bench clean format lint
 
 all: build
 
@@ -15,16 +15,31 @@ build: deps
 	cmake --preset $(PRESET) >/dev/null
 	cmake --build --preset $(PRESET) -j $(JOBS)
 
-# Every test: unit, integration against a real local Ceph RGW, Terraform checks, the Ansible
-# playbook over SSH. Ends with ctest's summary line.
+# Every test: unit, integration against a real local Ceph RGW, reliability (fault proxy, crashes,
+# hostile input, security, scale), Terraform checks, the Ansible playbook over SSH; then the
+# sanitizer builds (ASan+UBSan on unit and integration tests, TSan on the concurrent core).
+# Ends with ctest's summary line of the main suite.
 test: build
+	scripts/ci-sanitizers all
 	ctest --preset $(PRESET) -j 2 --timeout 1800
 
 test-unit: build
 	ctest --preset $(PRESET) -L unit
 
-test-asan:
-	$(MAKE) test PRESET=asan
+test-asan: deps
+	scripts/ci-sanitizers asan
+
+sanitizers: deps
+	scripts/ci-sanitizers all
+
+# The long forms of the reliability tests (see docs/reliability.md): ~25 minutes.
+soak: build
+	S3PROC_SOAK_FILES=5000 S3PROC_SCALE_OBJECTS=100000 S3PROC_CRASH_PROXY_RUNS=600 \
+	  ctest --preset $(PRESET) -L reliability --timeout 3600 --output-on-failure
+
+# libFuzzer on every target (clang), 300 s each.
+fuzz: deps
+	fuzz/run --seconds 300
 
 demo: build
 	scripts/demo $(BUILD_DIR)/s3proc
