@@ -44,7 +44,7 @@ th_safe_rm() {
   [[ -n $dir && $dir != / && -e $dir ]] || return 0
   local m
   while read -r m; do
-    [[ -n $m ]] && umount -R -l -- "$m" 2>/dev/null || true
+    if [[ -n $m ]]; then umount -R -l -- "$m" 2>/dev/null || true; fi
   done < <(findmnt -rn -o TARGET | grep -F -- "$dir" | sort -r)
   th_assert_unmounted "$dir" || return 1
   sleep 0.2
@@ -81,7 +81,7 @@ th_cache_rootfs() {
 th_safe_rm_mounts_only() {
   local m
   while read -r m; do
-    [[ -n $m ]] && umount -R -l -- "$m" 2>/dev/null || true
+    if [[ -n $m ]]; then umount -R -l -- "$m" 2>/dev/null || true; fi
   done < <(findmnt -rn -o TARGET | grep -F -- "$1" | sort -r)
   th_assert_unmounted "$1"
 }
@@ -102,7 +102,7 @@ th_cache_mirror() {
   tar --numeric-owner -C "$build" -xf "$TH_CACHE/rootfs-$TH_SUITE.tar"
   cp /etc/resolv.conf "$build/etc/resolv.conf"
   local rc=0
-  # shellcheck disable=SC2046
+  # shellcheck disable=SC2086 # $want is a list of package names
   chroot "$build" /usr/bin/apt-get update -qq >"$TH_CACHE/mirror.log" 2>&1 &&
     chroot "$build" /usr/bin/env DEBIAN_FRONTEND=noninteractive /usr/bin/apt-get install -y -qq \
       --download-only $want >>"$TH_CACHE/mirror.log" 2>&1 || rc=$?
