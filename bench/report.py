@@ -94,6 +94,9 @@ def render(results, chart_name):
                  f"{m['aws'].split(' ')[0]}; server: {m['rgw'].split('(')[0].strip()} "
                  "(memstore), on 127.0.0.1.")
     lines.append("")
+    if results.get("assembled"):
+        lines.append(results["assembled"])
+        lines.append("")
     if results.get("load"):
         lines.append(f"Load average before / after the run: {results['load'][0]} / "
                      f"{results['load'][1]} (other work on the machine makes every wall-time "
@@ -130,6 +133,13 @@ def render(results, chart_name):
         lim = limit_for(results, size) if size else None
         for tool, row in rows.items():
             base_seed = rows.get("seed", {}).get("files_s")
+            if base_seed is None and " x " in wl:
+                # The seed script runs on the smaller count only: one object at a time, its
+                # rate does not depend on how many there are.
+                suffix = wl.split(" x ", 1)[1]
+                for other in order:
+                    if other.split(" x ", 1)[-1] == suffix and "seed" in summ[other]:
+                        base_seed = summ[other]["seed"]["files_s"]
             base_par = (rows.get("parallel") or rows.get("parallel-passthrough") or {}).get(
                 "files_s")
             fs = row["files_s"]
@@ -214,14 +224,23 @@ set logscale y
 plot for [i=2:{n1 + 1}] "{d}/fs.dat" using i:xtic(1) title columnheader(i)
 set title "client CPU-seconds per 1,000 files (lower is better)"
 plot for [i=2:{n2 + 1}] "{d}/cpu.dat" using i:xtic(1) title columnheader(i)
-unset logscale y
-set title "MB/s, large objects (higher is better)"
+set title "MB/s, large objects (higher is better; rclone and aws copy server-side)"
 plot for [i=2:{n3 + 1}] "{d}/mb.dat" using i:xtic(1) title columnheader(i)
+unset logscale y
 set title "peak RSS, MiB (lower is better)"
 plot for [i=2:{n4 + 1}] "{d}/rss.dat" using i:xtic(1) title columnheader(i)
 unset multiplot
 """
-        subprocess.run(["gnuplot"], input=script, text=True, check=True)
+        # A panel without data (a partial run) would make gnuplot fail: leave it out.
+        kept = []
+        for block in script.split("set title ")[1:]:
+            n = int(block.split("i=2:")[1].split("]")[0]) - 1 if "i=2:" in block else 1
+            if n > 0:
+                kept.append("set title " + block)
+        head = script.split("set title ")[0]
+        tail = "unset multiplot\n"
+        body = "".join(k.replace("unset multiplot\n", "") for k in kept)
+        subprocess.run(["gnuplot"], input=head + body + tail, text=True, check=True)
 
 
 def write(results, out_dir, scratch=None):
