@@ -77,8 +77,23 @@ void AddSigV4Headers(SigV4Request& request, const Credentials& credentials,
   }
 }
 
+std::array<uint8_t, 32> DeriveSigningKey(std::string_view secret_access_key,
+                                         const SigV4Scope& scope) {
+  std::string date = scope.amz_date.substr(0, 8);
+  auto k_date = HmacSha256("AWS4" + std::string(secret_access_key), date);
+  auto k_region = HmacSha256(AsView(k_date), scope.region);
+  auto k_service = HmacSha256(AsView(k_region), scope.service);
+  return HmacSha256(AsView(k_service), "aws4_request");
+}
+
 SigV4Signature SignV4(const SigV4Request& request, const Credentials& credentials,
                       const SigV4Scope& scope) {
+  return SignV4(request, credentials, scope,
+                DeriveSigningKey(credentials.secret_access_key, scope));
+}
+
+SigV4Signature SignV4(const SigV4Request& request, const Credentials& credentials,
+                      const SigV4Scope& scope, const std::array<uint8_t, 32>& signing_key) {
   // Canonical headers: lower-case names, sorted; values trimmed; repeated names joined by ','.
   std::vector<std::pair<std::string, std::string>> headers;
   headers.reserve(request.headers.size());
@@ -117,11 +132,7 @@ SigV4Signature SignV4(const SigV4Request& request, const Credentials& credential
   out.string_to_sign = "AWS4-HMAC-SHA256\n" + scope.amz_date + "\n" + credential_scope + "\n" +
                        Sha256Hex(out.canonical_request);
 
-  auto k_date = HmacSha256("AWS4" + credentials.secret_access_key, date);
-  auto k_region = HmacSha256(AsView(k_date), scope.region);
-  auto k_service = HmacSha256(AsView(k_region), scope.service);
-  auto k_signing = HmacSha256(AsView(k_service), "aws4_request");
-  auto signature = HmacSha256(AsView(k_signing), out.string_to_sign);
+  auto signature = HmacSha256(AsView(signing_key), out.string_to_sign);
   out.signature = HexEncode(signature.data(), signature.size());
 
   out.authorization = "AWS4-HMAC-SHA256 Credential=" + credentials.access_key_id + "/" +

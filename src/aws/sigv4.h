@@ -1,5 +1,7 @@
 #pragma once
 
+#include <array>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -38,12 +40,21 @@ struct SigV4Signature {
   std::string authorization;    // the Authorization header's value
 };
 
+// The signing key of one day, region and service: four HMACs. It changes once a day, so callers
+// that sign many requests cache it (S3Client does) and pass it to the SignV4 overload below.
+std::array<uint8_t, 32> DeriveSigningKey(std::string_view secret_access_key, const SigV4Scope& scope);
+
 // AWS Signature Version 4 as a pure function. The request's headers must already contain
 // x-amz-date (= scope.amz_date), x-amz-content-sha256 (S3) and, for temporary credentials,
 // x-amz-security-token: AddSigV4Headers() puts them there.
 // Never log the result's signature or the credentials.
 SigV4Signature SignV4(const SigV4Request& request, const Credentials& credentials,
                       const SigV4Scope& scope);
+
+// The same with the signing key already derived (REQUIRES: DeriveSigningKey of these
+// credentials' secret and this scope's day, region and service).
+SigV4Signature SignV4(const SigV4Request& request, const Credentials& credentials,
+                      const SigV4Scope& scope, const std::array<uint8_t, 32>& signing_key);
 
 // Adds x-amz-date, x-amz-content-sha256 and (when the credentials have one)
 // x-amz-security-token to `request.headers`.

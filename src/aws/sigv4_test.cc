@@ -63,6 +63,14 @@ TEST(SigV4AwsExamples, ListObjects) {
   EXPECT_EQ(s.signature, "34b48302e7b5fa45bde8084f4b7868a86f0a534bc59db6670ed5711ef69dc6f7");
 }
 
+TEST(SigV4, ACachedSigningKeySignsTheSame) {
+  SigV4Request r{"GET", "/b/k", {{"list-type", "2"}}, {{"host", "h"}}, kEmptySha256};
+  AddSigV4Headers(r, ExampleCredentials(), ExampleScope());
+  auto key = DeriveSigningKey(ExampleCredentials().secret_access_key, ExampleScope());
+  EXPECT_EQ(SignV4(r, ExampleCredentials(), ExampleScope(), key).authorization,
+            SignV4(r, ExampleCredentials(), ExampleScope()).authorization);
+}
+
 TEST(SigV4, CanonicalQueryEncodesAndSorts) {
   EXPECT_EQ(CanonicalQueryString({{"uploads", ""}}), "uploads=");
   EXPECT_EQ(CanonicalQueryString({{"z", "1"}, {"a", "x y"}, {"token", "a+b/c="}}),

@@ -120,6 +120,7 @@ ObjectOutcome ObjectTask::Run(const ObjectSummary& object, bool check_existing) 
   auto stored = store_.Download(object.key, "", tmp);
   if (!stored.ok()) {
     ::unlink(tmp.c_str());
+    if (stored.status().IsNotFound()) work_dir_.ClearAttempts(object.key, object.etag);
     out.kind = stored.status().IsNotFound() ? ObjectOutcome::Kind::kGone
                                             : ObjectOutcome::Kind::kFailed;
     out.reason = stored.status().message();

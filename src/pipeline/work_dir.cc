@@ -74,11 +74,12 @@ Result<WorkDir> WorkDir::Open(const std::string& path) {
     return Status::PreconditionFailed("another s3proc run is busy in " + w.root_);
   }
 
-  for (const char* sub : {"/downloads", "/processed", "/state", "/state/attempts"}) {
+  for (const char* sub : {"/downloads", "/processed", "/state"}) {
     S3PROC_RETURN_IF_ERROR(EnsureDir(w.root_ + sub));
   }
   RemoveLeftovers(w.downloads());
   RemoveLeftovers(w.processed());
+  S3PROC_RETURN_IF_ERROR(w.OpenAttemptsLog());
 
   std::string id_path = w.root_ + "/.s3proc-id";
   std::ifstream in(id_path);
@@ -100,34 +101,78 @@ Result<WorkDir> WorkDir::Open(const std::string& path) {
 }
 
 WorkDir::WorkDir(WorkDir&& other) noexcept
-    : root_(std::move(other.root_)), identity_(std::move(other.identity_)),
-      lock_fd_(other.lock_fd_) {
+    : root_(std::move(other.root_)),
+      identity_(std::move(other.identity_)),
+      lock_fd_(other.lock_fd_),
+      attempts_fd_(other.attempts_fd_),
+      attempts_mu_(std::move(other.attempts_mu_)),
+      attempts_(std::move(other.attempts_)) {
   other.lock_fd_ = -1;
+  other.attempts_fd_ = -1;
 }
 
 WorkDir::~WorkDir() {
+  if (attempts_fd_ >= 0) ::close(attempts_fd_);
   if (lock_fd_ >= 0) ::close(lock_fd_);  // releases the flock
 }
 
-std::string WorkDir::AttemptsPath(const std::string& key, const std::string& etag) const {
-  return LocalPathForKey(root_ + "/state/attempts", key + "\n" + etag);
+namespace {
+
+std::string AttemptId(const std::string& key, const std::string& etag) {
+  return Sha256Hex(key + "\n" + etag).substr(0, 32);
+}
+
+}  // namespace
+
+Status WorkDir::OpenAttemptsLog() {
+  // Replay the log, keep only the unfinished inputs, and rewrite it compacted (temp + rename).
+  const std::string path = root_ + "/state/attempts.log";
+  {
+    std::ifstream in(path);
+    std::string op, id;
+    while (in >> op >> id) {
+      if (op == "S") {
+        ++attempts_[id];
+      } else if (op == "D") {
+        attempts_.erase(id);
+      }
+    }
+  }
+  std::string compacted;
+  for (const auto& [id, count] : attempts_) {
+    for (int i = 0; i < count; ++i) compacted += "S " + id + "\n";
+  }
+  const std::string tmp = path + ".tmp";
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+  bool ok = fd >= 0 && ::write(fd, compacted.data(), compacted.size()) ==
+                           static_cast<ssize_t>(compacted.size());
+  if (fd >= 0) ::close(fd);
+  if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
+    return Status::IoError("cannot write " + path + ": " + strerror(errno));
+  }
+  attempts_fd_ = ::open(path.c_str(), O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
+  if (attempts_fd_ < 0) return Status::IoError("cannot open " + path + ": " + strerror(errno));
+  return Status::Ok();
+}
+
+void WorkDir::AppendAttempts(const std::string& line) {
+  // One write(2) per line on an O_APPEND descriptor: lines never interleave, and a killed run
+  // loses nothing the kernel already has.
+  if (attempts_fd_ >= 0) (void)!::write(attempts_fd_, line.data(), line.size());
 }
 
 int WorkDir::RecordAttempt(const std::string& key, const std::string& etag) {
-  std::string path = AttemptsPath(key, etag);
-  int count = 0;
-  {
-    std::ifstream in(path);
-    in >> count;
-  }
-  ++count;
-  std::ofstream out(path, std::ios::trunc);
-  out << count << "\n";
+  std::string id = AttemptId(key, etag);
+  std::lock_guard<std::mutex> lock(*attempts_mu_);
+  int count = ++attempts_[id];
+  AppendAttempts("S " + id + "\n");
   return count;
 }
 
 void WorkDir::ClearAttempts(const std::string& key, const std::string& etag) {
-  ::unlink(AttemptsPath(key, etag).c_str());
+  std::string id = AttemptId(key, etag);
+  std::lock_guard<std::mutex> lock(*attempts_mu_);
+  if (attempts_.erase(id) > 0) AppendAttempts("D " + id + "\n");
 }
 
 }  // namespace s3proc

@@ -1,6 +1,8 @@
 #include "s3/s3_client.h"
 
+#include <array>
 #include <atomic>
+#include <mutex>
 #include <thread>
 
 #include "aws/sigv4.h"
@@ -15,6 +17,25 @@ struct S3Client::Counters {
   std::atomic<uint64_t> requests{0};
   std::atomic<uint64_t> retries{0};
   std::atomic<uint64_t> credential_refreshes{0};
+
+  // The SigV4 signing key changes once a day (or with the credentials): derive it once, not
+  // four HMACs per request.
+  std::mutex key_mu;
+  std::string key_secret;  // the secret it was derived from (kept in memory only, like the
+                           // credentials themselves)
+  std::string key_scope;   // "YYYYMMDD/region/service"
+  std::array<uint8_t, 32> signing_key{};
+
+  std::array<uint8_t, 32> SigningKey(const std::string& secret, const SigV4Scope& scope) {
+    std::string scope_id = scope.amz_date.substr(0, 8) + "/" + scope.region + "/" + scope.service;
+    std::lock_guard<std::mutex> lock(key_mu);
+    if (secret != key_secret || scope_id != key_scope) {
+      signing_key = DeriveSigningKey(secret, scope);
+      key_secret = secret;
+      key_scope = std::move(scope_id);
+    }
+    return signing_key;
+  }
 };
 
 namespace {
@@ -89,7 +110,9 @@ Result<HttpResponse> S3Client::Execute(const Request& r) {
     to_sign.payload_sha256 = payload_sha256;
     SigV4Scope scope{options_.region, "s3", FormatAmzDate(options_.now())};
     AddSigV4Headers(to_sign, *credentials, scope);
-    SigV4Signature signature = SignV4(to_sign, *credentials, scope);
+    SigV4Signature signature = SignV4(
+        to_sign, *credentials, scope,
+        counters_->SigningKey(credentials->secret_access_key, scope));
 
     HttpRequest request;
     request.method = r.method;
