@@ -28,7 +28,8 @@ std::string ContentTypeFor(const std::string& processor) {
 // A name no other worker or run uses, for temp files next to their final name.
 std::string TempSuffix() {
   static std::atomic<uint64_t> counter{0};
-  return ".tmp-" + std::to_string(getpid()) + "-" + std::to_string(counter.fetch_add(1));
+  static const std::string pid = std::to_string(getpid());
+  return ".tmp-" + pid + "-" + std::to_string(counter.fetch_add(1));
 }
 
 uint64_t FileSize(const std::string& path) {
