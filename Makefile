@@ -17,10 +17,11 @@ build: deps
 
 # Every test: unit, integration against a real local Ceph RGW, reliability (fault proxy, crashes,
 # hostile input, security, scale), Terraform checks, the Ansible playbook over SSH; then the
-# sanitizer builds (ASan+UBSan on unit and integration tests, TSan on the concurrent core).
-# Ends with ctest's summary line of the main suite.
+# sanitizer builds (ASan+UBSan on unit and integration tests, TSan on the concurrent core) and
+# libFuzzer on every target for 10 s each. Ends with ctest's summary line of the main suite.
 test: build
 	scripts/ci-sanitizers all
+	fuzz/run --seconds 10
 	ctest --preset $(PRESET) -j 2 --timeout 1800
 
 test-unit: build
