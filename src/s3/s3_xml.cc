@@ -2,34 +2,21 @@
 
 #include <pugixml.hpp>
 
+#include <algorithm>
 #include <cstdlib>
+
+#include "aws/uri_encode.h"
 
 namespace s3proc {
 
 namespace {
 
-// encoding-type=url listings encode keys like HTML forms do: '+' stands for a space and %XX for
-// a byte (botocore decodes them with unquote_plus).
+// encoding-type=url listings encode keys like HTML forms do: '+' stands for a space (a real
+// '+' arrives as %2B) and %XX for a byte (botocore decodes them with unquote_plus).
 std::string FormDecode(std::string_view in) {
-  std::string out;
-  out.reserve(in.size());
-  auto hex = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
-  for (size_t i = 0; i < in.size(); ++i) {
-    if (in[i] == '+') {
-      out.push_back(' ');
-    } else if (in[i] == '%' && i + 2 < in.size() && hex(in[i + 1]) >= 0 && hex(in[i + 2]) >= 0) {
-      out.push_back(static_cast<char>(hex(in[i + 1]) * 16 + hex(in[i + 2])));
-      i += 2;
-    } else {
-      out.push_back(in[i]);
-    }
-  }
-  return out;
+  std::string spaced(in);
+  std::replace(spaced.begin(), spaced.end(), '+', ' ');
+  return UriDecode(spaced);
 }
 
 void AppendEscaped(std::string& out, std::string_view text) {
