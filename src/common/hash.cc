@@ -2,7 +2,7 @@
 
 #include <fcntl.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include <openssl/crypto.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -29,12 +29,43 @@ std::unique_ptr<char[]> NewReadBuffer(int fd, uint64_t length, size_t* size) {
   return std::unique_ptr<char[]>(new char[*size]);
 }
 
+// OpenSSL 3 looks an algorithm up by name on every implicit fetch (EVP_sha256() passed to
+// EVP_DigestInit_ex, and HMAC(), which fetches both the MAC and the digest): for the 1 KiB
+// objects of a drop folder that lookup cost more than the hashing. Fetch each digest once.
+const EVP_MD* FetchedDigest(const char* name, const EVP_MD* implicit) {
+  EVP_MD* md = EVP_MD_fetch(nullptr, name, nullptr);
+  return md != nullptr ? md : implicit;  // e.g. MD5 unavailable: keep OpenSSL's own error path
+}
+
+const EVP_MD* Sha256Md() {
+  static const EVP_MD* const md = FetchedDigest("SHA256", EVP_sha256());
+  return md;
+}
+
+const EVP_MD* Md5Md() {
+  static const EVP_MD* const md = FetchedDigest("MD5", EVP_md5());
+  return md;
+}
+
+// One digest context per thread, reset by each use, instead of one allocated per call.
+EVP_MD_CTX* ThreadDigestContext() {
+  struct Owner {
+    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    ~Owner() { EVP_MD_CTX_free(ctx); }
+  };
+  thread_local Owner owner;
+  return owner.ctx;
+}
+
 }  // namespace
 
 std::array<uint8_t, 32> Sha256(std::string_view data) {
   std::array<uint8_t, 32> out{};
   unsigned int len = 0;
-  EVP_Digest(data.data(), data.size(), out.data(), &len, EVP_sha256(), nullptr);
+  EVP_MD_CTX* ctx = ThreadDigestContext();
+  EVP_DigestInit_ex2(ctx, Sha256Md(), nullptr);
+  EVP_DigestUpdate(ctx, data.data(), data.size());
+  EVP_DigestFinal_ex(ctx, out.data(), &len);
   return out;
 }
 
@@ -43,11 +74,33 @@ std::string Sha256Hex(std::string_view data) {
   return HexEncode(digest.data(), digest.size());
 }
 
+// HMAC (RFC 2104) over the pre-fetched SHA-256: OpenSSL 3's one-shot HMAC() fetches the MAC
+// and the digest by name on every call, and SigV4 makes one HMAC per request.
 std::array<uint8_t, 32> HmacSha256(std::string_view key, std::string_view data) {
-  std::array<uint8_t, 32> out{};
+  constexpr size_t kBlock = 64;
+  uint8_t block_key[kBlock] = {0};
+  if (key.size() > kBlock) {
+    auto hashed = Sha256(key);
+    memcpy(block_key, hashed.data(), hashed.size());
+  } else {
+    memcpy(block_key, key.data(), key.size());
+  }
+  uint8_t pad[kBlock];
+  std::array<uint8_t, 32> inner{}, out{};
   unsigned int len = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-       reinterpret_cast<const unsigned char*>(data.data()), data.size(), out.data(), &len);
+  EVP_MD_CTX* ctx = ThreadDigestContext();
+  for (size_t i = 0; i < kBlock; ++i) pad[i] = block_key[i] ^ 0x36;
+  EVP_DigestInit_ex2(ctx, Sha256Md(), nullptr);
+  EVP_DigestUpdate(ctx, pad, kBlock);
+  EVP_DigestUpdate(ctx, data.data(), data.size());
+  EVP_DigestFinal_ex(ctx, inner.data(), &len);
+  for (size_t i = 0; i < kBlock; ++i) pad[i] = block_key[i] ^ 0x5c;
+  EVP_DigestInit_ex2(ctx, Sha256Md(), nullptr);
+  EVP_DigestUpdate(ctx, pad, kBlock);
+  EVP_DigestUpdate(ctx, inner.data(), inner.size());
+  EVP_DigestFinal_ex(ctx, out.data(), &len);
+  OPENSSL_cleanse(block_key, sizeof block_key);
+  OPENSSL_cleanse(pad, sizeof pad);
   return out;
 }
 
@@ -74,7 +127,7 @@ struct Sha256Hasher::Impl {
 };
 
 Sha256Hasher::Sha256Hasher() : impl_(std::make_unique<Impl>()) {
-  EVP_DigestInit_ex(impl_->ctx, EVP_sha256(), nullptr);
+  EVP_DigestInit_ex2(impl_->ctx, Sha256Md(), nullptr);
 }
 
 Sha256Hasher::~Sha256Hasher() = default;
@@ -121,8 +174,8 @@ struct StreamDigest::Impl {
 };
 
 StreamDigest::StreamDigest() : impl_(std::make_unique<Impl>()) {
-  EVP_DigestInit_ex(impl_->sha, EVP_sha256(), nullptr);
-  EVP_DigestInit_ex(impl_->md5, EVP_md5(), nullptr);
+  EVP_DigestInit_ex2(impl_->sha, Sha256Md(), nullptr);
+  EVP_DigestInit_ex2(impl_->md5, Md5Md(), nullptr);
 }
 
 StreamDigest::~StreamDigest() = default;
