@@ -126,7 +126,7 @@ Result<PutResult> MemoryObjectStore::StoreLocked(const std::string& key, std::st
   object.last_modified = NowLocked();
   object.content_type = options.content_type;
   object.metadata = options.metadata;
-  PutResult result{object.etag, ""};
+  PutResult result{object.etag, "", object.data.size()};
   objects_[key] = std::move(object);
   return result;
 }

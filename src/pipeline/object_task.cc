@@ -1,7 +1,6 @@
 #include "pipeline/object_task.h"
 
 #include <stdio.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -30,11 +29,6 @@ std::string TempSuffix() {
   static std::atomic<uint64_t> counter{0};
   static const std::string pid = std::to_string(getpid());
   return ".tmp-" + pid + "-" + std::to_string(counter.fetch_add(1));
-}
-
-uint64_t FileSize(const std::string& path) {
-  struct stat st {};
-  return ::stat(path.c_str(), &st) == 0 ? static_cast<uint64_t>(st.st_size) : 0;
 }
 
 std::string ReasonDocument(const ObjectSummary& object, const ObjectInfo& stored,
@@ -158,6 +152,7 @@ ObjectOutcome ObjectTask::Run(const ObjectSummary& object, bool check_existing) 
   context.source_key = object.key;
   context.source_size = stored->size;
   context.source_etag = stored->etag;
+  context.source_sha256 = stored->sha256_hex;
   context.processed_at = processed_at_;
   std::string processed_tmp = processed + TempSuffix();
   Status processed_status = processor.Process(downloaded, processed_tmp, context);
@@ -185,13 +180,13 @@ ObjectOutcome ObjectTask::Run(const ObjectSummary& object, bool check_existing) 
   put.content_type = ContentTypeFor(processor.name());
   put.metadata = {{kSourceEtagMeta, stored->etag}};
   if (!stored->version_id.empty()) put.metadata.emplace_back(kSourceVersionMeta, stored->version_id);
-  out.bytes_out = FileSize(processed);
   auto uploaded = store_.Upload(dest.output_key, processed, put);
   cleanup();
   if (!uploaded.ok()) {
     out.reason = uploaded.status().message();
     return out;
   }
+  out.bytes_out = uploaded->size;
   work_dir_.ClearAttempts(object.key, object.etag);
   out.kind = ObjectOutcome::Kind::kDone;
   out.destination = dest.output_key;

@@ -124,6 +124,7 @@ Result<ObjectInfo> S3Client::GetObjectToFile(const std::string& bucket, const st
   S3PROC_ASSIGN_OR_RETURN(HttpResponse response, Execute(r));
   ObjectInfo info = ObjectInfoFromHeaders(key, response);
   info.size = state->written;
+  info.sha256_hex = state->digest->sha256_hex();
   return info;
 }
 

@@ -31,6 +31,9 @@ struct ObjectInfo {
   std::string last_modified;
   std::string content_type;
   std::vector<std::pair<std::string, std::string>> metadata;  // x-amz-meta-*, names lower case
+  // Lowercase hex SHA-256 of the bytes received; set by downloads, which hash as they write
+  // (so a processor need not read the file again to describe it), empty otherwise.
+  std::string sha256_hex;
 };
 
 struct PutOptions {
@@ -43,6 +46,7 @@ struct PutOptions {
 struct PutResult {
   std::string etag;        // quotes removed
   std::string version_id;  // empty on an unversioned bucket
+  uint64_t size = 0;       // bytes stored (PutObject* and the object stores' Upload/PutBytes)
 };
 
 struct ObjectId {
