@@ -119,42 +119,84 @@ class CurlHttpClient final : public HttpClient {
   }
 
   ~CurlHttpClient() override {
-    for (CURL* h : idle_) curl_easy_cleanup(h);
+    for (Connection& c : idle_) Cleanup(c);
   }
 
   Result<HttpResponse> Send(const HttpRequest& request) override {
-    CURL* handle = Borrow();
-    Result<HttpResponse> result = Perform(handle, request);
-    Return(handle);
+    Connection c = Borrow();
+    if (c.easy == nullptr || c.multi == nullptr) {
+      Cleanup(c);
+      return Status::Internal("curl_easy_init failed (out of memory?)");
+    }
+    Result<HttpResponse> result = Perform(c, request);
+    Return(c);
     return result;
   }
 
  private:
-  CURL* Borrow() {
+  // An easy handle with a multi handle of its own, whose connection cache keeps the kept-alive
+  // connection between requests (see Drive for why not curl_easy_perform).
+  struct Connection {
+    CURL* easy = nullptr;
+    CURLM* multi = nullptr;
+  };
+
+  static void Cleanup(Connection& c) {
+    if (c.easy != nullptr) curl_easy_cleanup(c.easy);
+    if (c.multi != nullptr) curl_multi_cleanup(c.multi);
+    c = Connection{};
+  }
+
+  Connection Borrow() {
     {
       std::lock_guard<std::mutex> lock(mu_);
       if (!idle_.empty()) {
-        CURL* h = idle_.back();
+        Connection c = idle_.back();
         idle_.pop_back();
-        return h;
+        return c;
       }
     }
-    return curl_easy_init();
+    return Connection{curl_easy_init(), curl_multi_init()};
   }
 
-  void Return(CURL* handle) {
-    // curl_easy_reset keeps the live connection, so the next request on this handle reuses it.
-    curl_easy_reset(handle);
-    std::lock_guard<std::mutex> lock(mu_);
-    if (idle_.size() < options_.max_idle_connections) {
-      idle_.push_back(handle);
-      return;
+  void Return(Connection& c) {
+    // curl_easy_reset forgets the options; the live connection stays in the multi handle's
+    // cache, so the next request on this pair reuses it.
+    curl_easy_reset(c.easy);
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (idle_.size() < options_.max_idle_connections) {
+        idle_.push_back(c);
+        return;
+      }
     }
-    curl_easy_cleanup(handle);
+    Cleanup(c);
   }
 
-  Result<HttpResponse> Perform(CURL* h, const HttpRequest& request) {
-    if (h == nullptr) return Status::Internal("curl_easy_init failed (out of memory?)");
+  // Runs one transfer to completion. curl_easy_perform polls before its first step and then
+  // after every step; driving the handle's multi directly starts with the step (the send) and
+  // waits only while the transfer is unfinished: one poll(2) fewer per request, which is a
+  // measurable share of the CPU for the 1 KiB objects of a drop folder.
+  static CURLcode Drive(Connection& c) {
+    CURLMcode m = curl_multi_add_handle(c.multi, c.easy);
+    int running = 1;
+    while (m == CURLM_OK) {
+      m = curl_multi_perform(c.multi, &running);
+      if (m != CURLM_OK || running == 0) break;
+      // curl_multi_poll (not _wait) also sleeps when curl has no descriptor to offer yet.
+      m = curl_multi_poll(c.multi, nullptr, 0, 1000, nullptr);
+    }
+    CURLcode rc = m == CURLM_OK ? CURLE_OK : CURLE_OUT_OF_MEMORY;  // multi errors: OOM or misuse
+    int queued = 0;
+    while (CURLMsg* msg = curl_multi_info_read(c.multi, &queued)) {
+      if (msg->msg == CURLMSG_DONE && msg->easy_handle == c.easy) rc = msg->data.result;
+    }
+    curl_multi_remove_handle(c.multi, c.easy);
+    return rc;
+  }
+
+  Result<HttpResponse> Perform(Connection& c, const HttpRequest& request) {
+    CURL* h = c.easy;
     HttpResponse response;
     Transfer t;
     t.request = &request;
@@ -228,7 +270,7 @@ class CurlHttpClient final : public HttpClient {
 
     char error_buffer[CURL_ERROR_SIZE] = {0};
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error_buffer);
-    CURLcode rc = curl_easy_perform(h);
+    CURLcode rc = Drive(c);
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, nullptr);
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, nullptr);
     curl_slist_free_all(headers);
@@ -262,7 +304,7 @@ class CurlHttpClient final : public HttpClient {
 
   const CurlHttpClientOptions options_;
   std::mutex mu_;
-  std::vector<CURL*> idle_;
+  std::vector<Connection> idle_;
 };
 
 }  // namespace
