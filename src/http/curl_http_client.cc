@@ -262,10 +262,14 @@ class CurlHttpClient final : public HttpClient {
       std::string line = name + ": " + value;
       headers = curl_slist_append(headers, line.c_str());
     }
-    // No "Expect: 100-continue" round trip before a PUT body, and no default Content-Type.
-    headers = curl_slist_append(headers, "Expect:");
-    headers = curl_slist_append(headers, "Content-Type:");
-    headers = curl_slist_append(headers, "Transfer-Encoding:");
+    if (has_body) {
+      // No "Expect: 100-continue" round trip before a PUT body, and no default Content-Type.
+      // (Only with a body: curl compares every custom header with each header it considers,
+      // so three needless ones cost a GET measurable CPU.)
+      headers = curl_slist_append(headers, "Expect:");
+      headers = curl_slist_append(headers, "Content-Type:");
+      headers = curl_slist_append(headers, "Transfer-Encoding:");
+    }
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
 
     char error_buffer[CURL_ERROR_SIZE] = {0};
