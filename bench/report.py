@@ -25,6 +25,21 @@ LABELS = {
 }
 
 
+def peer_rate(summ, order, wl, tool):
+    """files/s of `tool` in workload `wl`; where it ran only at the smaller count (the boto3
+    scripts, to keep make bench under 15 minutes), its rate in the workload of the same kind
+    with the other count: they handle a fixed number of objects at a time, so their rate does
+    not depend on how many there are."""
+    if tool in summ[wl]:
+        return summ[wl][tool]["files_s"]
+    if " x " in wl:
+        suffix = wl.split(" x ", 1)[1]
+        for other in order:
+            if other.split(" x ", 1)[-1] == suffix and tool in summ[other]:
+                return summ[other][tool]["files_s"]
+    return None
+
+
 def med(xs):
     return statistics.median(xs) if xs else float("nan")
 
@@ -87,12 +102,16 @@ def render(results, chart_name):
                  f"{results['reps']} repetitions (medians; fewer where noted), "
                  f"s3proc --concurrency {results['concurrency']}, whole run "
                  f"{results['elapsed_s'] / 60:.1f} min.")
+    if results.get("phases"):
+        lines.append("Where the time went: " + ", ".join(
+            f"{name} {sec / 60:.1f} min" for name, sec in results["phases"].items()) + ".")
     lines.append("")
     lines.append(f"Machine: {m['cpu']}, {m['cores']} cores, {m['mem_gib']} GiB, Linux "
                  f"{m['kernel']}; server and client share the cores. Peers: boto3 "
                  f"{m['boto3']} on Python {m['python']} (/usr/bin/python3), {m['rclone']}, "
                  f"{m['aws'].split(' ')[0]}; server: {m['rgw'].split('(')[0].strip()} "
-                 "(memstore), on 127.0.0.1.")
+                 "(memstore), on 127.0.0.1."
+                 + (f" Work dirs on {m['work_fs']}." if m.get("work_fs") else ""))
     lines.append("")
     if results.get("assembled"):
         lines.append(results["assembled"])
@@ -132,16 +151,9 @@ def render(results, chart_name):
                 size = r["bytes"] // r["files"]
         lim = limit_for(results, size) if size else None
         for tool, row in rows.items():
-            base_seed = rows.get("seed", {}).get("files_s")
-            if base_seed is None and " x " in wl:
-                # The seed script runs on the smaller count only: one object at a time, its
-                # rate does not depend on how many there are.
-                suffix = wl.split(" x ", 1)[1]
-                for other in order:
-                    if other.split(" x ", 1)[-1] == suffix and "seed" in summ[other]:
-                        base_seed = summ[other]["seed"]["files_s"]
-            base_par = (rows.get("parallel") or rows.get("parallel-passthrough") or {}).get(
-                "files_s")
+            base_seed = peer_rate(summ, order, wl, "seed")
+            base_par = peer_rate(summ, order, wl, "parallel") or (
+                rows.get("parallel-passthrough") or {}).get("files_s")
             fs = row["files_s"]
             ratio = lambda b: f"{fs / b:.1f}×" if fs and b and not tool.startswith(
                 ("seed",)) else "–"

@@ -4,10 +4,13 @@
 //
 //   s3_limit --endpoint URL --bucket B --op put|get|delete --size BYTES --count N --threads T
 //            [--dir DIR]
+//   s3_limit --endpoint URL --bucket B --op fill --dir DIR --prefix P --threads T
 //
 // put writes <count> objects limit/<i> (from memory up to 64 MiB, else from a file in DIR, as
 // s3proc uploads: multipart); get reads them (to memory up to 64 MiB, else to a file in DIR, as
-// s3proc downloads); delete removes them one DeleteObject at a time. Credentials from the
+// s3proc downloads); delete removes them one DeleteObject at a time. fill uploads every file
+// under DIR to P + its path relative to DIR: bench/run fills its buckets with it, 5x faster
+// than boto3 would (the fills of a full run took longer than the runs measured). Credentials from the
 // environment (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY). Prints one JSON line:
 //   {"op":"put","count":N,"bytes":B,"seconds":S,"ops_per_s":X,"mb_per_s":Y,"errors":E}
 #include <unistd.h>
@@ -17,6 +20,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <string>
 #include <thread>
@@ -30,7 +34,7 @@ namespace s3proc {
 namespace {
 
 struct Args {
-  std::string endpoint, bucket, op, dir = "/tmp";
+  std::string endpoint, bucket, op, dir = "/tmp", prefix;
   uint64_t size = 1024;
   int count = 1000, threads = 16;
 };
@@ -48,6 +52,7 @@ int Main(int argc, char** argv) {
     else if (k == "--count") a.count = std::atoi(v.c_str());
     else if (k == "--threads") a.threads = std::atoi(v.c_str());
     else if (k == "--dir") a.dir = v;
+    else if (k == "--prefix") a.prefix = v;
     else {
       std::fprintf(stderr, "s3_limit: unknown argument %s\n", k.c_str());
       return 2;
@@ -77,6 +82,16 @@ int Main(int argc, char** argv) {
     }
   }
 
+  std::vector<std::string> fill_files;  // paths relative to a.dir
+  if (a.op == "fill") {
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(a.dir)) {
+      if (entry.is_regular_file()) {
+        fill_files.push_back(std::filesystem::relative(entry.path(), a.dir).string());
+      }
+    }
+    a.count = static_cast<int>(fill_files.size());
+  }
+
   std::atomic<int> next{0}, errors{0};
   std::atomic<uint64_t> bytes{0};
   auto worker = [&](int t) {
@@ -102,6 +117,11 @@ int Main(int argc, char** argv) {
         }
       } else if (a.op == "delete") {
         s = client.DeleteObject(a.bucket, key);
+      } else if (a.op == "fill") {
+        const std::string& rel = fill_files[static_cast<size_t>(i)];
+        auto r = client.PutObjectFromFile(a.bucket, a.prefix + rel, a.dir + "/" + rel);
+        s = r.ok() ? Status::Ok() : r.status();
+        if (r.ok()) bytes += r->size;
       }
       if (!s.ok()) {
         if (errors.fetch_add(1) < 3) std::fprintf(stderr, "s3_limit: %s\n", s.ToString().c_str());
