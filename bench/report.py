@@ -40,6 +40,31 @@ def peer_rate(summ, order, wl, tool):
     return None
 
 
+def floor_lines(results):
+    """The floor table: the least CPU per 1 KiB object this machine allows (bench/run's
+    measure_floors)."""
+    f = results.get("floors") or {}
+    if "http_get" not in f:
+        return []
+    http = f["http_get"]["us_cpu_per_request"]
+    fs = results["machine"].get("work_fs", "the work dirs' filesystem")
+    rows = [("one HTTP request: wrk (C, epoll, kept-alive, no signing) GETs a 1 KiB object, "
+             "16 connections", http, f"{f['http_get']['us_sys_per_request']:,.0f} in the kernel")]
+    for key, label in (("files_work_fs", f"the local file steps of one object on {fs} "
+                                         "(bench/file_floor)"),
+                       ("files_tmpfs", "the same on tmpfs")):
+        if key in f:
+            rows.append((label, f[key], ""))
+    out = ["### The floor (the least CPU per 1 KiB object on this machine)", "",
+           "| what | µs CPU | note |", "|---|---:|---|"]
+    out += [f"| {what} | {us:,.0f} | {note} |" for what, us, note in rows]
+    if "files_work_fs" in f:
+        out.append(f"| **floor per object**: 2 requests (GET + PUT) + the file steps on {fs} | "
+                   f"**{2 * http + f['files_work_fs']:,.0f}** | before any user-space work: "
+                   "signing, HTTP parsing, JSON |")
+    return out + [""]
+
+
 def med(xs):
     return statistics.median(xs) if xs else float("nan")
 
@@ -78,9 +103,16 @@ def limit_for(results, size):
     if not lim:
         return None
     get, put, dele = (lim[o]["ops_per_s"] for o in ("get", "put", "delete"))
-    # One object of the full job costs the server a GET and a PUT (the DELETEs go 1,000 to a
-    # request, the listing 1,000 keys to a page): its limit is the harmonic combination.
-    job = 1 / (1 / get + 1 / put)
+    # One object of the full job costs the server a GET, a PUT and the deletion of the input
+    # (in DeleteObjects batches of 500; the listing, 1,000 keys to a page, is left out): its
+    # limit is the harmonic combination. Runs before 2026-11-28 19:45 measured single
+    # DeleteObject calls and left deletes out.
+    if "job" in lim:  # measured: s3_limit --op job
+        job = lim["job"]["ops_per_s"]
+    elif results.get("delete_batched"):
+        job = 1 / (1 / get + 1 / put + 1 / dele)
+    else:
+        job = 1 / (1 / get + 1 / put)
     return {"get": get, "put": put, "delete": dele, "job_files_s": job,
             "job_mb_s": job * size / 1e6,
             "get_mb": lim["get"]["mb_per_s"], "put_mb": lim["put"]["mb_per_s"]}
@@ -124,7 +156,9 @@ def render(results, chart_name):
 
     lines.append("### The server limit (s3_limit: s3proc's S3 client in a tight loop)")
     lines.append("")
-    lines.append("| object size | PUT/s | GET/s | DELETE/s | PUT MB/s | GET MB/s | "
+    lines.append("| object size | PUT/s | GET/s | " + (
+        "objects deleted/s (DeleteObjects, 500 keys)" if results.get("delete_batched")
+        else "DELETE/s") + " | PUT MB/s | GET MB/s | "
                  "full-job limit files/s | full-job limit MB/s |")
     lines.append("|---|---:|---:|---:|---:|---:|---:|---:|")
     for size in sorted(int(s) for s in results["limits"]):
@@ -134,9 +168,22 @@ def render(results, chart_name):
                      f"| {fmt(lim['put_mb'], 1)} | {fmt(lim['get_mb'], 1)} | "
                      f"{fmt(lim['job_files_s'])} | {fmt(lim['job_mb_s'], 1)} |")
     lines.append("")
-    lines.append("Full-job limit = 1 / (1/GET + 1/PUT): each object costs the server one GET "
-                 "and one PUT; deletes (1,000 per DeleteObjects) and listing pages are ignored.")
+    if results.get("job_measured"):
+        lines.append("Full-job limit: measured, not modelled: `s3_limit --op job` makes exactly "
+                     "the requests s3proc makes per object and nothing else (GET it to memory, "
+                     "PUT the bytes to a new key, delete the input in DeleteObjects batches of "
+                     "500) on the same number of threads. Listing (1,000 keys a page) and the "
+                     "16 shard leases per run are left out.")
+    elif results.get("delete_batched"):
+        lines.append("Full-job limit = 1 / (1/GET + 1/PUT + 1/deleted): each object costs the "
+                     "server one GET, one PUT and its deletion, which s3proc batches 500 to a "
+                     "DeleteObjects request; listing pages (1,000 keys each) are left out.")
+    else:
+        lines.append("Full-job limit = 1 / (1/GET + 1/PUT): each object costs the server one GET "
+                     "and one PUT; deletes (1,000 per DeleteObjects) and listing pages are "
+                     "ignored.")
     lines.append("")
+    lines += floor_lines(results)
 
     lines.append("### Side by side")
     lines.append("")

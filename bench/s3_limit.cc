@@ -2,13 +2,18 @@
 // S3 client (SigV4 + libcurl, kept-alive connections) in a tight loop on N threads, doing
 // nothing but one operation on objects of one size. bench/run compares every tool with it.
 //
-//   s3_limit --endpoint URL --bucket B --op put|get|delete --size BYTES --count N --threads T
+//   s3_limit --endpoint URL --bucket B --op put|get|job|delete|delete-batch --size BYTES
+//            --count N --threads T [--suffix S]
 //            [--dir DIR]
 //   s3_limit --endpoint URL --bucket B --op fill --dir DIR --prefix P --threads T
 //
 // put writes <count> objects limit/<i> (from memory up to 64 MiB, else from a file in DIR, as
 // s3proc uploads: multipart); get reads them (to memory up to 64 MiB, else to a file in DIR, as
-// s3proc downloads); delete removes them one DeleteObject at a time. fill uploads every file
+// s3proc downloads); job does s3proc's requests for each of them and nothing else: GET
+// limit/<i>, PUT its bytes to limit/<i>.out, delete limit/<i> in DeleteObjects batches of 500
+// (the server's limit for the whole job, measured instead of modelled); delete removes
+// limit/<i><suffix> one DeleteObject at a time, delete-batch 500 keys per DeleteObjects, as
+// s3proc deletes its inputs (ops_per_s counts objects). fill uploads every file
 // under DIR to P + its path relative to DIR: bench/run fills its buckets with it, 5x faster
 // than boto3 would (the fills of a full run took longer than the runs measured). Credentials from the
 // environment (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY). Prints one JSON line:
@@ -23,6 +28,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -34,7 +40,7 @@ namespace s3proc {
 namespace {
 
 struct Args {
-  std::string endpoint, bucket, op, dir = "/tmp", prefix;
+  std::string endpoint, bucket, op, dir = "/tmp", prefix, suffix;
   uint64_t size = 1024;
   int count = 1000, threads = 16;
 };
@@ -53,6 +59,7 @@ int Main(int argc, char** argv) {
     else if (k == "--threads") a.threads = std::atoi(v.c_str());
     else if (k == "--dir") a.dir = v;
     else if (k == "--prefix") a.prefix = v;
+    else if (k == "--suffix") a.suffix = v;
     else {
       std::fprintf(stderr, "s3_limit: unknown argument %s\n", k.c_str());
       return 2;
@@ -94,10 +101,21 @@ int Main(int argc, char** argv) {
 
   std::atomic<int> next{0}, errors{0};
   std::atomic<uint64_t> bytes{0};
+  auto delete_batch = [&](const std::vector<ObjectId>& batch) -> Status {
+    auto r = client.DeleteObjects(a.bucket, batch);
+    if (!r.ok()) return r.status();
+    if (r->failures.empty()) return Status::Ok();
+    return Status::Internal(std::to_string(r->failures.size()) + " objects not deleted");
+  };
+  // The job's inputs waiting for their DeleteObjects batch, as in s3proc's InputDeleter.
+  constexpr size_t kDeleteBatch = 500;
+  std::mutex pending_mu;
+  std::vector<ObjectId> pending;
   auto worker = [&](int t) {
     const std::string sink = a.dir + "/s3_limit-sink-" + std::to_string(t);
-    for (int i; (i = next.fetch_add(1)) < a.count;) {
-      const std::string key = "limit/" + std::to_string(i);
+    const int step = a.op == "delete-batch" ? static_cast<int>(kDeleteBatch) : 1;
+    for (int i; (i = next.fetch_add(step)) < a.count;) {
+      const std::string key = "limit/" + std::to_string(i) + a.suffix;
       Status s = Status::Ok();
       if (a.op == "put") {
         auto r = large ? client.PutObjectFromFile(a.bucket, key, source)
@@ -115,8 +133,37 @@ int Main(int argc, char** argv) {
           s = r.ok() ? Status::Ok() : r.status();
           if (r.ok()) bytes += r->size();
         }
+      } else if (a.op == "job") {
+        if (large) {
+          auto got = client.GetObjectToFile(a.bucket, key, "", sink);
+          auto put = got.ok() ? client.PutObjectFromFile(a.bucket, key + ".out", sink)
+                              : Result<PutResult>(got.status());
+          ::unlink(sink.c_str());
+          s = put.ok() ? Status::Ok() : put.status();
+        } else {
+          auto got = client.GetObjectToString(a.bucket, key);
+          auto put = got.ok() ? client.PutObjectFromString(a.bucket, key + ".out", *got)
+                              : Result<PutResult>(got.status());
+          s = put.ok() ? Status::Ok() : put.status();
+        }
+        if (s.ok()) {
+          bytes += a.size;
+          std::vector<ObjectId> full;
+          {
+            std::lock_guard<std::mutex> lock(pending_mu);
+            pending.push_back({key, ""});
+            if (pending.size() >= kDeleteBatch) full.swap(pending);
+          }
+          if (!full.empty()) s = delete_batch(full);
+        }
       } else if (a.op == "delete") {
         s = client.DeleteObject(a.bucket, key);
+      } else if (a.op == "delete-batch") {
+        std::vector<ObjectId> batch;
+        for (int j = i; j < std::min(i + step, a.count); ++j) {
+          batch.push_back({"limit/" + std::to_string(j) + a.suffix, ""});
+        }
+        s = delete_batch(batch);
       } else if (a.op == "fill") {
         const std::string& rel = fill_files[static_cast<size_t>(i)];
         auto r = client.PutObjectFromFile(a.bucket, a.prefix + rel, a.dir + "/" + rel);
@@ -132,6 +179,13 @@ int Main(int argc, char** argv) {
   std::vector<std::thread> pool;
   for (int t = 0; t < a.threads; ++t) pool.emplace_back(worker, t);
   for (auto& th : pool) th.join();
+  if (!pending.empty()) {
+    Status s = delete_batch(pending);
+    if (!s.ok()) {
+      errors.fetch_add(1);
+      std::fprintf(stderr, "s3_limit: %s\n", s.ToString().c_str());
+    }
+  }
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (large && a.op == "put") ::unlink(source.c_str());
   std::printf(
