@@ -133,7 +133,7 @@ ObjectOutcome ObjectTask::Run(const ObjectSummary& object, bool check_existing) 
   current.size = stored->size;
 
   if (attempts > config_.max_attempts) {
-    auto routed = RouteToErrors(current, *stored, downloaded, processor.name(),
+    auto routed = RouteToErrors(current, dest, *stored, downloaded, processor.name(),
                                 "gave up after " + std::to_string(attempts - 1) +
                                     " attempts that did not finish (transient errors or a crash)",
                                 attempts);
@@ -141,7 +141,7 @@ ObjectOutcome ObjectTask::Run(const ObjectSummary& object, bool check_existing) 
     return routed;
   }
   if (dest.output_key.empty()) {
-    auto routed = RouteToErrors(current, *stored, downloaded, processor.name(),
+    auto routed = RouteToErrors(current, dest, *stored, downloaded, processor.name(),
                                 "the output key would be longer than S3's 1024-byte limit",
                                 attempts);
     cleanup();
@@ -158,7 +158,7 @@ ObjectOutcome ObjectTask::Run(const ObjectSummary& object, bool check_existing) 
   Status processed_status = processor.Process(downloaded, processed_tmp, context);
   if (processed_status.IsRejected()) {
     ::unlink(processed_tmp.c_str());
-    auto routed = RouteToErrors(current, *stored, downloaded, processor.name(),
+    auto routed = RouteToErrors(current, dest, *stored, downloaded, processor.name(),
                                 processed_status.message(), attempts);
     cleanup();
     return routed;
@@ -193,11 +193,10 @@ ObjectOutcome ObjectTask::Run(const ObjectSummary& object, bool check_existing) 
   return out;
 }
 
-ObjectOutcome ObjectTask::RouteToErrors(const ObjectSummary& object, const ObjectInfo& stored,
-                                        const std::string& downloaded,
+ObjectOutcome ObjectTask::RouteToErrors(const ObjectSummary& object, const DestinationKeys& dest,
+                                        const ObjectInfo& stored, const std::string& downloaded,
                                         const std::string& processor, std::string reason,
                                         int attempts) {
-  const DestinationKeys dest = DestinationsFor(config_, object.key);
   ObjectOutcome out;
   out.processor = processor;
   out.bytes_in = stored.size;

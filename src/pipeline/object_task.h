@@ -4,6 +4,7 @@
 #include <string>
 
 #include "config/run_config.h"
+#include "pipeline/destination_keys.h"
 #include "pipeline/work_dir.h"
 #include "processors/processor_router.h"
 #include "store/object_store.h"
@@ -41,9 +42,9 @@ class ObjectTask {
   ObjectOutcome Run(const ObjectSummary& object, bool check_existing);
 
  private:
-  ObjectOutcome RouteToErrors(const ObjectSummary& object, const ObjectInfo& stored,
-                              const std::string& downloaded, const std::string& processor,
-                              std::string reason, int attempts);
+  ObjectOutcome RouteToErrors(const ObjectSummary& object, const DestinationKeys& dest,
+                              const ObjectInfo& stored, const std::string& downloaded,
+                              const std::string& processor, std::string reason, int attempts);
   bool AlreadyStored(const std::string& key, const std::string& source_etag);
 
   const RunConfig& config_;

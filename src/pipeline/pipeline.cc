@@ -146,22 +146,23 @@ std::string_view OutcomeName(ObjectOutcome::Kind kind) {
 
 void LogSummary(Logger& logger, const RunSummary& s) {
   double rate = s.seconds > 0 ? static_cast<double>(s.done + s.rejected) / s.seconds : 0;
-  char text[512], json[512];
-  snprintf(text, sizeof(text),
-           "listed=%llu done=%llu rejected=%llu failed=%llu skipped=%llu already_done=%llu "
-           "bytes_in=%llu bytes_out=%llu seconds=%.3f files_per_second=%.1f",
-           (unsigned long long)s.listed, (unsigned long long)s.done,
-           (unsigned long long)s.rejected, (unsigned long long)s.failed,
-           (unsigned long long)s.skipped_claimed, (unsigned long long)s.already_done,
-           (unsigned long long)s.bytes_in, (unsigned long long)s.bytes_out, s.seconds, rate);
-  snprintf(json, sizeof(json),
-           "\"event\":\"summary\",\"listed\":%llu,\"done\":%llu,\"rejected\":%llu,\"failed\":%llu,"
-           "\"skipped\":%llu,\"already_done\":%llu,\"bytes_in\":%llu,\"bytes_out\":%llu,"
-           "\"seconds\":%.3f,\"files_per_second\":%.1f",
-           (unsigned long long)s.listed, (unsigned long long)s.done,
-           (unsigned long long)s.rejected, (unsigned long long)s.failed,
-           (unsigned long long)s.skipped_claimed, (unsigned long long)s.already_done,
-           (unsigned long long)s.bytes_in, (unsigned long long)s.bytes_out, s.seconds, rate);
+  // One field list renders both formats, so the text and JSON summaries cannot disagree.
+  const std::pair<const char*, uint64_t> counts[] = {
+      {"listed", s.listed},     {"done", s.done},
+      {"rejected", s.rejected}, {"failed", s.failed},
+      {"skipped", s.skipped_claimed}, {"already_done", s.already_done},
+      {"bytes_in", s.bytes_in}, {"bytes_out", s.bytes_out}};
+  std::string text, json = "\"event\":\"summary\"";
+  for (const auto& [name, value] : counts) {
+    text += (text.empty() ? "" : " ") + std::string(name) + "=" + std::to_string(value);
+    json += ",\"" + std::string(name) + "\":" + std::to_string(value);
+  }
+  char timing[128];
+  snprintf(timing, sizeof(timing), "seconds=%.3f files_per_second=%.1f", s.seconds, rate);
+  text += std::string(" ") + timing;
+  snprintf(timing, sizeof(timing), ",\"seconds\":%.3f,\"files_per_second\":%.1f", s.seconds,
+           rate);
+  json += timing;
   logger.Record(s.failed > 0 ? "warning" : "info", "run finished", text, json);
 }
 
