@@ -12,7 +12,7 @@
 #include <random>
 
 #include "common/hash.h"
-#include "common/local_path.h"
+#include "processors/file_io.h"
 
 namespace s3proc {
 
@@ -38,6 +38,19 @@ void RemoveLeftovers(const std::string& dir) {
   for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
     std::filesystem::remove_all(entry.path(), ec);
   }
+}
+
+// Replaces `path` with `content` at once: written to a temp file (mode 0600, never through a
+// symbolic link: OutputFile) and renamed over it, so a crash leaves the old file or the new one.
+Status ReplacePrivateFile(const std::string& path, std::string_view content) {
+  const std::string tmp = path + ".tmp";
+  S3PROC_ASSIGN_OR_RETURN(OutputFile out, OutputFile::Create(tmp));
+  S3PROC_RETURN_IF_ERROR(out.Append(content));
+  S3PROC_RETURN_IF_ERROR(out.Close());
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    return Status::IoError("cannot write " + path + ": " + strerror(errno));
+  }
+  return Status::Ok();
 }
 
 std::string RandomHex(size_t bytes) {
@@ -86,16 +99,7 @@ Result<WorkDir> WorkDir::Open(const std::string& path) {
   std::getline(in, w.identity_);
   if (w.identity_.empty() || w.identity_.find('"') != std::string::npos) {
     w.identity_ = HostName() + ":" + RandomHex(12);
-    std::string tmp = id_path + ".tmp";
-    std::string line = w.identity_ + "\n";
-    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
-    bool written = fd >= 0 && ::write(fd, line.data(), line.size()) ==
-                                  static_cast<ssize_t>(line.size());
-    if (fd >= 0) ::close(fd);
-    if (!written) return Status::IoError("cannot write " + tmp + ": " + strerror(errno));
-    if (::rename(tmp.c_str(), id_path.c_str()) != 0) {
-      return Status::IoError("cannot write " + id_path + ": " + strerror(errno));
-    }
+    S3PROC_RETURN_IF_ERROR(ReplacePrivateFile(id_path, w.identity_ + "\n"));
   }
   return w;
 }
@@ -142,14 +146,7 @@ Status WorkDir::OpenAttemptsLog() {
   for (const auto& [id, count] : attempts_) {
     for (int i = 0; i < count; ++i) compacted += "S " + id + "\n";
   }
-  const std::string tmp = path + ".tmp";
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
-  bool ok = fd >= 0 && ::write(fd, compacted.data(), compacted.size()) ==
-                           static_cast<ssize_t>(compacted.size());
-  if (fd >= 0) ::close(fd);
-  if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
-    return Status::IoError("cannot write " + path + ": " + strerror(errno));
-  }
+  S3PROC_RETURN_IF_ERROR(ReplacePrivateFile(path, compacted));
   attempts_fd_ = ::open(path.c_str(), O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
   if (attempts_fd_ < 0) return Status::IoError("cannot open " + path + ": " + strerror(errno));
   return Status::Ok();
