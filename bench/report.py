@@ -103,19 +103,22 @@ def limit_for(results, size):
     if not lim:
         return None
     get, put, dele = (lim[o]["ops_per_s"] for o in ("get", "put", "delete"))
-    # One object of the full job costs the server a GET, a PUT and the deletion of the input
-    # (in DeleteObjects batches of 500; the listing, 1,000 keys to a page, is left out): its
-    # limit is the harmonic combination. Runs before 2026-11-28 19:45 measured single
-    # DeleteObject calls and left deletes out.
-    if "job" in lim:  # measured: s3_limit --op job
+    if "job" in lim:
+        # Measured: s3_limit --op job makes the job's requests (GET, PUT, batched delete).
         job = lim["job"]["ops_per_s"]
-    elif results.get("delete_batched"):
-        job = 1 / (1 / get + 1 / put + 1 / dele)
     else:
+        # Saved results from before 2026-11-28 20:00 have no job measurement: the old model,
+        # one GET and one PUT per object, deletes left out.
         job = 1 / (1 / get + 1 / put)
     return {"get": get, "put": put, "delete": dele, "job_files_s": job,
             "job_mb_s": job * size / 1e6,
             "get_mb": lim["get"]["mb_per_s"], "put_mb": lim["put"]["mb_per_s"]}
+
+
+def job_measured(results):
+    """Whether the run measured the job's limit (s3_limit --op job, DELETE batched as the job
+    deletes) rather than leaving it to the old GET + PUT model."""
+    return any("job" in lim for lim in results["limits"].values())
 
 
 def fmt(x, digits=0):
@@ -157,7 +160,7 @@ def render(results, chart_name):
     lines.append("### The server limit (s3_limit: s3proc's S3 client in a tight loop)")
     lines.append("")
     lines.append("| object size | PUT/s | GET/s | " + (
-        "objects deleted/s (DeleteObjects, 500 keys)" if results.get("delete_batched")
+        "objects deleted/s (DeleteObjects, 500 keys)" if job_measured(results)
         else "DELETE/s") + " | PUT MB/s | GET MB/s | "
                  "full-job limit files/s | full-job limit MB/s |")
     lines.append("|---|---:|---:|---:|---:|---:|---:|---:|")
@@ -168,16 +171,13 @@ def render(results, chart_name):
                      f"| {fmt(lim['put_mb'], 1)} | {fmt(lim['get_mb'], 1)} | "
                      f"{fmt(lim['job_files_s'])} | {fmt(lim['job_mb_s'], 1)} |")
     lines.append("")
-    if results.get("job_measured"):
+    if job_measured(results):
         lines.append("Full-job limit: measured, not modelled: `s3_limit --op job` makes exactly "
                      "the requests s3proc makes per object and nothing else (GET it to memory, "
-                     "PUT the bytes to a new key, delete the input in DeleteObjects batches of "
-                     "500) on the same number of threads. Listing (1,000 keys a page) and the "
-                     "16 shard leases per run are left out.")
-    elif results.get("delete_batched"):
-        lines.append("Full-job limit = 1 / (1/GET + 1/PUT + 1/deleted): each object costs the "
-                     "server one GET, one PUT and its deletion, which s3proc batches 500 to a "
-                     "DeleteObjects request; listing pages (1,000 keys each) are left out.")
+                     "or to a file above 64 MiB, PUT the bytes to a new key, delete the input "
+                     "in DeleteObjects batches of 500) on 16 threads (2 for 256 MiB), as for "
+                     "PUT and GET. Listing (1,000 keys a page) and the 16 shard leases per run "
+                     "are left out.")
     else:
         lines.append("Full-job limit = 1 / (1/GET + 1/PUT): each object costs the server one GET "
                      "and one PUT; deletes (1,000 per DeleteObjects) and listing pages are "
