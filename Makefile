@@ -4,7 +4,9 @@ PRESET ?= release
 BUILD_DIR := build/$(PRESET)
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps build test test-unit test-asan sanitizers soak fuzz demo bench clean format lint
+ARCH ?= $(shell uname -m)
+
+.PHONY: all deps build dist dist-all test test-unit test-asan sanitizers soak fuzz demo bench clean format lint
 
 all: build
 
@@ -15,11 +17,23 @@ build: deps
 	cmake --preset $(PRESET) >/dev/null
 	cmake --build --preset $(PRESET) -j $(JOBS)
 
+# The release artifact: dist/s3proc-VERSION-linux-$(ARCH).tar.gz (+ .sha256), one fully static
+# s3proc built from Debian's sources (scripts/build-dist; docs/building.md). ARCH=aarch64
+# cross-builds for Graviton.
+dist: deps
+	scripts/build-dist --arch $(ARCH)
+
+dist-all: deps
+	scripts/build-dist --arch x86_64
+	scripts/build-dist --arch aarch64
+
 # Every test: unit, integration against a real local Ceph RGW, reliability (fault proxy, crashes,
 # hostile input, security, scale), Terraform checks, the Ansible playbook over SSH; then the
 # sanitizer builds (ASan+UBSan on unit and integration tests, TSan on the concurrent core) and
-# libFuzzer on every target for 10 s each. Ends with ctest's summary line of the main suite.
-test: build
+# libFuzzer on every target for 10 s each. The release tarballs of both architectures are built
+# first: the dist tests and the playbook install them. Ends with ctest's summary line of the
+# main suite.
+test: build dist-all
 	scripts/ci-sanitizers all
 	fuzz/run --seconds 10
 	ctest --preset $(PRESET) -j 2 --timeout 1800
@@ -55,4 +69,4 @@ lint:
 	clang-format --dry-run --Werror $$(git ls-files 'src/*.cc' 'src/*.h')
 
 clean:
-	rm -rf build
+	rm -rf build dist

@@ -1,10 +1,40 @@
 # Every third-party library, found the plain way. Each is used from one adapter folder only:
 # curl in src/http, pugixml in src/s3, simdjson and zlib in src/processors, toml++ in src/config,
 # CLI11 in src/cli, OpenSSL's libcrypto for hashes in src/common.
+
+# The release artifact (scripts/build-dist, docs/building.md) is one fully static executable:
+# libcurl and c-ares from S3PROC_STATIC_PREFIX (built there from Debian's source packages),
+# OpenSSL and zlib from the .a files of Debian's -dev packages, simdjson and pugixml compiled in
+# from S3PROC_VENDOR_DIR, toml++ header-only, glibc and libstdc++ linked in by -static.
+option(S3PROC_STATIC "Link one fully static s3proc (the release artifact; see scripts/build-dist)" OFF)
+set(S3PROC_STATIC_PREFIX "" CACHE PATH "With S3PROC_STATIC: the prefix holding lib/libcurl.a, lib/libcares.a and their headers")
+if(S3PROC_STATIC)
+  set(OPENSSL_USE_STATIC_LIBS TRUE)
+  set(ZLIB_USE_STATIC_LIBS TRUE)
+  # Debian ships these as shared libraries only: take the vendor-folder fallbacks below.
+  foreach(package simdjson pugixml tomlplusplus)
+    set(CMAKE_DISABLE_FIND_PACKAGE_${package} TRUE)
+  endforeach()
+endif()
+
 find_package(Threads REQUIRED)
 find_package(OpenSSL REQUIRED)
-find_package(CURL REQUIRED)
 find_package(ZLIB REQUIRED)
+if(S3PROC_STATIC)
+  find_library(S3PROC_CURL_A NAMES libcurl.a PATHS ${S3PROC_STATIC_PREFIX}/lib NO_DEFAULT_PATH)
+  find_library(S3PROC_CARES_A NAMES libcares.a PATHS ${S3PROC_STATIC_PREFIX}/lib NO_DEFAULT_PATH)
+  if(NOT S3PROC_CURL_A OR NOT S3PROC_CARES_A)
+    message(FATAL_ERROR "S3PROC_STATIC: no libcurl.a and libcares.a under S3PROC_STATIC_PREFIX="
+                        "'${S3PROC_STATIC_PREFIX}/lib': build them with scripts/build-dist")
+  endif()
+  add_library(CURL::libcurl INTERFACE IMPORTED)
+  set_target_properties(CURL::libcurl PROPERTIES
+    INTERFACE_INCLUDE_DIRECTORIES ${S3PROC_STATIC_PREFIX}/include
+    INTERFACE_COMPILE_DEFINITIONS CURL_STATICLIB
+    INTERFACE_LINK_LIBRARIES "${S3PROC_CURL_A};${S3PROC_CARES_A};OpenSSL::SSL;OpenSSL::Crypto;ZLIB::ZLIB;Threads::Threads;${CMAKE_DL_LIBS}")
+else()
+  find_package(CURL REQUIRED)
+endif()
 
 # Distributions without packages for the libraries below (Amazon Linux 2 and 2023 have none of
 # them) can drop the upstream single-header / amalgamated releases into one folder and pass

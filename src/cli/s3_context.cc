@@ -3,6 +3,7 @@
 #include "aws/credentials_cache.h"
 #include "aws/credentials_chain.h"
 #include "aws/region.h"
+#include "http/ca_bundle.h"
 #include "http/curl_http_client.h"
 #include "store/s3_object_store.h"
 
@@ -11,12 +12,6 @@ namespace s3proc {
 Result<std::unique_ptr<S3Context>> NewS3Context(const RunConfig& config, const EnvLookup& env,
                                                 FILE* log_out) {
   auto context = std::make_unique<S3Context>();
-
-  CurlHttpClientOptions http_options;
-  if (auto bundle = env("AWS_CA_BUNDLE")) http_options.ca_bundle = *bundle;
-  // Enough kept-alive connections for every worker plus the lease and delete traffic.
-  http_options.max_idle_connections = static_cast<size_t>(config.concurrency) * 2 + 8;
-  context->http = NewCurlHttpClient(http_options);
 
   CurlHttpClientOptions imds_http_options;
   imds_http_options.connect_timeout_ms = 1000;
@@ -27,12 +22,6 @@ Result<std::unique_ptr<S3Context>> NewS3Context(const RunConfig& config, const E
   imds_options.env = env;
   context->imds = std::make_shared<ImdsClient>(imds_options);
 
-  DefaultCredentialsChainOptions chain_options;
-  chain_options.env = env;
-  chain_options.imds = context->imds;
-  context->credentials =
-      NewCachingCredentialsProvider(NewDefaultCredentialsChain(std::move(chain_options)));
-
   RegionOptions region_options;
   region_options.flag_region = config.region;
   region_options.flag_endpoint = config.endpoint_url;
@@ -40,6 +29,24 @@ Result<std::unique_ptr<S3Context>> NewS3Context(const RunConfig& config, const E
   region_options.imds = context->imds;
   S3PROC_ASSIGN_OR_RETURN(std::string region, ResolveRegion(region_options));
   S3PROC_ASSIGN_OR_RETURN(S3Endpoint endpoint, ResolveS3Endpoint(region_options, region));
+
+  CurlHttpClientOptions http_options;
+  // Only an HTTPS endpoint needs CA certificates; a plain-HTTP endpoint (a local S3 server) must
+  // not fail on a host without them.
+  if (endpoint.url.starts_with("https://")) {
+    auto bundle = env("AWS_CA_BUNDLE");
+    S3PROC_ASSIGN_OR_RETURN(http_options.ca_bundle,
+                            FindCaBundle(bundle ? &*bundle : nullptr, IsReadableFile));
+  }
+  // Enough kept-alive connections for every worker plus the lease and delete traffic.
+  http_options.max_idle_connections = static_cast<size_t>(config.concurrency) * 2 + 8;
+  context->http = NewCurlHttpClient(http_options);
+
+  DefaultCredentialsChainOptions chain_options;
+  chain_options.env = env;
+  chain_options.imds = context->imds;
+  context->credentials =
+      NewCachingCredentialsProvider(NewDefaultCredentialsChain(std::move(chain_options)));
 
   S3ClientOptions client_options;
   client_options.endpoint = endpoint.url;

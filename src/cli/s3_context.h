@@ -27,12 +27,13 @@ struct S3Context {
   std::unique_ptr<Logger> logger;  // config.log_format, writing to the given FILE
 };
 
-// HTTP client (AWS_CA_BUNDLE honoured) -> credentials chain (env, profile, IMDS) -> cache ->
-// region and endpoint (config.region / config.endpoint_url over the AWS variables and profile)
+// Region and endpoint (config.region / config.endpoint_url over the AWS variables and profile)
+// -> HTTP client (for an HTTPS endpoint, TLS verified against AWS_CA_BUNDLE or the first
+// well-known bundle file: http/ca_bundle.h) -> credentials chain (env, profile, IMDS) -> cache
 // -> S3Client (path-style for custom endpoints or config.force_path_style) -> S3ObjectStore on
 // config.bucket -> Logger. Nothing is sent yet: credentials are fetched on the first request.
 // Returns InvalidArgument when the region or endpoint cannot be resolved ("set --region or
-// AWS_REGION"). REQUIRES: config validated for ConfigPurpose::kS3; `log_out` outlives the
+// AWS_REGION"), or when an HTTPS endpoint has no CA bundle to verify it with. REQUIRES: config validated for ConfigPurpose::kS3; `log_out` outlives the
 // context.
 Result<std::unique_ptr<S3Context>> NewS3Context(const RunConfig& config, const EnvLookup& env,
                                                 FILE* log_out);

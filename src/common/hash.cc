@@ -33,6 +33,13 @@ std::unique_ptr<char[]> NewReadBuffer(int fd, uint64_t length, size_t* size) {
 // EVP_DigestInit_ex, and HMAC(), which fetches both the MAC and the digest): for the 1 KiB
 // objects of a drop folder that lookup cost more than the hashing. Fetch each digest once.
 const EVP_MD* FetchedDigest(const char* name, const EVP_MD* implicit) {
+#ifdef S3PROC_STATIC_BUILD
+  // The static build carries its own libcrypto, built for Debian's paths: reading the host's
+  // openssl.cnf could make it dlopen() the host's providers or engines, linked against another
+  // libcrypto. Nothing s3proc does needs a configuration file. (libcurl is built with
+  // --disable-openssl-auto-load-config for the same reason; whichever initialises first wins.)
+  OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, nullptr);
+#endif
   EVP_MD* md = EVP_MD_fetch(nullptr, name, nullptr);
   return md != nullptr ? md : implicit;  // e.g. MD5 unavailable: keep OpenSSL's own error path
 }
