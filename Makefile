@@ -59,7 +59,7 @@ fuzz: deps
 demo: build
 	scripts/demo $(BUILD_DIR)/s3proc
 
-bench: build
+bench: build dist
 	bench/run $(BUILD_DIR)
 
 format:

@@ -17,6 +17,8 @@ LABELS = {
     "s3proc": "s3proc (json)",
     "s3proc-passthrough": "s3proc (passthrough)",
     "s3proc-ndjson": "s3proc (ndjson)",
+    "s3proc-static": "s3proc static release (json)",
+    "s3proc-static-passthrough": "s3proc static release (passthrough)",
     "seed": "seed: sequential boto3",
     "parallel": "parallel boto3 (32 threads)",
     "parallel-passthrough": "parallel boto3, copy only",
