@@ -8,3 +8,6 @@ set(CMAKE_CXX_COMPILER aarch64-linux-gnu-g++)
 set(CMAKE_LIBRARY_ARCHITECTURE aarch64-linux-gnu)
 # Lets CMake run what it builds (try_run, tests) through user-mode emulation.
 set(CMAKE_CROSSCOMPILING_EMULATOR qemu-aarch64-static)
+# pkg-config (which FindOpenSSL asks first) must see the arm64 .pc files, not the build host's.
+set(ENV{PKG_CONFIG_LIBDIR} "/usr/lib/aarch64-linux-gnu/pkgconfig:/usr/share/pkgconfig")
+set(ENV{PKG_CONFIG_PATH} "")

@@ -221,10 +221,11 @@ class EmptyRootTest(unittest.TestCase):
         files = sorted(os.path.relpath(os.path.join(d, f), self.root.root)
                        for d, _, fs in os.walk(self.root.root) for f in fs)
         self.assertFalse([f for f in files if ".so" in f or f.startswith(("lib", "usr"))], files)
-        out = subprocess.run(["readelf", "-lW", "-d", self.root.path("s3proc")],
+        out = subprocess.run(["readelf", "-h", "-lW", "-d", self.root.path("s3proc")],
                              capture_output=True, text=True, check=True).stdout
         self.assertNotIn("INTERP", out)
         self.assertNotIn("NEEDED", out)
+        self.assertIn({"x86_64": "X86-64", "aarch64": "AArch64"}[ARCH], out)
 
     def test_version(self):
         code, out, err = self.root.run("--version")
