@@ -22,8 +22,9 @@ import threading
 import time
 import traceback
 
-import tf_harness as h
+import moto
 import moto_server
+import tf_harness as h
 
 REGION = "us-east-1"
 AMAZON_OWNER_ID = "137112412989"  # owner of the Amazon Linux AMIs (alias "amazon")
@@ -65,7 +66,7 @@ def tfvars(**values):
 
 # ---- what apply must have created -------------------------------------------------------------
 
-def check_bucket(c, moto, bucket, state):
+def check_bucket(c, moto, bucket):
     s3 = moto.client("s3")
     c.that(bucket.startswith("s3proc-"), f"bucket {bucket} named after var.name")
     c.equal(s3.get_bucket_versioning(Bucket=bucket).get("Status"), "Enabled", "bucket versioning")
@@ -274,7 +275,7 @@ def run_variant(label, mirror, make_vars, want, result):
                    "" if code == 0 else "the diff is in the replan log:\n" + out[-4000:])
             outputs = tf.outputs()
             state = tf.state()
-            check_bucket(c, moto, outputs["bucket_name"], state)
+            check_bucket(c, moto, outputs["bucket_name"])
             inst = check_instance(c, moto, outputs, state, want)
             if want["vpc_endpoint"]:
                 check_vpc_endpoint(c, moto, outputs, inst)
@@ -295,7 +296,7 @@ def main():
     except h.Skip as e:
         h.skip_or_fail(str(e))
     print(f"terraform.apply: hashicorp/aws {version} from the mirror {mirror}; moto "
-          f"{__import__('moto').__version__} on 127.0.0.1", flush=True)
+          f"{moto.__version__} on 127.0.0.1", flush=True)
 
     def al2_vars(work):
         key = public_key(work)

@@ -21,6 +21,7 @@ The bucket's other statements (the TLS-only Deny) are not used: RGW serves plain
 import json
 import os
 import secrets
+import shutil
 import signal
 import subprocess
 import sys
@@ -371,9 +372,8 @@ def main():
         h.skip_or_fail(str(e))
     if not os.access(binary, os.X_OK):
         sys.exit(f"FAILED: {binary} is not an executable s3proc binary")
-    for tool in ("radosgw-admin",):
-        if not __import__("shutil").which(tool):
-            h.skip_or_fail(f"{tool} not found (scripts/install-deps installs Ceph)")
+    if not shutil.which("radosgw-admin"):
+        h.skip_or_fail("radosgw-admin not found (scripts/install-deps installs Ceph)")
     rgw = Rgw()
     bucket = "s3proc-lp-" + secrets.token_hex(6)
     print(f"terraform.least_privilege: hashicorp/aws {version} renders the policy; RGW at "
@@ -405,7 +405,7 @@ def main():
         return 1
     if not os.environ.get("S3PROC_KEEP_TF_WORK"):
         for d in dirs:
-            __import__("shutil").rmtree(d, ignore_errors=True)
+            shutil.rmtree(d, ignore_errors=True)
     print(f"terraform.least_privilege: passed in {seconds:.0f}s")
     return 0
 

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by tests/apply and tests/least_privilege: sets MOTO_PYTHON to a python3 that has moto
 # and boto3 (Debian's python3 has boto3 but no moto; the image's Python 3.11 has both), or says
 # SKIP (exit 77) locally and fails in CI when there is none.
@@ -12,6 +13,7 @@ find_moto_python() {
   for p in "${candidates[@]}"; do
     if command -v "$p" >/dev/null 2>&1 &&
       "$p" -c 'import moto, boto3, werkzeug' >/dev/null 2>&1; then
+      # shellcheck disable=SC2034  # read by the script that sources this file
       MOTO_PYTHON="$(command -v "$p")"
       return 0
     fi
