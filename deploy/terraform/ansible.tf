@@ -1,5 +1,8 @@
 ################################################################################
-# Hand-off to Ansible: a generated inventory, and (opt-in) one playbook run.
+# Hand-off to Ansible: the inventory as an output, and (opt-in) one playbook run.
+#
+# The module writes no file itself (that would need the hashicorp/local provider, one more
+# download): `terraform output -raw ansible_inventory > inventory.yml` writes it; see README.md.
 ################################################################################
 
 locals {
@@ -11,7 +14,7 @@ locals {
     ansible_user                 = local.ssh_user
     ansible_ssh_private_key_file = var.ssh_private_key_path
     s3proc_bucket                = aws_s3_bucket.this.id
-    s3proc_region                = data.aws_region.current.region
+    s3proc_region                = aws_s3_bucket.this.region
     s3proc_input_prefix          = local.prefixes.input
     s3proc_output_prefix         = local.prefixes.output
     s3proc_error_prefix          = local.prefixes.errors
@@ -21,20 +24,14 @@ locals {
   ansible_inventory_path = var.ansible_inventory_path != null ? var.ansible_inventory_path : "${path.module}/inventory.yml"
 }
 
-resource "local_file" "ansible_inventory" {
-  filename             = local.ansible_inventory_path
-  content              = local.ansible_inventory
-  file_permission      = "0644"
-  directory_permission = "0755"
-}
-
-# Off by default. Waits until the host answers on SSH, then configures it with deploy/ansible.
+# Off by default. Waits until the host answers on SSH, writes the inventory, then configures the
+# host with deploy/ansible.
 resource "terraform_data" "ansible_playbook" {
   count = var.run_ansible_playbook ? 1 : 0
 
   triggers_replace = [
     aws_instance.this.id,
-    local_file.ansible_inventory.content_sha256,
+    sha256(local.ansible_inventory),
   ]
 
   connection {
@@ -49,10 +46,14 @@ resource "terraform_data" "ansible_playbook" {
     inline = ["cloud-init status --wait >/dev/null 2>&1 || true"]
   }
 
+  # The inventory travels in the environment, not the command line, so no quoting can break it;
+  # it is written to a temp name and renamed, so a half-written file never has the final name.
   provisioner "local-exec" {
     working_dir = path.module
-    command     = "ansible-playbook -i '${abspath(local_file.ansible_inventory.filename)}' ../ansible/site.yml"
+    command     = "printf '%s' \"$S3PROC_INVENTORY\" > \"$S3PROC_INVENTORY_PATH.tmp\" && mv \"$S3PROC_INVENTORY_PATH.tmp\" \"$S3PROC_INVENTORY_PATH\" && ansible-playbook -i \"$S3PROC_INVENTORY_PATH\" ../ansible/site.yml"
     environment = {
+      S3PROC_INVENTORY      = local.ansible_inventory
+      S3PROC_INVENTORY_PATH = abspath(local.ansible_inventory_path)
       # deploy/ansible's settings (roles path, SSH options) apply although the playbook runs from here.
       ANSIBLE_CONFIG = abspath("${path.module}/../ansible/ansible.cfg")
     }

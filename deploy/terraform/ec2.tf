@@ -25,6 +25,13 @@ data "aws_ssm_parameter" "ami" {
   name = local.ami_ssm_parameter
 }
 
+# Whether the type can be EBS-optimized: "default" (t3, t4g and every current type: always on, at
+# no charge), "supported" (some previous-generation types) or "unsupported" (t2, which EC2 refuses
+# to launch with ebs_optimized = true).
+data "aws_ec2_instance_type" "this" {
+  instance_type = var.instance_type
+}
+
 resource "aws_instance" "this" {
   ami           = local.ami_id
   instance_type = var.instance_type
@@ -37,8 +44,10 @@ resource "aws_instance" "this" {
   # CKV2_AWS_41: credentials come from the role, never from files on the host.
   iam_instance_profile = aws_iam_instance_profile.this.name
 
-  monitoring    = var.detailed_monitoring # CKV_AWS_126, billed, so opt-in
-  ebs_optimized = true                    # CKV_AWS_135 (t3 is EBS-optimized at no charge)
+  monitoring = var.detailed_monitoring # CKV_AWS_126, billed, so opt-in
+  # CKV_AWS_135: EBS-optimized wherever the type allows it (t3 is, at no charge); off on t2.micro,
+  # the free-tier type of the few regions without t3.micro.
+  ebs_optimized = data.aws_ec2_instance_type.this.ebs_optimized_support != "unsupported"
 
   credit_specification {
     cpu_credits = var.cpu_credits

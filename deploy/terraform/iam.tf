@@ -52,7 +52,8 @@ data "aws_iam_policy_document" "s3proc" {
     resources = ["${aws_s3_bucket.this.arn}/${local.prefixes.input}*"]
   }
 
-  # Results; PutObject also covers CreateMultipartUpload, UploadPart and CompleteMultipartUpload.
+  # Results; PutObject also covers CreateMultipartUpload, UploadPart and CompleteMultipartUpload,
+  # AbortMultipartUpload cleans up one that failed (s3proc never lists the parts of an upload).
   # GetObject is HeadObject: after a crash, s3proc looks for an output it may already have stored.
   statement {
     sid    = "WriteOutput"
@@ -61,7 +62,6 @@ data "aws_iam_policy_document" "s3proc" {
       "s3:GetObject",
       "s3:PutObject",
       "s3:AbortMultipartUpload",
-      "s3:ListMultipartUploadParts",
     ]
     resources = ["${aws_s3_bucket.this.arn}/${local.prefixes.output}*"]
   }
@@ -73,7 +73,6 @@ data "aws_iam_policy_document" "s3proc" {
     actions = [
       "s3:PutObject",
       "s3:AbortMultipartUpload",
-      "s3:ListMultipartUploadParts",
       "s3:GetObject",
       "s3:DeleteObject",
     ]

@@ -15,7 +15,7 @@ output "bucket_prefixes" {
 
 output "region" {
   description = "Region of the bucket and the instance."
-  value       = data.aws_region.current.region
+  value       = aws_s3_bucket.this.region
 }
 
 output "instance_id" {
@@ -49,13 +49,8 @@ output "ssh_command" {
 }
 
 output "ansible_inventory" {
-  description = "The generated Ansible inventory (YAML): group s3proc with the host and its s3proc_* variables."
+  description = "The generated Ansible inventory (YAML): group s3proc with the host and its s3proc_* variables. Write it with: terraform output -raw ansible_inventory > inventory.yml"
   value       = local.ansible_inventory
-}
-
-output "ansible_inventory_path" {
-  description = "File the inventory was written to; use it as: ansible-playbook -i <path> deploy/ansible/site.yml"
-  value       = local_file.ansible_inventory.filename
 }
 
 output "iam_role_arn" {

@@ -8,6 +8,7 @@
 #include "common/local_path.h"
 #include "common/logging.h"
 #include "pipeline/destination_keys.h"
+#include "pipeline/missing_key.h"
 #include "s3proc_version.h"
 
 namespace s3proc {
@@ -87,9 +88,10 @@ ObjectOutcome ObjectTask::Run(const ObjectSummary& object, bool check_existing) 
         // the new one, so read the version to be exact.
         auto head = store_.Head(object.key);
         if (!head.ok()) {
-          out.kind = head.status().IsNotFound() ? ObjectOutcome::Kind::kGone
-                                                : ObjectOutcome::Kind::kFailed;
-          out.reason = head.status().message();
+          // AWS answers 403 for a missing key to a role that may list only some prefixes.
+          Status why = ResolveAccessDenied(store_, object.key, head.status());
+          out.kind = why.IsNotFound() ? ObjectOutcome::Kind::kGone : ObjectOutcome::Kind::kFailed;
+          out.reason = why.message();
           return out;
         }
         if (head->etag != object.etag) break;  // overwritten: process the new content
@@ -115,10 +117,11 @@ ObjectOutcome ObjectTask::Run(const ObjectSummary& object, bool check_existing) 
   auto stored = store_.Download(object.key, "", tmp);
   if (!stored.ok()) {
     ::unlink(tmp.c_str());
-    if (stored.status().IsNotFound()) work_dir_.ClearAttempts(object.key, object.etag);
-    out.kind = stored.status().IsNotFound() ? ObjectOutcome::Kind::kGone
-                                            : ObjectOutcome::Kind::kFailed;
-    out.reason = stored.status().message();
+    // Gone since the listing (another processor finished it); on AWS that can be a 403.
+    Status why = ResolveAccessDenied(store_, object.key, stored.status());
+    if (why.IsNotFound()) work_dir_.ClearAttempts(object.key, object.etag);
+    out.kind = why.IsNotFound() ? ObjectOutcome::Kind::kGone : ObjectOutcome::Kind::kFailed;
+    out.reason = why.message();
     return out;
   }
   if (::rename(tmp.c_str(), downloaded.c_str()) != 0) {

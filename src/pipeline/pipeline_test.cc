@@ -5,12 +5,32 @@
 
 #include "pipeline/shard_lease.h"
 #include "testutil/memory_object_store.h"
+#include "testutil/prefix_policy_object_store.h"
 #include "testutil/temp_dir.h"
 
 namespace s3proc {
 namespace {
 
 using testing::MemoryObjectStore;
+using testing::PrefixPolicyObjectStore;
+
+// What the Terraform module's instance role may list (s3:ListBucket under s3:prefix only).
+const std::vector<std::string> kRolePrefixes = {"input/", "output/", "errors/", "leases/"};
+
+// Makes `key` vanish just before the first `operation` on `watched`, as when another processor
+// finishes the input between our listing and our request.
+void DeleteBefore(MemoryObjectStore& store, std::string operation, std::string watched,
+                  std::string key) {
+  auto done = std::make_shared<bool>(false);
+  store.SetFaultHook(
+      [&store, operation, watched, key, done](std::string_view op, const std::string& k) {
+        if (!*done && op == operation && k == watched) {
+          *done = true;
+          (void)store.Delete({{key, ""}});
+        }
+        return Status::Ok();
+      });
+}
 
 class PipelineTest : public ::testing::Test {
  protected:
@@ -148,6 +168,57 @@ TEST_F(PipelineTest, AListingFailureFailsTheRun) {
   auto s = RunPipeline(config_, store_, *logger_);
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.status().code(), StatusCode::kAccessDenied);
+}
+
+// On AWS a GET of an input another processor deleted since our listing answers 403 (the role may
+// not list the bucket unconditionally): still "gone", not a failure.
+TEST_F(PipelineTest, OnAwsAnInputThatVanishedAnswers403AndIsNotAFailure) {
+  store_.Put("input/a.json", "{}");
+  DeleteBefore(store_, "download", "input/a.json", "input/a.json");
+  PrefixPolicyObjectStore aws(store_, kRolePrefixes);
+  auto s = RunPipeline(config_, aws, *logger_);
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_EQ(aws.denied_missing_keys(), 1) << "the 403 path was taken";
+  EXPECT_EQ(s->failed, 0u);
+  EXPECT_EQ(s->ExitCode(), 0);
+  EXPECT_FALSE(store_.Contains("output/a.json"));
+}
+
+// Recovery after a crash on AWS: the stored output is found, and the input, which another
+// processor removed meanwhile, answers the HEAD with 403. Gone, not failed.
+TEST_F(PipelineTest, OnAwsRecoveryOfAnInputRemovedMeanwhileIsNotAFailure) {
+  store_.Put("input/a.json", "{}");
+  ASSERT_TRUE(Run().done == 1);
+  store_.Put("input/a.json", "{}");  // killed before the delete: the input is still there
+  auto id = testing::ReadFileOrEmpty(tmp_.path() / ".s3proc-id");
+  id.pop_back();
+  ShardLeases stale(store_, "leases/", id, 600);
+  ASSERT_TRUE(stale.Load().ok());
+  ASSERT_TRUE(stale.Claim(ShardOf("a.json", config_.lease_shards)).ok());
+  // While we look at the stored output, the input is deleted elsewhere.
+  DeleteBefore(store_, "head", "output/a.json", "input/a.json");
+  PrefixPolicyObjectStore aws(store_, kRolePrefixes);
+  int uploads = store_.CallCount("upload");
+  auto s = RunPipeline(config_, aws, *logger_);
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_GE(aws.denied_missing_keys(), 1) << "the 403 path was taken";
+  EXPECT_EQ(s->failed, 0u);
+  EXPECT_EQ(s->ExitCode(), 0);
+  EXPECT_EQ(store_.CallCount("upload"), uploads) << "no second output";
+}
+
+// A 403 for an input that is there (the role cannot read it: a real permission problem) leaves it
+// in input/ and fails the run, so that somebody looks.
+TEST_F(PipelineTest, A403ForAnInputThatExistsIsAFailure) {
+  store_.Put("input/a.json", "{}");
+  store_.FailNext("download",
+                  Status::AccessDenied("GetObject mem://input/a.json: AccessDenied (403)"));
+  PrefixPolicyObjectStore aws(store_, kRolePrefixes);
+  auto s = RunPipeline(config_, aws, *logger_);
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_EQ(s->failed, 1u);
+  EXPECT_EQ(s->ExitCode(), 1);
+  EXPECT_TRUE(store_.Contains("input/a.json"));
 }
 
 }  // namespace

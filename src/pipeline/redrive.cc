@@ -4,6 +4,7 @@
 #include <set>
 #include <vector>
 
+#include "pipeline/missing_key.h"
 #include "processors/glob.h"
 
 namespace s3proc {
@@ -86,9 +87,12 @@ Result<RedriveSummary> Redrive(ObjectStore& store, const RunConfig& config,
         continue;
       }
       already_copied = true;
-    } else if (!existing.status().IsNotFound()) {
+    } else if (Status why = ResolveAccessDenied(store, input_key, existing.status());
+               !why.IsNotFound()) {
+      // On AWS a missing input/<key> answers 403 to the module's role; only a 403 for a key that
+      // is there (or any other error) stops the redrive of this object.
       ++summary.failed;
-      Log(logger, "failed", c, input_key, existing.status().message());
+      Log(logger, "failed", c, input_key, why.message());
       continue;
     }
 

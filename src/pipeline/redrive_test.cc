@@ -6,12 +6,17 @@
 #include <cstdio>
 
 #include "testutil/memory_object_store.h"
+#include "testutil/prefix_policy_object_store.h"
 
 namespace s3proc {
 namespace {
 
 using ::testing::HasSubstr;
 using testing::MemoryObjectStore;
+using testing::PrefixPolicyObjectStore;
+
+// What the Terraform module's instance role may list (s3:ListBucket under s3:prefix only).
+const std::vector<std::string> kRolePrefixes = {"input/", "output/", "errors/", "leases/"};
 
 class RedriveTest : public ::testing::Test {
  protected:
@@ -153,6 +158,41 @@ TEST_F(RedriveTest, ListFailureIsReturned) {
   auto summary = Run();
   EXPECT_EQ(summary.status().code(), StatusCode::kTransient);
   EXPECT_THAT(summary.status().message(), HasSubstr("errors/"));
+}
+
+// On AWS, with the module's role, the HEAD of input/<key> that finds nothing answers 403: the
+// normal case of a redrive, which must not count it as a failure.
+TEST_F(RedriveTest, OnAwsAMissingInputAnswers403AndTheObjectIsStillRedriven) {
+  Reject("a.json", "A");
+  Reject("dir/b.csv", "B");
+  PrefixPolicyObjectStore aws(store_, kRolePrefixes);
+  auto summary = Redrive(aws, config_, {}, logger_);
+  ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+  EXPECT_GE(aws.denied_missing_keys(), 2) << "the 403 path was taken";
+  EXPECT_EQ(summary->failed, 0u) << Log();
+  EXPECT_EQ(summary->redriven, 2u);
+  EXPECT_EQ(summary->ExitCode(), 0);
+  EXPECT_EQ(store_.Get("input/a.json"), "A");
+  EXPECT_EQ(store_.Get("input/dir/b.csv"), "B");
+  EXPECT_TRUE(store_.Keys("errors/").empty());
+}
+
+// A 403 for an input that does exist (the role cannot read it) is a real denial: the object stays
+// in errors/ and nothing is copied over the input.
+TEST_F(RedriveTest, A403ForAnInputThatExistsIsAFailureAndOverwritesNothing) {
+  Reject("a.json", "old");
+  store_.Put("input/a.json", "new upload");
+  store_.FailNext("head",
+                  Status::AccessDenied("HeadObject mem://input/a.json: AccessDenied (403)"));
+  PrefixPolicyObjectStore aws(store_, kRolePrefixes);
+  auto summary = Redrive(aws, config_, {}, logger_);
+  ASSERT_TRUE(summary.ok());
+  EXPECT_EQ(summary->failed, 1u);
+  EXPECT_EQ(summary->redriven, 0u);
+  EXPECT_EQ(store_.Get("input/a.json"), "new upload");
+  EXPECT_TRUE(store_.Contains("errors/a.json"));
+  EXPECT_EQ(store_.CallCount("copy"), 0);
+  EXPECT_THAT(Log(), HasSubstr("AccessDenied (403)"));
 }
 
 }  // namespace

@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "pipeline/missing_key.h"
+
 namespace s3proc {
 
 int ShardOf(std::string_view relative_key, int shards) {
@@ -82,8 +84,10 @@ Result<ClaimOutcome> ShardLeases::CreateGeneration(int shard, int64_t generation
     // was stored but whose answer was lost. The owner field tells.
     auto existing = store_.GetBytes(KeyFor(shard, generation), nullptr);
     if (!existing.ok()) {
-      return existing.status().IsNotFound() ? Result<ClaimOutcome>(ClaimOutcome::kHeldByOther)
-                                            : Result<ClaimOutcome>(existing.status());
+      // Gone already: its winner released it (on AWS the read of a missing lease answers 403).
+      Status why = ResolveAccessDenied(store_, KeyFor(shard, generation), existing.status());
+      return why.IsNotFound() ? Result<ClaimOutcome>(ClaimOutcome::kHeldByOther)
+                              : Result<ClaimOutcome>(why);
     }
     auto lease = ParseLease(*existing);
     if (!lease.ok() || lease->owner != owner_) return ClaimOutcome::kHeldByOther;  // lost the race
@@ -122,13 +126,14 @@ Result<ClaimOutcome> ShardLeases::Claim(int shard) {
         return ClaimOutcome::kHeldByOther;
       }
       recovered = true;  // its holder died or stalled: it may have finished some objects
-    } else if (!text.status().IsNotFound() &&
-               text.status().code() != StatusCode::kAccessDenied) {
-      return text.status();
+    } else if (Status why = ResolveAccessDenied(store_, KeyFor(shard, top), text.status());
+               !why.IsNotFound()) {
+      // Not a missing lease but one we cannot read: taking the shard over could let two
+      // processors work on it.
+      return why;
     }
-    // AWS answers 403, not 404, for a missing key when s3:ListBucket is limited by prefix (as
-    // the Terraform policy does); we hold s3:GetObject on the leases, so 403 means "gone".
-    // NotFound: released since Load(); the shard is free, the next generation claims it.
+    // NotFound (on AWS a 403 for a key that is not listed): released since Load(); the shard is
+    // free, the next generation claims it.
   }
   auto outcome = CreateGeneration(shard, top + 1, recovered);
   if (!outcome.ok()) return outcome;

@@ -6,11 +6,16 @@
 #include <thread>
 
 #include "testutil/memory_object_store.h"
+#include "testutil/prefix_policy_object_store.h"
 
 namespace s3proc {
 namespace {
 
 using testing::MemoryObjectStore;
+using testing::PrefixPolicyObjectStore;
+
+// What the Terraform module's instance role may list (s3:ListBucket under s3:prefix only).
+const std::vector<std::string> kRolePrefixes = {"input/", "output/", "errors/", "leases/"};
 
 struct FakeClock {
   std::atomic<int64_t> now{1'000'000};
@@ -158,6 +163,57 @@ TEST(ShardLeases, AStoreFailureIsAnErrorNotAClaim) {
   auto c = a.Claim(1);
   EXPECT_FALSE(c.ok());
   EXPECT_FALSE(a.Owns(1));
+}
+
+// On AWS the GET of a lease released since Load() answers 403, not 404: the shard is free.
+TEST(ShardLeases, OnAwsALeaseReleasedMeanwhileAnswers403AndTheShardIsFree) {
+  MemoryObjectStore store;
+  PrefixPolicyObjectStore aws(store, kRolePrefixes);
+  FakeClock clock;
+  ShardLeases a(aws, "leases/", "host:a", 600, clock.fn());
+  ASSERT_TRUE(a.Load().ok());
+  ASSERT_EQ(*a.Claim(5), ClaimOutcome::kOwned);
+  ShardLeases b(aws, "leases/", "host:b", 600, clock.fn());
+  ASSERT_TRUE(b.Load().ok());
+  a.ReleaseAll();
+  auto claim = b.Claim(5);
+  ASSERT_TRUE(claim.ok()) << claim.status().ToString();
+  EXPECT_EQ(*claim, ClaimOutcome::kOwned);
+  EXPECT_EQ(aws.denied_missing_keys(), 1) << "the 403 path was taken";
+}
+
+// A lease that is there but cannot be read (a real 403) is an error: taking the shard over would
+// let two processors work on it.
+TEST(ShardLeases, A403ForALeaseThatExistsIsAnErrorNotAFreeShard) {
+  MemoryObjectStore store;
+  PrefixPolicyObjectStore aws(store, kRolePrefixes);
+  FakeClock clock;
+  ShardLeases a(aws, "leases/", "host:a", 600, clock.fn());
+  ASSERT_TRUE(a.Load().ok());
+  ASSERT_EQ(*a.Claim(5), ClaimOutcome::kOwned);
+  ShardLeases b(aws, "leases/", "host:b", 600, clock.fn());
+  ASSERT_TRUE(b.Load().ok());
+  store.FailNext("get", Status::AccessDenied("GetObject mem://leases/shard-005/0000000001: 403"));
+  auto claim = b.Claim(5);
+  EXPECT_FALSE(claim.ok());
+  EXPECT_EQ(claim.status().code(), StatusCode::kAccessDenied);
+  EXPECT_FALSE(b.Owns(5));
+  EXPECT_EQ(store.Keys("leases/"), std::vector<std::string>{"leases/shard-005/0000000001"});
+}
+
+// Lost the race for a generation (412), whose winner released it before we could read it: on AWS
+// that read answers 403. The shard was somebody else's, not an error.
+TEST(ShardLeases, OnAwsAGenerationLostAndReleasedBeforeItIsReadIsHeldByOther) {
+  MemoryObjectStore store;
+  PrefixPolicyObjectStore aws(store, kRolePrefixes);
+  FakeClock clock;
+  ShardLeases a(aws, "leases/", "host:a", 600, clock.fn());
+  ASSERT_TRUE(a.Load().ok());
+  store.FailNext("put", Status::PreconditionFailed("412"));
+  auto claim = a.Claim(1);
+  ASSERT_TRUE(claim.ok()) << claim.status().ToString();
+  EXPECT_EQ(*claim, ClaimOutcome::kHeldByOther);
+  EXPECT_EQ(aws.denied_missing_keys(), 1) << "the 403 path was taken";
 }
 
 }  // namespace

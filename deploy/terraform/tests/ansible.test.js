@@ -63,7 +63,9 @@ test('inventory: host vars come from the instance, the bucket and the module pre
   assert.equal(mod.locals.ssh_user, 'ec2-user');
   assert.equal(a.ansible_ssh_private_key_file, 'var.ssh_private_key_path');
   assert.equal(a.s3proc_bucket, 'aws_s3_bucket.this.id');
-  assert.equal(a.s3proc_region, 'data.aws_region.current.region');
+  // The bucket's region: an attribute of aws_s3_bucket in provider 5.x and 6.x alike
+  // (data.aws_region has .region only in 6.x, and .name is deprecated there).
+  assert.equal(a.s3proc_region, 'aws_s3_bucket.this.region');
   assert.equal(a.s3proc_input_prefix, 'local.prefixes.input');
   assert.equal(a.s3proc_output_prefix, 'local.prefixes.output');
   assert.equal(a.s3proc_error_prefix, 'local.prefixes.errors');
@@ -100,13 +102,11 @@ test('inventory: ansible-inventory reads the rendered file (skipped without ansi
   }
 });
 
-test('inventory: written to a file and exposed as outputs', () => {
-  const f = mod.resource.local_file.ansible_inventory;
-  assert.ok(isRef(f.content, 'local.ansible_inventory'));
-  assert.ok(isRef(f.filename, 'local.ansible_inventory_path'));
-  assert.match(mod.locals.ansible_inventory_path, /\$\{path\.module\}\/inventory\.yml/);
+test('inventory: an output (no file written by the module, so no hashicorp/local provider)', () => {
   assert.ok(isRef(mod.output.ansible_inventory.value, 'local.ansible_inventory'));
-  assert.ok(isRef(mod.output.ansible_inventory_path.value, 'local_file.ansible_inventory.filename'));
+  assert.match(mod.output.ansible_inventory.description, /terraform output -raw ansible_inventory > inventory\.yml/);
+  assert.ok(!('local_file' in mod.resource), 'no local_file');
+  assert.match(mod.locals.ansible_inventory_path, /\$\{path\.module\}\/inventory\.yml/);
 });
 
 test('playbook run: off by default; waits for SSH, then runs ../ansible/site.yml from the module folder', () => {
@@ -121,8 +121,12 @@ test('playbook run: off by default; waits for SSH, then runs ../ansible/site.yml
   assert.ok(isRef(conn.host, 'local.ansible_host'));
   const local = run.provisioner['local-exec'][0];
   assert.ok(isRef(local.working_dir, 'path.module'));
-  assert.equal(local.command, "ansible-playbook -i '${abspath(local_file.ansible_inventory.filename)}' ../ansible/site.yml");
+  // It writes the inventory (temp name, then rename) and runs the playbook with it.
+  assert.ok(isRef(local.environment.S3PROC_INVENTORY, 'local.ansible_inventory'));
+  assert.ok(isRef(local.environment.S3PROC_INVENTORY_PATH, 'abspath(local.ansible_inventory_path)'));
+  assert.match(local.command, /printf '%s' "\$S3PROC_INVENTORY" > "\$S3PROC_INVENTORY_PATH\.tmp" && mv "\$S3PROC_INVENTORY_PATH\.tmp" "\$S3PROC_INVENTORY_PATH" && ansible-playbook -i "\$S3PROC_INVENTORY_PATH" \.\.\/ansible\/site\.yml$/);
   assert.ok(local.environment.ANSIBLE_CONFIG.includes('../ansible/ansible.cfg'));
+  assert.ok(run.triggers_replace.includes('${sha256(local.ansible_inventory)}'), 'runs again when the inventory changes');
 });
 
 test('playbook: deploy/ansible/site.yml targets the s3proc group (skipped until it exists)', (t) => {

@@ -28,7 +28,7 @@ test('layout: resources are split by concern, one file each', () => {
   const home = {
     's3.tf': /^aws_s3_/, 'iam.tf': /^aws_iam_/, 'ec2.tf': /^aws_instance$/, 'key_pair.tf': /^aws_key_pair$/,
     'security_group.tf': /^aws_(security_group|vpc_security_group_\w+_rule)$/, 'vpc_endpoint.tf': /^aws_vpc_endpoint$/,
-    'ansible.tf': /^(local_file|terraform_data)$/,
+    'ansible.tf': /^terraform_data$/,
   };
   for (const [key, file] of Object.entries(mod.where.resource)) {
     const type = key.split('.')[0];
@@ -48,16 +48,34 @@ function checkVersions(m, where) {
   const tf = m.terraform[0];
   assert.match(tf.required_version, />= 1\.\d+\.\d+, < 2\.0\.0/, `${where}: Terraform pinned to a range`);
   const rp = tf.required_providers[0];
+  assert.deepEqual(Object.keys(rp), ['aws'], `${where}: hashicorp/aws is the only provider (nothing else to download)`);
   assert.equal(rp.aws.source, 'hashicorp/aws');
-  assert.match(rp.aws.version, /^>= 6\.\d+\.\d+, < 7\.0\.0$/, `${where}: aws provider pinned to 6.x`);
-  assert.equal(rp.local.source, 'hashicorp/local');
-  assert.match(rp.local.version, /^>= 2\.\d+\.\d+, < 3\.0\.0$/);
+  // 5.100 (the offline mirror tests/apply uses) and every 6.x.
+  assert.equal(rp.aws.version, '>= 5.100.0, < 7.0.0', `${where}: aws provider from 5.100 up to, not including, 7`);
 }
 
 test('versions.tf: Terraform and the providers pinned to ranges (module and example)', () => {
   assert.equal(Object.keys(mod.files['versions.tf']).join(), 'terraform');
   checkVersions(mod, 'module');
   checkVersions(example, 'example');
+});
+
+// The lock file pins what `terraform init` installs; tests/apply inits with -lockfile=readonly, so
+// it must match the mirror too.
+test('examples/complete/.terraform.lock.hcl: committed, hashicorp/aws only, a version within the constraint, with checksums', () => {
+  const file = path.join(EXAMPLE_DIR, '.terraform.lock.hcl');
+  assert.ok(fs.existsSync(file), 'examples/complete/.terraform.lock.hcl exists');
+  const text = fs.readFileSync(file, 'utf8');
+  const providers = [...text.matchAll(/^provider "([^"]+)" \{/gm)].map((m) => m[1]);
+  assert.deepEqual(providers, ['registry.terraform.io/hashicorp/aws']);
+  const version = text.match(/^\s*version\s*=\s*"(\d+)\.(\d+)\.(\d+)"/m);
+  assert.ok(version, 'a version');
+  const [major, minor] = [Number(version[1]), Number(version[2])];
+  assert.ok((major === 5 && minor >= 100) || major === 6, `${version[0].trim()} is within >= 5.100, < 7`);
+  assert.match(text, /^\s*constraints\s*=\s*">= 5\.100\.0, < 7\.0\.0"/m, 'recorded with the constraint of versions.tf');
+  assert.match(text, /"h1:[A-Za-z0-9+/]{43}="/, 'an h1: checksum');
+  const ignored = spawnSync('git', ['-C', MODULE_DIR, 'check-ignore', '-q', file]);
+  assert.notEqual(ignored.status, 0, 'not git-ignored');
 });
 
 test('examples/complete: calls the module with source "../../", passing only and all its variables', () => {

@@ -6,7 +6,7 @@ const assert = require('node:assert/strict');
 const path = require('node:path');
 const { loadModule, MODULE_DIR, EXAMPLE_DIR } = require('./lib/hcl');
 const { validateModule } = require('./lib/validate');
-const { providerVersion, schemaFor } = require('./lib/schema');
+const { providerVersion, schemaFor, readableAttributes } = require('./lib/schema');
 
 test('schema source: @cdktf/provider-aws generated from hashicorp/aws 6.x', () => {
   const v = providerVersion();
@@ -38,4 +38,47 @@ test('schema (negative): a misspelled or removed argument in a fixture is caught
   ];
   for (const re of expect) assert.ok(errors.some((e) => re.test(e)), `expected an error matching ${re}; got:\n${errors.join('\n')}`);
   assert.equal(errors.length, expect.length, `no other errors; got:\n${errors.join('\n')}`);
+});
+
+// Every `aws_x.name.attr` and `data.aws_x.name.attr` the module reads, with the file it is in.
+// The parsed bodies carry expressions only (no comments), so nothing in a comment counts.
+function attributeReads(mod) {
+  const reads = [];
+  const walk = (v, file) => {
+    if (typeof v === 'string') {
+      for (const m of v.matchAll(/(?<![\w.])(data\.)?(aws_\w+)\.(\w+)(?:\[[^\]]*\])?\.(\w+)/g)) {
+        reads.push({ kind: m[1] ? 'data' : 'resource', type: m[2], name: m[3], attr: m[4], file });
+      }
+    } else if (v && typeof v === 'object') {
+      for (const x of Object.values(v)) walk(x, file);
+    }
+  };
+  for (const [file, parsed] of Object.entries(mod.files)) walk(parsed, file);
+  return reads;
+}
+
+// What works on one major version only. Arguments removed in 6.x fail the schema check above;
+// attributes 5.x lacks fail `terraform validate`, which tests/apply runs with provider 5.100.
+// What is left is what 6.x still has but deprecates, and the attributes read must exist in 6.x.
+test('schema: every attribute the module reads exists in hashicorp/aws 6.25 (and is not one deprecated there)', async () => {
+  const DEPRECATED_IN_6 = { 'data:aws_region': ['name', 'endpoint'], 'data:aws_vpc_endpoint_service': ['service_regions_deprecated'] };
+  for (const dir of [MODULE_DIR, EXAMPLE_DIR]) {
+    const mod = await loadModule(dir);
+    const reads = attributeReads(mod);
+    if (dir === MODULE_DIR) assert.ok(reads.length >= 20, `found ${reads.length} attribute reads`);
+    for (const r of reads) {
+      const attrs = readableAttributes(r.kind, r.type);
+      const where = `${r.file}: ${r.kind === 'data' ? 'data.' : ''}${r.type}.${r.name}.${r.attr}`;
+      assert.ok(attrs, `${where}: no such type`);
+      assert.ok(attrs.has(r.attr), `${where}: hashicorp/aws 6.25 has no attribute "${r.attr}"`);
+      assert.ok(!(DEPRECATED_IN_6[`${r.kind}:${r.type}`] || []).includes(r.attr), `${where}: deprecated in hashicorp/aws 6.x`);
+    }
+  }
+});
+
+test('schema (negative): reading an attribute the provider does not have is caught', () => {
+  assert.ok(readableAttributes('resource', 'aws_s3_bucket').has('region'));
+  assert.ok(readableAttributes('data', 'aws_ec2_instance_type').has('ebs_optimized_support'));
+  assert.ok(!readableAttributes('resource', 'aws_s3_bucket').has('region_name'));
+  assert.ok(!readableAttributes('resource', 'aws_instance').has('public_ipv4'));
 });

@@ -24,13 +24,8 @@ output "ssh_command" {
 }
 
 output "ansible_inventory" {
-  description = "The generated Ansible inventory (YAML)."
+  description = "The generated Ansible inventory (YAML); write it where deploy/ansible expects it: terraform output -raw ansible_inventory > ../../inventory.yml"
   value       = module.s3proc.ansible_inventory
-}
-
-output "ansible_inventory_path" {
-  description = "File the inventory was written to."
-  value       = module.s3proc.ansible_inventory_path
 }
 
 output "iam_role_arn" {

@@ -363,7 +363,7 @@ variable "vpc_endpoint_route_table_ids" {
 ################################################################################
 
 variable "ansible_inventory_path" {
-  description = "Where `terraform apply` writes the generated Ansible inventory. Null writes inventory.yml inside this module (git-ignored), the path deploy/ansible/site.yml documents."
+  description = "Where the optional playbook run (run_ansible_playbook) writes the generated Ansible inventory before it runs ansible-playbook. Null writes inventory.yml inside this module (git-ignored), the path deploy/ansible/site.yml documents. Without the playbook run, write it yourself: terraform output -raw ansible_inventory > inventory.yml"
   type        = string
   default     = null
 

@@ -4,11 +4,7 @@ terraform {
   required_providers {
     aws = {
       source  = "hashicorp/aws"
-      version = ">= 6.0.0, < 7.0.0"
-    }
-    local = {
-      source  = "hashicorp/local"
-      version = ">= 2.5.0, < 3.0.0"
+      version = ">= 5.100.0, < 7.0.0"
     }
   }
 }

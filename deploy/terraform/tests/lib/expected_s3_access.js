@@ -1,19 +1,23 @@
 'use strict';
 // THE list of what s3proc does in its bucket, and so exactly what the instance role may do.
-// The IAM test (iam.test.js) fails when the policy in ../../iam.tf grants more or less than this.
+// The IAM test (iam.test.js) fails when the policy in ../../iam.tf grants more or less than this;
+// docs.test.js checks it against the table in ../README.md and the requests in src/s3/.
 // Change it only together with the processor, and say which operation needs the change.
 //
 // Operations s3proc performs:
 //   s3proc run
-//     - ListObjectsV2 on input/                         -> s3:ListBucket (s3:prefix input/)
+//     - ListObjectsV2 on input/ and leases/             -> s3:ListBucket (s3:prefix input/*, leases/*)
+//     - a HEAD or GET of a missing key answers 403 without an unconditional s3:ListBucket (as here):
+//       s3proc then lists the key itself as a prefix   -> s3:ListBucket (s3:prefix input/*, leases/*)
 //     - GET the current object (its version id comes back in the answer)
 //                                                      -> s3:GetObject on input/*
 //     - after a crash, HEAD output/<key> and errors/<key> to find what was already stored
 //                                                      -> s3:GetObject on output/* and errors/*
 //     - PUT the result to output/, single or multipart -> s3:PutObject (covers Create/UploadPart/Complete),
-//       abort / list parts of an unfinished upload        s3:AbortMultipartUpload, s3:ListMultipartUploadParts on output/*
+//       abort a multipart upload that failed              s3:AbortMultipartUpload on output/*
+//       (s3proc never lists the parts of an upload: no s3:ListMultipartUploadParts)
 //     - on rejection: PUT the unchanged input to errors/<key> and errors/<key>.error.json (may be multipart)
-//                                                      -> the same three actions on errors/*
+//                                                      -> the same two actions on errors/*
 //     - DELETE the input, the exact version on a versioned bucket
 //                                                      -> s3:DeleteObject, s3:DeleteObjectVersion on input/*
 //     - leases: conditional PUT (If-None-Match: * creates the next generation), GET to read the holder
@@ -22,6 +26,8 @@
 //   s3proc status
 //     - ListObjectsV2 on input/, output/, errors/, leases/ -> s3:ListBucket with those prefixes
 //   s3proc redrive
+//     - ListObjectsV2 on errors/; HEAD input/<key> (403 when missing: then a listing of input/<key>)
+//                                                      -> s3:ListBucket (s3:prefix errors/*, input/*), s3:GetObject on input/*
 //     - copy errors/* back to input/ (GET the source, PUT the destination), then DELETE the error copy
 //                                                      -> s3:GetObject, s3:DeleteObject on errors/*, s3:PutObject on input/*
 //
@@ -39,10 +45,10 @@ const OBJECT_ACTIONS = {
     's3:GetObject', 's3:DeleteObject', 's3:DeleteObjectVersion', 's3:PutObject',
   ],
   'arn:aws:s3:::BUCKET/output/*': [
-    's3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts',
+    's3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload',
   ],
   'arn:aws:s3:::BUCKET/errors/*': [
-    's3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts', 's3:GetObject', 's3:DeleteObject',
+    's3:PutObject', 's3:AbortMultipartUpload', 's3:GetObject', 's3:DeleteObject',
   ],
   'arn:aws:s3:::BUCKET/leases/*': ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
 };

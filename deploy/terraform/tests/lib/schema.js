@@ -156,4 +156,22 @@ function schemaFor(kind, tfType) {
   return schema;
 }
 
-module.exports = { schemaFor, providerVersion, LIB_DIR };
+// Every attribute that can be read from a resource or data source of that type (arguments and
+// computed attributes): the `get name(): T;` getters of its class in index.d.ts, as snake_case.
+// Returns null when the provider has no such type.
+function readableAttributes(kind, tfType) {
+  const s = schemaFor(kind, tfType);
+  if (!s) return null;
+  const dts = fs.readFileSync(path.join(LIB_DIR, s.dir, 'index.d.ts'), 'utf8');
+  const start = dts.indexOf(`export declare class ${s.className} extends`);
+  if (start < 0) throw new Error(`${s.dir}/index.d.ts: no class ${s.className}`);
+  const body = sliceBalanced(dts, dts.indexOf('{', start));
+  const names = new Set();
+  for (const m of body.matchAll(/^\s*get (\w+)\(\):/gm)) {
+    if (m[1].endsWith('Input')) continue;
+    names.add(m[1].replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`));
+  }
+  return names;
+}
+
+module.exports = { schemaFor, readableAttributes, providerVersion, LIB_DIR };

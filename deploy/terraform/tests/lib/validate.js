@@ -15,19 +15,12 @@ const RESOURCE_META = new Set(['count', 'for_each', 'provider', 'depends_on', 'l
 const DATA_META = new Set(['count', 'for_each', 'provider', 'depends_on', 'lifecycle']);
 const PROVIDER_META = new Set(['alias', 'version']);
 
-// The two resources of other providers the module uses. They are not in @cdktf/provider-aws, so
-// their arguments are written out here from their documentation (terraform_data is built into
-// Terraform >= 1.4; local_file is hashicorp/local 2.x).
+// The one resource the module uses that is not hashicorp/aws's: terraform_data, built into
+// Terraform >= 1.4, so not in @cdktf/provider-aws; its arguments are written out from its
+// documentation.
 const OTHER_SCHEMAS = {
   'resource:terraform_data': {
     attributes: { input: {}, triggers_replace: {} },
-    blocks: {},
-  },
-  'resource:local_file': {
-    attributes: {
-      filename: { required: true }, content: {}, content_base64: {}, sensitive_content: {}, source: {},
-      file_permission: {}, directory_permission: {},
-    },
     blocks: {},
   },
 };

@@ -1,0 +1,344 @@
+"""The module applied for real, against moto's server on 127.0.0.1 (run by ./apply, ctest
+terraform.apply): init from the committed lock file and a filesystem mirror, validate, plan, apply,
+plan again (it must be empty: -detailed-exitcode 0), what exists checked with boto3, destroy, and
+nothing left. Two variants, applied at the same time (each against its own moto), because the
+provider spends a fixed 55 s waiting for the lifecycle configuration to settle:
+
+  al2          the defaults the requirement asks for: t3.micro, Amazon Linux 2, an imported
+               public key, SSH and HTTPS from two different CIDR lists
+  al2023+vpce  Amazon Linux 2023, the S3 gateway endpoint, an existing key pair (left alone by
+               destroy), HTTPS from the SSH CIDRs, and t2.micro (not EBS-optimizable: the module
+               must not ask for it)
+
+moto differs from AWS in two places that matter here; moto_server.py patches both and says why.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+import traceback
+
+import moto
+import moto_server
+import tf_harness as h
+
+REGION = "us-east-1"
+AMAZON_OWNER_ID = "137112412989"  # owner of the Amazon Linux AMIs (alias "amazon")
+SSH_CIDRS = ["203.0.113.7/32", "192.0.2.0/24"]
+HTTPS_CIDRS = ["198.51.100.0/24"]
+EXISTING_KEY = "operator-key"
+
+# Terraform's own summary lines, shown live; everything else is in the logs.
+SHOW = (r"^Plan: ", r"Apply complete!", r"^No changes\.", r"Destroy complete!", r"Warning:",
+        r"Error:")
+
+
+class Checks:
+    def __init__(self, prefix):
+        self.prefix = prefix
+        self.failures = []
+
+    def that(self, cond, what, detail=""):
+        if cond:
+            h.say(self.prefix, f"ok: {what}")
+        else:
+            self.failures.append(f"{what}{': ' + detail if detail else ''}")
+            h.say(self.prefix, f"FAILED: {what}{': ' + detail if detail else ''}")
+
+    def equal(self, got, want, what):
+        self.that(got == want, what, f"got {got!r}, want {want!r}")
+
+
+def public_key(work_dir):
+    key = os.path.join(work_dir, "id_ed25519")
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "s3proc-test", "-f", key],
+                   check=True)
+    return key
+
+
+def tfvars(**values):
+    return "".join(f"{k} = {json.dumps(v)}\n" for k, v in values.items())
+
+
+# ---- what apply must have created -------------------------------------------------------------
+
+def check_bucket(c, moto, bucket):
+    s3 = moto.client("s3")
+    c.that(bucket.startswith("s3proc-"), f"bucket {bucket} named after var.name")
+    c.equal(s3.get_bucket_versioning(Bucket=bucket).get("Status"), "Enabled", "bucket versioning")
+    rule = s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"][0]
+    c.equal(rule["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"], "AES256",
+            "default encryption SSE-S3")
+    pab = s3.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"]
+    c.equal(pab, {"BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True,
+                  "RestrictPublicBuckets": True}, "public access block: all four on")
+    c.equal(s3.get_bucket_ownership_controls(Bucket=bucket)["OwnershipControls"]["Rules"],
+            [{"ObjectOwnership": "BucketOwnerEnforced"}], "ACLs disabled (BucketOwnerEnforced)")
+
+    policy = json.loads(s3.get_bucket_policy(Bucket=bucket)["Policy"])
+    arn = f"arn:aws:s3:::{bucket}"
+    conditions = sorted(json.dumps(s.get("Condition"), sort_keys=True) for s in policy["Statement"])
+    c.equal(conditions, sorted([json.dumps({"Bool": {"aws:SecureTransport": "false"}}),
+                                json.dumps({"NumericLessThan": {"s3:TlsVersion": "1.2"}})]),
+            "bucket policy: deny without TLS and below TLS 1.2")
+    for s in policy["Statement"]:
+        c.that(s["Effect"] == "Deny" and s["Principal"] in ("*", {"AWS": "*"})
+               and s["Action"] in ("s3:*", ["s3:*"])
+               and sorted(s["Resource"]) == sorted([arn, arn + "/*"]),
+               f"bucket policy {s.get('Sid')}: Deny s3:* to everybody on the bucket and its objects",
+               json.dumps(s))
+    # The negative control of the TLS-only policy, with the same evaluation moto now uses.
+    obj = arn + "/input/x.json"
+    c.that(moto_server.deny_applies(policy, "s3:GetObject", obj,
+                                    {"aws:securetransport": "false", "s3:tlsversion": "1.3"}),
+           "negative control: a request without TLS is denied")
+    c.that(moto_server.deny_applies(policy, "s3:PutObject", obj,
+                                    {"aws:securetransport": "true", "s3:tlsversion": "1.1"}),
+           "negative control: a request over TLS 1.1 is denied")
+    c.that(not moto_server.deny_applies(policy, "s3:GetObject", obj,
+                                        moto_server.TLS_REQUEST_CONTEXT),
+           "a request over TLS 1.3 is not denied by the bucket policy")
+
+    rules = {r["ID"]: r for r in s3.get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"]}
+    c.equal(sorted(rules), ["abort-incomplete-multipart-uploads", "expire-noncurrent-versions"],
+            "lifecycle rules")
+    abort = rules.get("abort-incomplete-multipart-uploads", {})
+    c.equal((abort.get("Status"), abort.get("AbortIncompleteMultipartUpload")),
+            ("Enabled", {"DaysAfterInitiation": 7}), "lifecycle: abort incomplete uploads after 7 days")
+    expire = rules.get("expire-noncurrent-versions", {})
+    c.equal((expire.get("Status"), expire.get("NoncurrentVersionExpiration", {}).get("NoncurrentDays"),
+             expire.get("Expiration", {}).get("ExpiredObjectDeleteMarker")),
+            ("Enabled", 30, True),
+            "lifecycle: noncurrent versions expire after 30 days, expired delete markers removed")
+
+    objects = s3.list_objects_v2(Bucket=bucket).get("Contents", [])
+    c.equal(sorted((o["Key"], o["Size"]) for o in objects),
+            [("errors/", 0), ("input/", 0), ("output/", 0)], "the three folder markers, empty")
+    tags = {t["Key"]: t["Value"] for t in s3.get_bucket_tagging(Bucket=bucket)["TagSet"]}
+    c.that(tags.get("Project") == "s3proc" and tags.get("ManagedBy") == "terraform"
+           and tags.get("Environment") == "test", "bucket tags (module and default_tags)", str(tags))
+
+
+def check_instance(c, moto, outputs, state, want):
+    ec2 = moto.client("ec2")
+    iam = moto.client("iam")
+    inst = ec2.describe_instances(InstanceIds=[outputs["instance_id"]])["Reservations"][0]["Instances"][0]
+    c.equal(inst["State"]["Name"], "running", "instance running")
+    c.equal(inst["InstanceType"], want["instance_type"], "instance type")
+    image = ec2.describe_images(ImageIds=[inst["ImageId"]])["Images"][0]
+    c.equal(image["OwnerId"], AMAZON_OWNER_ID, f"AMI {inst['ImageId']} owned by Amazon")
+    c.that(image["Name"].startswith(want["ami_name_prefix"]),
+           f"AMI is {want['ami_name_prefix']}*", image["Name"])
+    md = inst["MetadataOptions"]
+    c.equal((md["HttpEndpoint"], md["HttpTokens"], md["HttpPutResponseHopLimit"]),
+            ("enabled", "required", 1), "IMDSv2 required, hop limit 1")
+    c.equal(inst.get("EbsOptimized"), want["ebs_optimized"], "EBS-optimized as the type allows")
+    c.equal(inst["Monitoring"]["State"], "disabled", "detailed monitoring off (billed)")
+    root = [m for m in inst["BlockDeviceMappings"] if m["DeviceName"] == inst["RootDeviceName"]]
+    c.equal(len(root), 1, "one root device")
+    if root:
+        vol = ec2.describe_volumes(VolumeIds=[root[0]["Ebs"]["VolumeId"]])["Volumes"][0]
+        c.equal((vol["Encrypted"], vol["VolumeType"], vol["Size"]), (True, "gp3", 8),
+                "root volume encrypted gp3, 8 GiB")
+        c.equal(root[0]["Ebs"]["DeleteOnTermination"], True, "root volume deleted with the instance")
+    user_data = ec2.describe_instance_attribute(InstanceId=inst["InstanceId"], Attribute="userData")
+    c.that(not user_data.get("UserData", {}).get("Value"), "no user data")
+
+    # Key pair.
+    c.equal(inst.get("KeyName"), want["key_name"] or inst.get("KeyName"), "the given key pair")
+    pairs = {k["KeyName"]: k for k in ec2.describe_key_pairs()["KeyPairs"]}
+    c.that(inst.get("KeyName") in pairs, f"key pair {inst.get('KeyName')} attached and exists")
+    if want["key_name"] is None:
+        c.that(inst.get("KeyName", "").startswith("s3proc-"), "imported key pair named after var.name")
+
+    # Security group: on the instance and on its primary network interface.
+    groups = [g["GroupId"] for g in inst["SecurityGroups"]]
+    c.equal(len(groups), 1, "one security group on the instance")
+    eni = [n for n in inst["NetworkInterfaces"] if n["Attachment"]["DeviceIndex"] == 0][0]
+    c.equal([g["GroupId"] for g in eni["Groups"]], groups, "the same group on the primary interface")
+    c.that(bool(inst.get("PublicIpAddress")), "a public IPv4 address")
+    if groups:
+        rules = ec2.describe_security_group_rules(
+            Filters=[{"Name": "group-id", "Values": groups}])["SecurityGroupRules"]
+        ingress = sorted((r["IpProtocol"], r["FromPort"], r["ToPort"], r["CidrIpv4"])
+                         for r in rules if not r["IsEgress"])
+        egress = sorted((r["IpProtocol"], r["FromPort"], r["ToPort"], r["CidrIpv4"])
+                        for r in rules if r["IsEgress"])
+        c.equal(ingress, sorted([("tcp", 22, 22, x) for x in SSH_CIDRS]
+                                + [("tcp", 443, 443, x) for x in want["https_cidrs"]]),
+                "ingress: 22 from the SSH CIDRs, 443 from the HTTPS CIDRs, nothing else")
+        c.equal(egress, sorted([("tcp", 80, 80, "0.0.0.0/0"), ("tcp", 443, 443, "0.0.0.0/0")]),
+                "egress: TCP 80 and 443 only")
+
+    # The instance profile's role holds exactly the module's policy.
+    profile_name = inst["IamInstanceProfile"]["Arn"].rsplit("/", 1)[-1]
+    profile = iam.get_instance_profile(InstanceProfileName=profile_name)["InstanceProfile"]
+    roles = profile["Roles"]
+    c.equal(len(roles), 1, f"instance profile {profile_name} holds one role")
+    if roles:
+        role = roles[0]["RoleName"]
+        c.equal(roles[0]["Arn"], outputs["iam_role_arn"], "the role the module outputs")
+        assume = roles[0]["AssumeRolePolicyDocument"]
+        assume = json.loads(assume) if isinstance(assume, str) else assume
+        c.equal([(s["Effect"], s["Action"], s["Principal"]) for s in assume["Statement"]],
+                [("Allow", "sts:AssumeRole", {"Service": "ec2.amazonaws.com"})],
+                "only EC2 may assume the role")
+        c.equal(iam.list_attached_role_policies(RoleName=role)["AttachedPolicies"], [],
+                "no managed policy attached")
+        c.equal(iam.list_role_policies(RoleName=role)["PolicyNames"], ["s3proc-bucket-access"],
+                "one inline policy")
+        doc = iam.get_role_policy(RoleName=role, PolicyName="s3proc-bucket-access")["PolicyDocument"]
+        doc = json.loads(doc) if isinstance(doc, str) else doc
+        rendered = json.loads(state["module.s3proc.data.aws_iam_policy_document.s3proc"]["json"])
+        c.equal(doc, rendered, "the role's policy is exactly the document the module renders")
+        arns = {r for s in doc["Statement"] for r in ([s["Resource"]] if isinstance(s["Resource"], str)
+                                                      else s["Resource"])}
+        bucket_arn = f"arn:aws:s3:::{outputs['bucket_name']}"
+        c.that(all(a == bucket_arn or a.startswith(bucket_arn + "/") for a in arns),
+               "the policy names only the s3proc bucket", str(sorted(arns)))
+
+    # The inventory Ansible gets.
+    inv = outputs["ansible_inventory"]
+    host = f"ansible_host: \"{inst.get('PublicIpAddress')}\""
+    c.that(host in inv and f"s3proc_bucket: \"{outputs['bucket_name']}\"" in inv
+           and f"s3proc_region: \"{REGION}\"" in inv and "ansible_user: \"ec2-user\"" in inv,
+           "ansible_inventory names the instance, the bucket and the region", inv)
+    return inst
+
+
+def check_vpc_endpoint(c, moto, outputs, inst):
+    ec2 = moto.client("ec2")
+    ep_id = outputs.get("s3_vpc_endpoint_id")
+    c.that(bool(ep_id), "s3_vpc_endpoint_id is set")
+    if not ep_id:
+        return
+    ep = ec2.describe_vpc_endpoints(VpcEndpointIds=[ep_id])["VpcEndpoints"][0]
+    main = ec2.describe_route_tables(Filters=[
+        {"Name": "vpc-id", "Values": [inst["VpcId"]]},
+        {"Name": "association.main", "Values": ["true"]}])["RouteTables"]
+    c.equal((ep["ServiceName"], ep["VpcEndpointType"], ep["VpcId"]),
+            (f"com.amazonaws.{REGION}.s3", "Gateway", inst["VpcId"]),
+            "S3 gateway endpoint in the instance's VPC")
+    c.equal(ep["RouteTableIds"], [t["RouteTableId"] for t in main],
+            "on the VPC's main route table")
+
+
+def check_nothing_left(c, moto, want):
+    ec2 = moto.client("ec2")
+    iam = moto.client("iam")
+    c.equal([b["Name"] for b in moto.client("s3").list_buckets()["Buckets"]], [], "no bucket left")
+    states = [i["State"]["Name"] for r in ec2.describe_instances()["Reservations"]
+              for i in r["Instances"]]
+    c.that(all(s == "terminated" for s in states), "every instance terminated", str(states))
+    c.equal([g["GroupName"] for g in ec2.describe_security_groups()["SecurityGroups"]
+             if g["GroupName"] != "default"], [], "no security group left")
+    c.equal(sorted(k["KeyName"] for k in ec2.describe_key_pairs()["KeyPairs"]),
+            [EXISTING_KEY] if want["key_name"] else [],
+            "no key pair left (an existing one is left alone)")
+    c.equal([r["RoleName"] for r in iam.list_roles()["Roles"]], [], "no IAM role left")
+    c.equal([p["InstanceProfileName"] for p in iam.list_instance_profiles()["InstanceProfiles"]], [],
+            "no instance profile left")
+    eps = [e["VpcEndpointId"] for e in ec2.describe_vpc_endpoints()["VpcEndpoints"]
+           if e["State"].lower() not in ("deleted", "deleting")]
+    c.equal(eps, [], "no VPC endpoint left")
+
+
+# ---- one variant, start to end ----------------------------------------------------------------
+
+def run_variant(label, mirror, make_vars, want, result):
+    prefix = f"[{label}] "
+    c = Checks(prefix)
+    work = h.new_work_dir(f"apply-{label.replace('+', '-')}")
+    result["work"] = work
+    try:
+        with h.Moto(work) as moto:
+            if want["key_name"]:
+                key = public_key(work)
+                moto.client("ec2").import_key_pair(KeyName=EXISTING_KEY,
+                                                   PublicKeyMaterial=open(key + ".pub", "rb").read())
+            tf = h.Terraform(work, mirror, moto.endpoint, label, make_vars(work))
+            # -lockfile=readonly: the committed lock file must already match the mirror.
+            tf.run("init", "init", "-lockfile=readonly", "-input=false", show=SHOW)
+            _, out = tf.run("validate", "validate", show=SHOW)
+            c.that("Warning" not in out, "validate: no warnings (nothing deprecated in this provider)")
+            _, out = tf.run("plan", "plan", "-input=false", "-out=tfplan", *tf.vars(), show=SHOW)
+            c.that("Warning" not in out, "plan: no warnings")
+            tf.run("apply", "apply", "-input=false", "tfplan", show=SHOW)
+            code, out = tf.run("replan", "plan", "-input=false", "-detailed-exitcode", *tf.vars(),
+                               ok=(0, 2), show=SHOW)
+            c.that(code == 0 and "No changes." in out,
+                   "the second plan is empty (-detailed-exitcode 0)",
+                   "" if code == 0 else "the diff is in the replan log:\n" + out[-4000:])
+            outputs = tf.outputs()
+            state = tf.state()
+            check_bucket(c, moto, outputs["bucket_name"])
+            inst = check_instance(c, moto, outputs, state, want)
+            if want["vpc_endpoint"]:
+                check_vpc_endpoint(c, moto, outputs, inst)
+            else:
+                c.equal(outputs.get("s3_vpc_endpoint_id"), None, "no VPC endpoint unless asked for")
+            tf.run("destroy", "destroy", "-auto-approve", "-input=false", *tf.vars(), show=SHOW)
+            check_nothing_left(c, moto, want)
+    except Exception as e:  # reported with the rest; the other variant goes on
+        c.failures.append(f"{type(e).__name__}: {e}")
+        h.say(prefix, traceback.format_exc())
+    result["failures"] = c.failures
+
+
+def main():
+    try:
+        h.find_terraform()
+        mirror, version = h.find_mirror()
+    except h.Skip as e:
+        h.skip_or_fail(str(e))
+    print(f"terraform.apply: hashicorp/aws {version} from the mirror {mirror}; moto "
+          f"{moto.__version__} on 127.0.0.1", flush=True)
+
+    def al2_vars(work):
+        key = public_key(work)
+        return tfvars(region=REGION, environment="test", ssh_ingress_cidrs=SSH_CIDRS,
+                      https_ingress_cidrs=HTTPS_CIDRS, public_key_path=key + ".pub",
+                      ssh_private_key_path=key)
+
+    def al2023_vars(work):
+        return tfvars(region=REGION, environment="test", ssh_ingress_cidrs=SSH_CIDRS,
+                      key_name=EXISTING_KEY, amazon_linux_version="2023",
+                      create_s3_vpc_endpoint=True, instance_type="t2.micro")
+
+    variants = [
+        ("al2", al2_vars, {"instance_type": "t3.micro", "ami_name_prefix": "amzn2-ami-kernel-5.10-hvm-",
+                           "ebs_optimized": True, "key_name": None, "https_cidrs": HTTPS_CIDRS,
+                           "vpc_endpoint": False}),
+        ("al2023+vpce", al2023_vars, {"instance_type": "t2.micro", "ami_name_prefix": "al2023-ami-",
+                                      "ebs_optimized": False, "key_name": EXISTING_KEY,
+                                      "https_cidrs": SSH_CIDRS, "vpc_endpoint": True}),
+    ]
+    t0 = time.monotonic()
+    results = {label: {} for label, _, _ in variants}
+    threads = [threading.Thread(target=run_variant, args=(label, mirror, make, want, results[label]))
+               for label, make, want in variants]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    failed = False
+    for label, r in results.items():
+        if r.get("failures"):
+            failed = True
+            print(f"terraform.apply [{label}]: FAILED ({len(r['failures'])}); logs in {r['work']}/logs")
+            for f in r["failures"]:
+                print(f"  - {f[:2000]}")
+        else:
+            print(f"terraform.apply [{label}]: ok")
+            if not os.environ.get("S3PROC_KEEP_TF_WORK"):
+                shutil.rmtree(r["work"], ignore_errors=True)
+    print(f"terraform.apply: {'FAILED' if failed else 'passed'} in {time.monotonic() - t0:.0f}s")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
