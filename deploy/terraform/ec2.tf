@@ -15,8 +15,11 @@ locals {
       arm64  = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64"
     }
   }
-  ami_ssm_parameter = local.ami_ssm_parameters[var.amazon_linux_version][var.architecture]
-  ami_id            = var.ami_id != null ? var.ami_id : data.aws_ssm_parameter.ami[0].insecure_value
+  # The instance type decides unless told: Graviton types (t4g, m7g, ...) list only arm64.
+  type_architectures = data.aws_ec2_instance_type.this.supported_architectures
+  architecture       = coalesce(var.architecture, contains(local.type_architectures, "x86_64") ? "x86_64" : "arm64")
+  ami_ssm_parameter  = local.ami_ssm_parameters[var.amazon_linux_version][local.architecture]
+  ami_id             = var.ami_id != null ? var.ami_id : data.aws_ssm_parameter.ami[0].insecure_value
 }
 
 data "aws_ssm_parameter" "ami" {
@@ -81,6 +84,11 @@ resource "aws_instance" "this" {
     precondition {
       condition     = local.key_name != null
       error_message = "The instance needs a key pair: set key_name or public_key_path."
+    }
+
+    precondition {
+      condition     = contains(local.type_architectures, local.architecture)
+      error_message = "architecture = \"${local.architecture}\" does not run on ${var.instance_type} (it runs ${join(", ", local.type_architectures)}): leave architecture null to follow the instance type."
     }
   }
 }

@@ -9,6 +9,7 @@
 #                                     internet: it only ever talks to $TH_HOST_ADDR.
 #   $TH_RUN/root                      this run's copy of the root file system
 #   $TH_RUN/id_ed25519, known_hosts   this run's SSH client key and the host's key
+#   $TH_EXTRA_AUTHORIZED_KEY          (optional) a public key also let in as $TH_USER
 #
 # Isolation: the test host's processes run in a new PID namespace (PID 1 is a small bash that
 # reaps orphans; killing it kills every process of the host) and a new mount namespace (its
@@ -135,6 +136,10 @@ th_up() {
   ssh-keygen -q -t ed25519 -N '' -C "s3proc-ansible-test" -f "$TH_RUN/id_ed25519"
   install -d -m 0700 -o 1000 -g 1000 "$root/home/$TH_USER/.ssh"
   install -m 0600 -o 1000 -g 1000 "$TH_RUN/id_ed25519.pub" "$root/home/$TH_USER/.ssh/authorized_keys"
+  # The key pair Terraform attached to "the instance", when the test host stands in for one.
+  if [[ -n ${TH_EXTRA_AUTHORIZED_KEY:-} ]]; then
+    cat "$TH_EXTRA_AUTHORIZED_KEY" >>"$root/home/$TH_USER/.ssh/authorized_keys"
+  fi
   chroot "$root" /usr/bin/ssh-keygen -A >/dev/null
 
   ip netns add "$TH_NETNS"

@@ -247,6 +247,26 @@ def check_nothing_left(c, moto, want):
     c.equal(eps, [], "no VPC endpoint left")
 
 
+def check_graviton_plan(c, moto, tf, want):
+    """A Graviton instance type takes the arm64 image of the same release by itself (plan only:
+    the image is read at plan time); forcing x86_64 onto it is refused at plan time."""
+    graviton = ["-var", "instance_type=t4g.micro"]
+    tf.run("plan-graviton", "plan", "-input=false", "-out=graviton.tfplan", *tf.vars(), *graviton)
+    tf.run("show-graviton", "show", "-json", "graviton.tfplan")
+    changes = json.loads(tf.last_stdout)["resource_changes"]
+    after = next(rc["change"]["after"] for rc in changes if rc["type"] == "aws_instance")
+    c.equal(after["instance_type"], "t4g.micro", "Graviton plan: instance type")
+    image = moto.client("ec2").describe_images(ImageIds=[after["ami"]])["Images"][0]
+    c.equal(image["Architecture"], "arm64", f"Graviton plan: AMI {after['ami']} is arm64")
+    c.equal(image["OwnerId"], AMAZON_OWNER_ID, "Graviton plan: AMI owned by Amazon")
+    c.that(image["Name"].startswith(want["ami_name_prefix"]) and "arm64" in image["Name"],
+           f"Graviton plan: AMI is {want['ami_name_prefix']}*arm64*", image["Name"])
+    code, out = tf.run("plan-graviton-x86", "plan", "-input=false", *tf.vars(), *graviton,
+                       "-var", "architecture=x86_64", ok=(1,))
+    c.that("does not run on t4g.micro" in out, "x86_64 forced onto t4g.micro is refused at plan",
+           out[-2000:])
+
+
 # ---- one variant, start to end ----------------------------------------------------------------
 
 def run_variant(label, mirror, make_vars, want, result):
@@ -265,6 +285,8 @@ def run_variant(label, mirror, make_vars, want, result):
             tf.run("init", "init", "-lockfile=readonly", "-input=false", show=SHOW)
             _, out = tf.run("validate", "validate", show=SHOW)
             c.that("Warning" not in out, "validate: no warnings (nothing deprecated in this provider)")
+            if want.get("graviton_plan"):
+                check_graviton_plan(c, moto, tf, want)
             _, out = tf.run("plan", "plan", "-input=false", "-out=tfplan", *tf.vars(), show=SHOW)
             c.that("Warning" not in out, "plan: no warnings")
             tf.run("apply", "apply", "-input=false", "tfplan", show=SHOW)
@@ -312,7 +334,7 @@ def main():
     variants = [
         ("al2", al2_vars, {"instance_type": "t3.micro", "ami_name_prefix": "amzn2-ami-kernel-5.10-hvm-",
                            "ebs_optimized": True, "key_name": None, "https_cidrs": HTTPS_CIDRS,
-                           "vpc_endpoint": False}),
+                           "vpc_endpoint": False, "graviton_plan": True}),
         ("al2023+vpce", al2023_vars, {"instance_type": "t2.micro", "ami_name_prefix": "al2023-ami-",
                                       "ebs_optimized": False, "key_name": EXISTING_KEY,
                                       "https_cidrs": SSH_CIDRS, "vpc_endpoint": True}),

@@ -23,7 +23,11 @@ test('AMI: latest Amazon Linux 2 from the public SSM parameter by default', () =
   const ssm = mod.data.aws_ssm_parameter.ami;
   assert.ok(isRef(ssm.name, 'local.ami_ssm_parameter'));
   assert.equal(mod.variable.amazon_linux_version.default, '2');
-  assert.equal(mod.variable.architecture.default, 'x86_64');
+  // The architecture follows the instance type unless set: arm64 for Graviton types.
+  assert.equal(mod.variable.architecture.default, null);
+  assert.match(mod.locals.architecture, /coalesce\(var\.architecture, .*local\.type_architectures.*"x86_64".*"arm64"/);
+  assert.equal(mod.locals.type_architectures, '${data.aws_ec2_instance_type.this.supported_architectures}');
+  assert.ok(isRef(mod.locals.ami_ssm_parameter, 'local.ami_ssm_parameters[var.amazon_linux_version][local.architecture]'));
   const params = mod.locals.ami_ssm_parameters;
   assert.equal(params['2'].x86_64, '/aws/service/ami-amazon-linux-latest/amzn2-ami-kernel-5.10-hvm-x86_64-gp2');
   for (const p of Object.values(params).flatMap((byArch) => Object.values(byArch))) {

@@ -166,14 +166,13 @@ variable "amazon_linux_version" {
 }
 
 variable "architecture" {
-  description = "CPU architecture of the AMI: x86_64 for t3.*, arm64 for Graviton types such as t4g.*."
+  description = "CPU architecture of the AMI. Null: the instance type's own (arm64 for Graviton types such as t4g.micro, x86_64 for t3.micro). A type that cannot run the architecture given is refused at plan time."
   type        = string
-  default     = "x86_64"
-  nullable    = false
+  default     = null
 
   validation {
-    condition     = contains(["x86_64", "arm64"], var.architecture)
-    error_message = "architecture must be \"x86_64\" or \"arm64\"."
+    condition     = var.architecture == null || contains(["x86_64", "arm64"], coalesce(var.architecture, "x86_64"))
+    error_message = "architecture must be \"x86_64\", \"arm64\" or null (the instance type's own)."
   }
 }
 
