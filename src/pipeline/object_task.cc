@@ -3,8 +3,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
-#include <atomic>
-
+#include "common/atomic_file.h"
 #include "common/local_path.h"
 #include "common/logging.h"
 #include "pipeline/destination_keys.h"
@@ -22,13 +21,6 @@ std::string ContentTypeFor(const std::string& processor) {
   if (processor == "json") return "application/json";
   if (processor == "ndjson" || processor == "csv") return "application/x-ndjson";
   return "application/octet-stream";
-}
-
-// A name no other worker or run uses, for temp files next to their final name.
-std::string TempSuffix() {
-  static std::atomic<uint64_t> counter{0};
-  static const std::string pid = std::to_string(getpid());
-  return ".tmp-" + pid + "-" + std::to_string(counter.fetch_add(1));
 }
 
 std::string ReasonDocument(const ObjectSummary& object, const ObjectInfo& stored,
@@ -111,18 +103,16 @@ ObjectOutcome ObjectTask::Run(const ObjectSummary& object, bool check_existing) 
 
   // Download to a temp name, then rename: a killed run never leaves a partial file under the
   // final name.
-  std::string tmp = downloaded + TempSuffix();
-  auto stored = store_.Download(object.key, "", tmp);
+  AtomicFile download(downloaded);
+  auto stored = store_.Download(object.key, "", download.temp_path());
   if (!stored.ok()) {
-    ::unlink(tmp.c_str());
     if (stored.status().IsNotFound()) work_dir_.ClearAttempts(object.key, object.etag);
     out.kind = stored.status().IsNotFound() ? ObjectOutcome::Kind::kGone
                                             : ObjectOutcome::Kind::kFailed;
     out.reason = stored.status().message();
     return out;
   }
-  if (::rename(tmp.c_str(), downloaded.c_str()) != 0) {
-    ::unlink(tmp.c_str());
+  if (Status committed = download.Commit(); !committed.ok()) {
     out.reason = "cannot rename the download into " + downloaded;
     return out;
   }
@@ -154,23 +144,20 @@ ObjectOutcome ObjectTask::Run(const ObjectSummary& object, bool check_existing) 
   context.source_etag = stored->etag;
   context.source_sha256 = stored->sha256_hex;
   context.processed_at = processed_at_;
-  std::string processed_tmp = processed + TempSuffix();
-  Status processed_status = processor.Process(downloaded, processed_tmp, context);
+  AtomicFile output(processed);
+  Status processed_status = processor.Process(downloaded, output.temp_path(), context);
   if (processed_status.IsRejected()) {
-    ::unlink(processed_tmp.c_str());
     auto routed = RouteToErrors(current, dest, *stored, downloaded, processor.name(),
                                 processed_status.message(), attempts);
     cleanup();
     return routed;
   }
   if (!processed_status.ok()) {
-    ::unlink(processed_tmp.c_str());
     cleanup();
     out.reason = "processing: " + processed_status.message();
     return out;
   }
-  if (::rename(processed_tmp.c_str(), processed.c_str()) != 0) {
-    ::unlink(processed_tmp.c_str());
+  if (Status committed = output.Commit(); !committed.ok()) {
     cleanup();
     out.reason = "cannot rename the output into " + processed;
     return out;

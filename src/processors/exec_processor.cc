@@ -11,7 +11,7 @@
 #include <cstring>
 #include <string_view>
 
-#include "processors/file_io.h"
+#include "common/file_io.h"
 
 extern char** environ;
 
