@@ -4,7 +4,7 @@
 #include "aws/credentials_chain.h"
 #include "aws/region.h"
 #include "http/curl_http_client.h"
-#include "store/s3_object_store.h"
+#include "s3/s3_object_store.h"
 
 namespace s3proc {
 

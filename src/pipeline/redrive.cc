@@ -109,7 +109,7 @@ Result<RedriveSummary> Redrive(ObjectStore& store, const RunConfig& config,
       problem = deleted.status().message();
     } else if (!deleted->failures.empty()) {
       const auto& f = deleted->failures.front();
-      problem = "delete " + f.object.key + ": " + f.code + ": " + f.message;
+      problem = "delete " + f.object.key + ": " + f.status.message();
     }
     if (!problem.empty()) {
       // The input is back in input/; the copy left in errors/ is finished by the next redrive.
