@@ -4,14 +4,18 @@ PRESET ?= release
 BUILD_DIR := build/$(PRESET)
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps build test test-unit test-asan sanitizers soak fuzz demo bench clean format lint
+.PHONY: all deps build-deps build test test-unit test-asan sanitizers soak fuzz demo bench clean format lint
 
 all: build
 
 deps:
 	@scripts/install-deps
 
-build: deps
+# Only what compiling needs: `make build` installs no S3 server, Ansible or benchmark peers.
+build-deps:
+	@scripts/install-deps --build
+
+build: build-deps
 	cmake --preset $(PRESET) >/dev/null
 	cmake --build --preset $(PRESET) -j $(JOBS)
 
@@ -19,12 +23,12 @@ build: deps
 # hostile input, security, scale), Terraform checks, the Ansible playbook over SSH; then the
 # sanitizer builds (ASan+UBSan on unit and integration tests, TSan on the concurrent core) and
 # libFuzzer on every target for 10 s each. Ends with ctest's summary line of the main suite.
-test: build
+test: deps build
 	scripts/ci-sanitizers all
 	fuzz/run --seconds 10
 	ctest --preset $(PRESET) -j 2 --timeout 1800
 
-test-unit: build
+test-unit: deps build
 	ctest --preset $(PRESET) -L unit
 
 test-asan: deps
@@ -34,7 +38,7 @@ sanitizers: deps
 	scripts/ci-sanitizers all
 
 # The long forms of the reliability tests (see docs/reliability.md): ~25 minutes.
-soak: build
+soak: deps build
 	S3PROC_SOAK_FILES=5000 S3PROC_SCALE_OBJECTS=100000 S3PROC_CRASH_PROXY_RUNS=600 \
 	  ctest --preset $(PRESET) -L reliability --timeout 3600 --output-on-failure
 
@@ -42,17 +46,20 @@ soak: build
 fuzz: deps
 	fuzz/run --seconds 300
 
-demo: build
+demo: deps build
 	scripts/demo $(BUILD_DIR)/s3proc
 
-bench: build
+bench: deps build
 	bench/run $(BUILD_DIR)
 
 format:
-	clang-format -i $$(git ls-files 'src/*.cc' 'src/*.h' 'testutil/*.cc' 'testutil/*.h' 'bench/*.cc' 'fuzz/*.cc')
+	clang-format -i $$(scripts/lint --list)
 
-lint:
-	clang-format --dry-run --Werror $$(git ls-files 'src/*.cc' 'src/*.h')
+# clang-format on every tracked C++ source, clang-tidy on the .cc files changed against main
+# (LINT_BASE=rev to compare with another). CI runs it before the tests.
+LINT_BASE ?= main
+lint: build-deps
+	scripts/lint --base $(LINT_BASE)
 
 clean:
 	rm -rf build

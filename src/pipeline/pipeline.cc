@@ -25,16 +25,11 @@ using Clock = std::chrono::steady_clock;
 
 std::string_view OutcomeName(ObjectOutcome::Kind kind) {
   switch (kind) {
-    case ObjectOutcome::Kind::kDone:
-      return "done";
-    case ObjectOutcome::Kind::kRejected:
-      return "rejected";
-    case ObjectOutcome::Kind::kAlreadyDone:
-      return "already-done";
-    case ObjectOutcome::Kind::kGone:
-      return "gone";
-    case ObjectOutcome::Kind::kFailed:
-      return "failed";
+    case ObjectOutcome::Kind::kDone: return "done";
+    case ObjectOutcome::Kind::kRejected: return "rejected";
+    case ObjectOutcome::Kind::kAlreadyDone: return "already-done";
+    case ObjectOutcome::Kind::kGone: return "gone";
+    case ObjectOutcome::Kind::kFailed: return "failed";
   }
   return "unknown";
 }
@@ -229,20 +224,11 @@ void PipelineRun::Record(const WorkItem& item, const ObjectOutcome& o, double se
                   o.bytes_in, o.bytes_out, seconds});
   std::lock_guard<std::mutex> lock(summary_mu_);
   switch (o.kind) {
-    case ObjectOutcome::Kind::kDone:
-      ++summary_.done;
-      break;
-    case ObjectOutcome::Kind::kRejected:
-      ++summary_.rejected;
-      break;
-    case ObjectOutcome::Kind::kAlreadyDone:
-      ++summary_.already_done;
-      break;
-    case ObjectOutcome::Kind::kGone:
-      break;
-    case ObjectOutcome::Kind::kFailed:
-      ++summary_.failed;
-      break;
+    case ObjectOutcome::Kind::kDone: ++summary_.done; break;
+    case ObjectOutcome::Kind::kRejected: ++summary_.rejected; break;
+    case ObjectOutcome::Kind::kAlreadyDone: ++summary_.already_done; break;
+    case ObjectOutcome::Kind::kGone: break;
+    case ObjectOutcome::Kind::kFailed: ++summary_.failed; break;
   }
   summary_.bytes_in += o.bytes_in;
   summary_.bytes_out += o.bytes_out;

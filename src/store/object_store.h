@@ -62,8 +62,7 @@ class ObjectStore {
   // inside the store. kNotFound when the source is gone; kPreconditionFailed as Upload.
   virtual Result<PutResult> Copy(const std::string& source_key,
                                  const std::string& source_version_id,
-                                 const std::string& destination_key,
-                                 const PutOptions& options) = 0;
+                                 const std::string& destination_key, const PutOptions& options) = 0;
 
   // Deletes the given versions (the current one where version_id is empty), batched. Objects
   // already gone count as deleted. An error fails the whole call (nothing may have been
