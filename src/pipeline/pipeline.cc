@@ -52,7 +52,7 @@ void LogSummary(Logger& logger, const RunSummary& s) {
   text += std::string(" ") + timing;
   snprintf(timing, sizeof(timing), ",\"seconds\":%.3f,\"files_per_second\":%.1f", s.seconds, rate);
   json += timing;
-  logger.Record(s.failed > 0 ? "warning" : "info", "run finished", text, json);
+  logger.Record(s.failed > 0 ? LogLevel::kWarning : LogLevel::kInfo, "run finished", text, json);
 }
 
 // One `s3proc run` pass over an open work dir: the state the lister and the workers share.

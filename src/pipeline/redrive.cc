@@ -133,8 +133,8 @@ Result<RedriveSummary> Redrive(ObjectStore& store, const RunConfig& config,
                             ",\"conflicts\":" + std::to_string(summary.conflicts) +
                             ",\"failed\":" + std::to_string(summary.failed) +
                             ",\"dry_run\":" + (options.dry_run ? "true" : "false");
-  logger.Record(summary.conflicts + summary.failed > 0 ? "warn" : "info", "redrive summary",
-                fields_text, fields_json);
+  logger.Record(summary.conflicts + summary.failed > 0 ? LogLevel::kWarning : LogLevel::kInfo,
+                "redrive summary", fields_text, fields_json);
   return summary;
 }
 
