@@ -6,14 +6,18 @@ JOBS ?= $(shell nproc)
 
 ARCH ?= $(shell uname -m)
 
-.PHONY: all deps build dist dist-all test test-unit test-asan sanitizers soak fuzz demo bench clean format lint
+.PHONY: all deps build-deps build dist dist-all test test-unit test-asan sanitizers soak fuzz demo bench clean format lint
 
 all: build
 
 deps:
 	@scripts/install-deps
 
-build: deps
+# Only what compiling needs: `make build` installs no S3 server, Ansible or benchmark peers.
+build-deps:
+	@scripts/install-deps --build
+
+build: build-deps
 	cmake --preset $(PRESET) >/dev/null
 	cmake --build --preset $(PRESET) -j $(JOBS)
 
@@ -33,12 +37,12 @@ dist-all: deps
 # libFuzzer on every target for 10 s each. The release tarballs of both architectures are built
 # first: the dist tests and the playbook install them. Ends with ctest's summary line of the
 # main suite.
-test: build dist-all
+test: deps build dist-all
 	scripts/ci-sanitizers all
 	fuzz/run --seconds 10
 	ctest --preset $(PRESET) -j 2 --timeout 1800
 
-test-unit: build
+test-unit: deps build
 	ctest --preset $(PRESET) -L unit
 
 test-asan: deps
@@ -48,7 +52,7 @@ sanitizers: deps
 	scripts/ci-sanitizers all
 
 # The long forms of the reliability tests (see docs/reliability.md): ~25 minutes.
-soak: build
+soak: deps build
 	S3PROC_SOAK_FILES=5000 S3PROC_SCALE_OBJECTS=100000 S3PROC_CRASH_PROXY_RUNS=600 \
 	  ctest --preset $(PRESET) -L reliability --timeout 3600 --output-on-failure
 
@@ -56,17 +60,20 @@ soak: build
 fuzz: deps
 	fuzz/run --seconds 300
 
-demo: build
+demo: deps build
 	scripts/demo $(BUILD_DIR)/s3proc
 
-bench: build dist
+bench: deps build dist
 	bench/run $(BUILD_DIR)
 
 format:
-	clang-format -i $$(git ls-files 'src/*.cc' 'src/*.h' 'testutil/*.cc' 'testutil/*.h' 'bench/*.cc' 'fuzz/*.cc')
+	clang-format -i $$(scripts/lint --list)
 
-lint:
-	clang-format --dry-run --Werror $$(git ls-files 'src/*.cc' 'src/*.h')
+# clang-format on every tracked C++ source, clang-tidy on the .cc files changed against main
+# (LINT_BASE=rev to compare with another). CI runs it before the tests.
+LINT_BASE ?= main
+lint: build-deps
+	scripts/lint --base $(LINT_BASE)
 
 clean:
 	rm -rf build dist

@@ -255,7 +255,7 @@ Result<DeleteObjectsResult> MemoryObjectStore::Delete(const std::vector<ObjectId
   for (const ObjectId& id : objects) {
     Status s = Inject("delete", id.key);
     if (!s.ok()) {
-      result.failures.push_back({id, std::string(StatusCodeName(s.code())), s.message()});
+      result.failures.push_back({id, std::move(s)});
       continue;
     }
     std::lock_guard lock(mu_);

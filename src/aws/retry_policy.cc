@@ -3,48 +3,21 @@
 #include <algorithm>
 #include <random>
 
+#include "aws/s3_error_table.h"
+
 namespace s3proc {
-namespace {
-
-constexpr std::string_view kCredentialCodes[] = {
-    "ExpiredToken", "ExpiredTokenException", "InvalidToken", "TokenRefreshRequired",
-};
-
-constexpr std::string_view kRetryableCodes[] = {
-    // Throttling.
-    "SlowDown", "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottled",
-    "RequestThrottledException", "TooManyRequestsException", "RequestLimitExceeded",
-    "BandwidthLimitExceeded", "EC2ThrottledException", "PriorRequestNotComplete",
-    // Transient server or network trouble.
-    "RequestTimeout", "RequestTimeoutException", "InternalError", "ServiceUnavailable",
-    "IncompleteBody",
-    // The body was damaged in transit (Content-MD5 or the signed SHA-256 did not match): the
-    // same bytes sent again arrive whole.
-    "BadDigest", "XAmzContentSHA256Mismatch",
-};
-
-// Retrying with the same clock gets the same answer.
-constexpr std::string_view kClockCodes[] = {"RequestTimeTooSkewed", "RequestExpired"};
-
-template <size_t N>
-bool OneOf(std::string_view code, const std::string_view (&codes)[N]) {
-  return std::find(std::begin(codes), std::end(codes), code) != std::end(codes);
-}
-
-}  // namespace
 
 RetryDecision DecideRetry(const RetryPolicy& policy, int attempt, const AttemptOutcome& outcome) {
   if (attempt >= policy.max_attempts) return RetryDecision::kFail;
   if (!outcome.transport.ok()) {
     return outcome.transport.IsTransient() ? RetryDecision::kRetry : RetryDecision::kFail;
   }
-  std::string_view code = outcome.s3_error_code;
-  if (OneOf(code, kCredentialCodes)) return RetryDecision::kRefreshCredentialsThenRetry;
-  if (OneOf(code, kRetryableCodes)) return RetryDecision::kRetry;
-  if (OneOf(code, kClockCodes)) return RetryDecision::kFail;
-  long status = outcome.http_status;
-  if (status == 429 || status == 408) return RetryDecision::kRetry;
-  if (status >= 500 && status <= 599 && status != 501) return RetryDecision::kRetry;
+  switch (ClassifyS3Error(outcome.http_status, outcome.s3_error_code).action) {
+    case S3ErrorAction::kRetry: return RetryDecision::kRetry;
+    case S3ErrorAction::kRefreshCredentialsThenRetry:
+      return RetryDecision::kRefreshCredentialsThenRetry;
+    case S3ErrorAction::kFail: return RetryDecision::kFail;
+  }
   return RetryDecision::kFail;
 }
 

@@ -33,15 +33,11 @@ struct AttemptOutcome {
 // - attempt >= policy.max_attempts: kFail.
 // - transport error: kRetry when Transient (connect, reset, timeout), kFail otherwise (e.g. the
 //   body sink's own error).
-// - S3 codes that mean "expired or invalid session credentials" (ExpiredToken,
-//   ExpiredTokenException, InvalidToken, TokenRefreshRequired), whatever the status:
-//   kRefreshCredentialsThenRetry.
-// - throttling or transient S3 codes (SlowDown, Throttling, ThrottlingException,
-//   RequestTimeout, InternalError, ServiceUnavailable, IncompleteBody, ...): kRetry.
-// - RequestTimeTooSkewed / RequestExpired: kFail — the same clock gives the same answer; the
-//   caller's message should say to fix the clock.
-// - otherwise by status: 429, 408, and 5xx except 501: kRetry; anything else (400, 403, 404,
-//   409, 412, 3xx, ...): kFail.
+// - otherwise as ClassifyS3Error (aws/s3_error_table.h) says: expired session credentials
+//   (ExpiredToken, ...) whatever the status: kRefreshCredentialsThenRetry; throttling, transient
+//   server trouble and bodies damaged in transit (SlowDown, ThrottlingException, InternalError,
+//   BadDigest, ...), or a status of 408, 429 or 5xx except 501: kRetry; anything else
+//   (RequestTimeTooSkewed, 400, 403, 404, 409, 412, 3xx, ...): kFail.
 RetryDecision DecideRetry(const RetryPolicy& policy, int attempt, const AttemptOutcome& outcome);
 
 // Returns a uniformly distributed number in [0, 1).

@@ -3,7 +3,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <vector>
 
 #include "cli/command_line.h"
 #include "testutil/temp_dir.h"
@@ -205,6 +207,20 @@ TEST_F(CliTest, ProcessRejectionExitsOneWithTheReason) {
   EXPECT_THAT(err_.Text(), HasSubstr("rejected: "));
   EXPECT_FALSE(std::filesystem::exists(output));
   EXPECT_FALSE(std::filesystem::exists(output + ".s3proc-tmp"));
+}
+
+TEST_F(CliTest, ProcessLeavesNoTemporaryFileBehind) {
+  std::string input = dir_.WriteFile("bad.json", "{not json");
+  std::string output = (dir_.path() / "out.json").string();
+  EXPECT_EQ(Run({"process", input, "--output", output}), 1);
+  std::string good = dir_.WriteFile("good.json", "{}");
+  EXPECT_EQ(Run({"process", good, "--output", output}), 0) << err_.Text();
+  std::vector<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(dir_.path())) {
+    names.push_back(entry.path().filename().string());
+  }
+  std::sort(names.begin(), names.end());
+  EXPECT_EQ(names, (std::vector<std::string>{"bad.json", "good.json", "out.json"}));
 }
 
 TEST_F(CliTest, ProcessNeedsNoBucketButAReadableFile) {

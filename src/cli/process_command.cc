@@ -4,8 +4,10 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 
 #include "cli/commands.h"
+#include "common/atomic_file.h"
 #include "common/logging.h"
 #include "pipeline/router_config.h"
 
@@ -54,16 +56,18 @@ int ProcessCommand(const RunConfig& config, const Invocation& invocation, const 
 
   // The result goes to a temporary file first, so a rejected or failed run never leaves a
   // partial --output behind.
-  std::string temp;
+  std::optional<AtomicFile> output;
+  std::string scratch;  // stdout: a private file in the temp dir, copied out, then removed
   if (!invocation.output.empty()) {
-    temp = invocation.output + ".s3proc-tmp";
+    output.emplace(invocation.output);
   } else {
     std::string pattern = (fs::temp_directory_path(ec) / "s3proc-process-XXXXXX").string();
     int fd = mkstemp(pattern.data());
     if (fd < 0) return fail("process: cannot create a temporary file in " + pattern);
     close(fd);
-    temp = pattern;
+    scratch = pattern;
   }
+  const std::string temp = output ? output->temp_path() : scratch;
 
   ProcessContext context;
   context.source_key = config.input_prefix + key;
@@ -71,22 +75,20 @@ int ProcessCommand(const RunConfig& config, const Invocation& invocation, const 
   context.processed_at = Rfc3339Now();
   Status s = processor.Process(invocation.file, temp, context);
   if (!s.ok()) {
-    fs::remove(temp, ec);
+    if (!scratch.empty()) fs::remove(scratch, ec);
     if (s.IsRejected()) {
       std::fprintf(io.err, "rejected: %s\n", s.message().c_str());
       return 1;
     }
     return fail("process " + invocation.file + " with " + processor.name() + ": " + s.message());
   }
-  if (!invocation.output.empty()) {
-    fs::rename(temp, invocation.output, ec);
-    if (ec) {
-      fs::remove(temp, ec);
-      return fail("process: cannot write " + invocation.output + ": " + ec.message());
-    }
+  if (output) {
+    Status committed = output->Commit();
+    if (!committed.ok()) return fail("process: cannot write " + invocation.output + ": " +
+                                     committed.message());
   } else {
-    bool copied = CopyToStream(temp, io.out);
-    fs::remove(temp, ec);
+    bool copied = CopyToStream(scratch, io.out);
+    fs::remove(scratch, ec);
     if (!copied) return fail("process: cannot write the result to stdout");
   }
   return 0;

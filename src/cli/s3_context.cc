@@ -5,7 +5,7 @@
 #include "aws/region.h"
 #include "http/ca_bundle.h"
 #include "http/curl_http_client.h"
-#include "store/s3_object_store.h"
+#include "s3/s3_object_store.h"
 
 namespace s3proc {
 

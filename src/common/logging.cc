@@ -94,7 +94,9 @@ void Logger::Object(const ObjectEvent& e) {
   std::string line;
   if (format_ == LogFormat::kJson) {
     line = "{\"time\":\"" + Rfc3339Now() + "\",\"level\":\"" +
-           (e.outcome == "failed" ? "error" : e.outcome == "rejected" ? "warn" : "info") +
+           std::string(LogLevelName(e.outcome == "failed"     ? LogLevel::kError
+                                    : e.outcome == "rejected" ? LogLevel::kWarning
+                                                              : LogLevel::kInfo)) +
            "\",\"event\":\"object\",\"outcome\":\"";
     AppendJsonEscaped(line, e.outcome);
     line += "\",\"key\":\"";
@@ -143,15 +145,16 @@ void Logger::Object(const ObjectEvent& e) {
   WriteLocked(line);
 }
 
-void Logger::Line(std::string_view level, std::string_view message) {
+void Logger::Line(LogLevel level, std::string_view message) {
   Record(level, message, "", "");
 }
 
-void Logger::Record(std::string_view level, std::string_view message, std::string_view fields_text,
+void Logger::Record(LogLevel level, std::string_view message, std::string_view fields_text,
                     std::string_view fields_json) {
   std::string line;
   if (format_ == LogFormat::kJson) {
-    line = "{\"time\":\"" + Rfc3339Now() + "\",\"level\":\"" + std::string(level) + "\",\"msg\":\"";
+    line = "{\"time\":\"" + Rfc3339Now() + "\",\"level\":\"" + std::string(LogLevelName(level)) +
+           "\",\"msg\":\"";
     AppendJsonEscaped(line, message);
     line += "\"";
     if (!fields_json.empty()) {
@@ -161,7 +164,7 @@ void Logger::Record(std::string_view level, std::string_view message, std::strin
     line += "}\n";
   } else {
     line = "s3proc: ";
-    if (level != "info") line += std::string(level) + ": ";
+    if (level != LogLevel::kInfo) line += std::string(LogLevelName(level)) + ": ";
     line += message;
     if (!fields_text.empty()) {
       line += " ";
@@ -173,8 +176,17 @@ void Logger::Record(std::string_view level, std::string_view message, std::strin
   WriteLocked(line);
 }
 
-void Logger::Info(std::string_view message) { Line("info", message); }
-void Logger::Warn(std::string_view message) { Line("warning", message); }
-void Logger::Error(std::string_view message) { Line("error", message); }
+void Logger::Info(std::string_view message) { Line(LogLevel::kInfo, message); }
+void Logger::Warn(std::string_view message) { Line(LogLevel::kWarning, message); }
+void Logger::Error(std::string_view message) { Line(LogLevel::kError, message); }
+
+std::string_view LogLevelName(LogLevel level) {
+  switch (level) {
+    case LogLevel::kInfo: return "info";
+    case LogLevel::kWarning: return "warning";
+    case LogLevel::kError: return "error";
+  }
+  return "info";
+}
 
 }  // namespace s3proc

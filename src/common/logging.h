@@ -10,6 +10,11 @@ namespace s3proc {
 
 enum class LogFormat { kText, kJson };
 
+enum class LogLevel { kInfo, kWarning, kError };
+
+// "info", "warning", "error": the "level" of JSON lines, and the prefix of text ones.
+std::string_view LogLevelName(LogLevel level);
+
 // What happened to one object: one structured line each.
 struct ObjectEvent {
   std::string_view outcome;      // "done", "rejected", "failed", "skipped", "would-process"
@@ -36,7 +41,7 @@ class Logger {
   // A summary or other record with pre-rendered fields: text renders "message k=v ...", JSON
   // renders {"level":..., "msg":..., k: v...}. `fields_json` is a JSON object's members without
   // braces ("\"done\":3,\"failed\":0"); `fields_text` their text form.
-  void Record(std::string_view level, std::string_view message, std::string_view fields_text,
+  void Record(LogLevel level, std::string_view message, std::string_view fields_text,
               std::string_view fields_json);
 
   LogFormat format() const { return format_; }
@@ -48,7 +53,7 @@ class Logger {
   void SetStatus(std::string status);
 
  private:
-  void Line(std::string_view level, std::string_view message);
+  void Line(LogLevel level, std::string_view message);
   // REQUIRES: mu_ held. Writes `line` above the status line.
   void WriteLocked(const std::string& line);
   const LogFormat format_;

@@ -1,16 +1,15 @@
 #include "pipeline/metrics_file.h"
 
-#include <cstdio>
 #include <ctime>
-#include <fstream>
+#include <sstream>
+
+#include "common/atomic_file.h"
 
 namespace s3proc {
 
 Status WriteMetricsFile(const std::string& path, const RunSummary& s) {
-  std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << "# HELP s3proc_last_run_objects Objects by outcome in the last run.\n"
+  std::ostringstream out;
+  out << "# HELP s3proc_last_run_objects Objects by outcome in the last run.\n"
         << "# TYPE s3proc_last_run_objects gauge\n"
         << "s3proc_last_run_objects{outcome=\"done\"} " << s.done << "\n"
         << "s3proc_last_run_objects{outcome=\"rejected\"} " << s.rejected << "\n"
@@ -27,11 +26,11 @@ Status WriteMetricsFile(const std::string& path, const RunSummary& s) {
         << "# HELP s3proc_last_run_timestamp_seconds When the last run finished.\n"
         << "# TYPE s3proc_last_run_timestamp_seconds gauge\n"
         << "s3proc_last_run_timestamp_seconds " << std::time(nullptr) << "\n";
-    if (!out) return Status::IoError("cannot write the metrics file " + tmp);
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    return Status::IoError("cannot write the metrics file " + path);
-  }
+  // 0644: node_exporter's textfile collector runs as another user.
+  AtomicFile file(path, 0644);
+  Status written = file.Write(out.str());
+  if (written.ok()) written = file.Commit();
+  if (!written.ok()) return written.WithContext("cannot write the metrics file");
   return Status::Ok();
 }
 

@@ -3,8 +3,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
-#include <atomic>
-
+#include "common/atomic_file.h"
 #include "common/local_path.h"
 #include "common/logging.h"
 #include "pipeline/destination_keys.h"
@@ -19,17 +18,11 @@ namespace {
 constexpr char kSourceEtagMeta[] = "s3proc-source-etag";
 constexpr char kSourceVersionMeta[] = "s3proc-source-version";
 
-std::string ContentTypeFor(const std::string& processor) {
-  if (processor == "json") return "application/json";
-  if (processor == "ndjson" || processor == "csv") return "application/x-ndjson";
-  return "application/octet-stream";
-}
-
-// A name no other worker or run uses, for temp files next to their final name.
-std::string TempSuffix() {
-  static std::atomic<uint64_t> counter{0};
-  static const std::string pid = std::to_string(getpid());
-  return ".tmp-" + pid + "-" + std::to_string(counter.fetch_add(1));
+// Ties an output or error copy to the exact input version it came from.
+std::vector<std::pair<std::string, std::string>> SourceMetadata(const ObjectInfo& stored) {
+  std::vector<std::pair<std::string, std::string>> metadata = {{kSourceEtagMeta, stored.etag}};
+  if (!stored.version_id.empty()) metadata.emplace_back(kSourceVersionMeta, stored.version_id);
+  return metadata;
 }
 
 std::string ReasonDocument(const ObjectSummary& object, const ObjectInfo& stored,
@@ -60,6 +53,112 @@ ObjectTask::ObjectTask(const RunConfig& config, ObjectStore& store, const Proces
       work_dir_(work_dir),
       processed_at_(std::move(processed_at)) {}
 
+// One object's state through the stages.
+struct ObjectTask::Job {
+  const ObjectSummary& listed;  // as listed
+  const DestinationKeys& dest;
+  Processor& processor;
+  const int attempts;  // including this one
+  const std::string downloaded;
+  const std::string processed;
+  bool fetched = false;
+  ObjectInfo stored;      // what Fetch got (set once fetched)
+  ObjectSummary current;  // the listed object with the fetched ETag and size
+
+  // An outcome with what is known so far: after Fetch, the exact version to delete.
+  ObjectOutcome Outcome(ObjectOutcome::Kind kind, std::string reason = "") const {
+    ObjectOutcome out;
+    out.kind = kind;
+    out.processor = processor.name();
+    out.reason = std::move(reason);
+    out.bytes_in = fetched ? stored.size : listed.size;
+    if (fetched) out.input = {listed.key, stored.version_id};
+    return out;
+  }
+};
+
+namespace {
+
+// Removes an object's local copies on every way out of Run, unless asked to keep them.
+class LocalCopiesGuard {
+ public:
+  LocalCopiesGuard(const std::string& downloaded, const std::string& processed, bool keep)
+      : downloaded_(downloaded), processed_(processed), keep_(keep) {}
+  ~LocalCopiesGuard() {
+    if (keep_) return;
+    ::unlink(downloaded_.c_str());
+    ::unlink(processed_.c_str());
+  }
+  LocalCopiesGuard(const LocalCopiesGuard&) = delete;
+  LocalCopiesGuard& operator=(const LocalCopiesGuard&) = delete;
+
+ private:
+  const std::string& downloaded_;
+  const std::string& processed_;
+  const bool keep_;
+};
+
+}  // namespace
+
+ObjectOutcome ObjectTask::Run(const ObjectSummary& object, bool check_existing) {
+  const DestinationKeys dest = DestinationsFor(config_, object.key);
+  if (check_existing) {
+    if (std::optional<ObjectOutcome> stored = FindStoredOutput(object, dest)) return *stored;
+  }
+  Job job{object,
+          dest,
+          router_.Route(dest.relative),
+          work_dir_.RecordAttempt(object.key, object.etag),
+          LocalPathForKey(work_dir_.downloads(), object.key),
+          LocalPathForKey(work_dir_.processed(), object.key)};
+  LocalCopiesGuard guard(job.downloaded, job.processed, config_.keep_local_files);
+
+  if (Status fetched = Fetch(job); !fetched.ok()) {
+    if (!fetched.IsNotFound()) return job.Outcome(ObjectOutcome::Kind::kFailed, fetched.message());
+    work_dir_.ClearAttempts(object.key, object.etag);
+    return job.Outcome(ObjectOutcome::Kind::kGone, fetched.message());
+  }
+  if (job.attempts > config_.max_attempts) {
+    return RouteToErrors(job, "gave up after " + std::to_string(job.attempts - 1) +
+                                  " attempts that did not finish (transient errors or a crash)");
+  }
+  if (dest.output_key.empty()) {
+    return RouteToErrors(job, "the output key would be longer than S3's 1024-byte limit");
+  }
+  Status transformed = Transform(job);
+  if (transformed.IsRejected()) return RouteToErrors(job, transformed.message());
+  if (!transformed.ok()) return job.Outcome(ObjectOutcome::Kind::kFailed, transformed.message());
+  return Store(job);
+}
+
+std::optional<ObjectOutcome> ObjectTask::FindStoredOutput(const ObjectSummary& object,
+                                                          const DestinationKeys& dest) {
+  for (const std::string* key : {&dest.output_key, &dest.error_key}) {
+    if (!AlreadyStored(*key, object.etag)) continue;
+    ObjectOutcome out;
+    out.kind = ObjectOutcome::Kind::kAlreadyDone;
+    out.processor = router_.Route(dest.relative).name();
+    out.bytes_in = object.size;
+    out.input = {object.key, ""};
+    out.destination = *key;
+    // The version is unknown without a GET; deleting the current version is right unless a
+    // producer overwrote the input since: then its etag differs and we do not get here for
+    // the new one, so read the version to be exact.
+    auto head = store_.Head(object.key);
+    if (!head.ok()) {
+      // AWS answers 403 for a missing key to a role that may list only some prefixes.
+      Status why = ResolveAccessDenied(store_, object.key, head.status());
+      out.kind = why.IsNotFound() ? ObjectOutcome::Kind::kGone : ObjectOutcome::Kind::kFailed;
+      out.reason = why.message();
+      return out;
+    }
+    if (head->etag != object.etag) return std::nullopt;  // overwritten: process the new content
+    out.input.version_id = head->version_id;
+    return out;
+  }
+  return std::nullopt;
+}
+
 bool ObjectTask::AlreadyStored(const std::string& key, const std::string& source_etag) {
   if (key.empty()) return false;
   auto head = store_.Head(key);
@@ -70,148 +169,63 @@ bool ObjectTask::AlreadyStored(const std::string& key, const std::string& source
   return false;
 }
 
-ObjectOutcome ObjectTask::Run(const ObjectSummary& object, bool check_existing) {
-  const DestinationKeys dest = DestinationsFor(config_, object.key);
-  Processor& processor = router_.Route(dest.relative);
-  ObjectOutcome out;
-  out.processor = processor.name();
-  out.bytes_in = object.size;
-
-  if (check_existing) {
-    for (const std::string* key : {&dest.output_key, &dest.error_key}) {
-      if (AlreadyStored(*key, object.etag)) {
-        out.kind = ObjectOutcome::Kind::kAlreadyDone;
-        out.input = {object.key, ""};
-        out.destination = *key;
-        // The version is unknown without a GET; deleting the current version is right unless a
-        // producer overwrote the input since: then its etag differs and we do not get here for
-        // the new one, so read the version to be exact.
-        auto head = store_.Head(object.key);
-        if (!head.ok()) {
-          // AWS answers 403 for a missing key to a role that may list only some prefixes.
-          Status why = ResolveAccessDenied(store_, object.key, head.status());
-          out.kind = why.IsNotFound() ? ObjectOutcome::Kind::kGone : ObjectOutcome::Kind::kFailed;
-          out.reason = why.message();
-          return out;
-        }
-        if (head->etag != object.etag) break;  // overwritten: process the new content
-        out.input.version_id = head->version_id;
-        return out;
-      }
-    }
-  }
-
-  const int attempts = work_dir_.RecordAttempt(object.key, object.etag);
-  const std::string downloaded = LocalPathForKey(work_dir_.downloads(), object.key);
-  const std::string processed = LocalPathForKey(work_dir_.processed(), object.key);
-  auto cleanup = [&] {
-    if (!config_.keep_local_files) {
-      ::unlink(downloaded.c_str());
-      ::unlink(processed.c_str());
-    }
-  };
-
+Status ObjectTask::Fetch(Job& job) {
   // Download to a temp name, then rename: a killed run never leaves a partial file under the
   // final name.
-  std::string tmp = downloaded + TempSuffix();
-  auto stored = store_.Download(object.key, "", tmp);
-  if (!stored.ok()) {
-    ::unlink(tmp.c_str());
-    // Gone since the listing (another processor finished it); on AWS that can be a 403.
-    Status why = ResolveAccessDenied(store_, object.key, stored.status());
-    if (why.IsNotFound()) work_dir_.ClearAttempts(object.key, object.etag);
-    out.kind = why.IsNotFound() ? ObjectOutcome::Kind::kGone : ObjectOutcome::Kind::kFailed;
-    out.reason = why.message();
-    return out;
+  AtomicFile download(job.downloaded);
+  auto stored = store_.Download(job.listed.key, "", download.temp_path());
+  // Gone since the listing (another processor finished it) is NotFound; on AWS that can be a 403.
+  if (!stored.ok()) return ResolveAccessDenied(store_, job.listed.key, stored.status());
+  job.stored = std::move(*stored);
+  if (!download.Commit().ok()) {
+    return Status::IoError("cannot rename the download into " + job.downloaded);
   }
-  if (::rename(tmp.c_str(), downloaded.c_str()) != 0) {
-    ::unlink(tmp.c_str());
-    out.reason = "cannot rename the download into " + downloaded;
-    return out;
-  }
-  out.input = {object.key, stored->version_id};
-  out.bytes_in = stored->size;
-  ObjectSummary current = object;
-  current.etag = stored->etag;  // what we process is what we got, even if overwritten since
-  current.size = stored->size;
+  job.fetched = true;
+  job.current = job.listed;
+  job.current.etag = job.stored.etag;  // what we process is what we got, even if overwritten since
+  job.current.size = job.stored.size;
+  return Status::Ok();
+}
 
-  if (attempts > config_.max_attempts) {
-    auto routed = RouteToErrors(current, dest, *stored, downloaded, processor.name(),
-                                "gave up after " + std::to_string(attempts - 1) +
-                                    " attempts that did not finish (transient errors or a crash)",
-                                attempts);
-    cleanup();
-    return routed;
-  }
-  if (dest.output_key.empty()) {
-    auto routed = RouteToErrors(current, dest, *stored, downloaded, processor.name(),
-                                "the output key would be longer than S3's 1024-byte limit",
-                                attempts);
-    cleanup();
-    return routed;
-  }
-
+Status ObjectTask::Transform(Job& job) {
   ProcessContext context;
-  context.source_key = object.key;
-  context.source_size = stored->size;
-  context.source_etag = stored->etag;
-  context.source_sha256 = stored->sha256_hex;
+  context.source_key = job.listed.key;
+  context.source_size = job.stored.size;
+  context.source_etag = job.stored.etag;
+  context.source_sha256 = job.stored.sha256_hex;
   context.processed_at = processed_at_;
-  std::string processed_tmp = processed + TempSuffix();
-  Status processed_status = processor.Process(downloaded, processed_tmp, context);
-  if (processed_status.IsRejected()) {
-    ::unlink(processed_tmp.c_str());
-    auto routed = RouteToErrors(current, dest, *stored, downloaded, processor.name(),
-                                processed_status.message(), attempts);
-    cleanup();
-    return routed;
+  AtomicFile output(job.processed);
+  Status processed = job.processor.Process(job.downloaded, output.temp_path(), context);
+  if (processed.IsRejected()) return processed;
+  if (!processed.ok()) return processed.WithContext("processing");
+  if (!output.Commit().ok()) {
+    return Status::IoError("cannot rename the output into " + job.processed);
   }
-  if (!processed_status.ok()) {
-    ::unlink(processed_tmp.c_str());
-    cleanup();
-    out.reason = "processing: " + processed_status.message();
-    return out;
-  }
-  if (::rename(processed_tmp.c_str(), processed.c_str()) != 0) {
-    ::unlink(processed_tmp.c_str());
-    cleanup();
-    out.reason = "cannot rename the output into " + processed;
-    return out;
-  }
+  return Status::Ok();
+}
 
+ObjectOutcome ObjectTask::Store(Job& job) {
   PutOptions put;
-  put.content_type = ContentTypeFor(processor.name());
-  put.metadata = {{kSourceEtagMeta, stored->etag}};
-  if (!stored->version_id.empty()) put.metadata.emplace_back(kSourceVersionMeta, stored->version_id);
-  auto uploaded = store_.Upload(dest.output_key, processed, put);
-  cleanup();
-  if (!uploaded.ok()) {
-    out.reason = uploaded.status().message();
-    return out;
-  }
+  put.content_type = job.processor.content_type();
+  put.metadata = SourceMetadata(job.stored);
+  auto uploaded = store_.Upload(job.dest.output_key, job.processed, put);
+  if (!uploaded.ok()) return job.Outcome(ObjectOutcome::Kind::kFailed, uploaded.status().message());
+  work_dir_.ClearAttempts(job.listed.key, job.listed.etag);
+  ObjectOutcome out = job.Outcome(ObjectOutcome::Kind::kDone);
   out.bytes_out = uploaded->size;
-  work_dir_.ClearAttempts(object.key, object.etag);
-  out.kind = ObjectOutcome::Kind::kDone;
-  out.destination = dest.output_key;
+  out.destination = job.dest.output_key;
   return out;
 }
 
-ObjectOutcome ObjectTask::RouteToErrors(const ObjectSummary& object, const DestinationKeys& dest,
-                                        const ObjectInfo& stored, const std::string& downloaded,
-                                        const std::string& processor, std::string reason,
-                                        int attempts) {
-  ObjectOutcome out;
-  out.processor = processor;
-  out.bytes_in = stored.size;
-  out.input = {object.key, stored.version_id};
-  out.reason = reason;
-
+ObjectOutcome ObjectTask::RouteToErrors(Job& job, std::string reason) {
+  ObjectOutcome out = job.Outcome(ObjectOutcome::Kind::kFailed, reason);
   // The reason first: an error copy never exists without it.
   PutOptions json;
   json.content_type = "application/json";
-  auto why = store_.PutBytes(
-      dest.reason_key,
-      ReasonDocument(object, stored, processor, reason, processed_at_, attempts), json);
+  auto why = store_.PutBytes(job.dest.reason_key,
+                             ReasonDocument(job.current, job.stored, job.processor.name(), reason,
+                                            processed_at_, job.attempts),
+                             json);
   if (!why.ok()) {
     out.reason = "storing the rejection reason: " + why.status().message();
     return out;
@@ -219,17 +233,16 @@ ObjectOutcome ObjectTask::RouteToErrors(const ObjectSummary& object, const Desti
   // The unchanged input: uploaded from the bytes we downloaded (exactly the version we
   // processed, byte for byte, whatever its size).
   PutOptions copy;
-  copy.content_type = stored.content_type;
-  copy.metadata = {{kSourceEtagMeta, stored.etag}};
-  if (!stored.version_id.empty()) copy.metadata.emplace_back(kSourceVersionMeta, stored.version_id);
-  auto copied = store_.Upload(dest.error_key, downloaded, copy);
+  copy.content_type = job.stored.content_type;
+  copy.metadata = SourceMetadata(job.stored);
+  auto copied = store_.Upload(job.dest.error_key, job.downloaded, copy);
   if (!copied.ok()) {
     out.reason = "storing the error copy: " + copied.status().message();
     return out;
   }
-  work_dir_.ClearAttempts(object.key, object.etag);
+  work_dir_.ClearAttempts(job.listed.key, job.listed.etag);
   out.kind = ObjectOutcome::Kind::kRejected;
-  out.destination = dest.error_key;
+  out.destination = job.dest.error_key;
   return out;
 }
 

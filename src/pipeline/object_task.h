@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "config/run_config.h"
@@ -21,16 +22,19 @@ struct ObjectOutcome {
     kFailed,       // could not finish: leave the input for the next run
   };
   Kind kind = Kind::kFailed;
-  ObjectId input;            // the exact version to delete (kDone, kRejected, kAlreadyDone)
-  std::string destination;   // output or error key
+  ObjectId input;           // the exact version to delete (kDone, kRejected, kAlreadyDone)
+  std::string destination;  // output or error key
   std::string processor;
-  std::string reason;        // kRejected, kFailed
+  std::string reason;  // kRejected, kFailed
   uint64_t bytes_in = 0;
   uint64_t bytes_out = 0;
 };
 
-// Takes one object through download -> process -> upload (or -> errors/), leaving the input for
-// the caller to delete. Thread-safe: one instance serves every worker.
+// Takes one object through its stages, leaving the input for the caller to delete:
+//   FindStoredOutput (only for a recovered shard) -> Fetch (download) -> Transform (the
+//   processor) -> Store (upload), or -> RouteToErrors when the processor rejects the content,
+//   the attempts are used up, or the output key cannot exist.
+// Thread-safe: one instance serves every worker.
 class ObjectTask {
  public:
   // All references must outlive the task. `processed_at` is the run's RFC 3339 time.
@@ -42,9 +46,21 @@ class ObjectTask {
   ObjectOutcome Run(const ObjectSummary& object, bool check_existing);
 
  private:
-  ObjectOutcome RouteToErrors(const ObjectSummary& object, const DestinationKeys& dest,
-                              const ObjectInfo& stored, const std::string& downloaded,
-                              const std::string& processor, std::string reason, int attempts);
+  struct Job;
+
+  // kAlreadyDone (or kGone / kFailed from reading the input's version) when an output or error
+  // copy of this input's ETag is stored; nullopt when the object must be processed.
+  std::optional<ObjectOutcome> FindStoredOutput(const ObjectSummary& object,
+                                                const DestinationKeys& dest);
+  // Downloads the input to job.downloaded and fills job.stored. The store's error, or kIoError
+  // when the download cannot be renamed into place.
+  Status Fetch(Job& job);
+  // Runs the processor into job.processed. kRejected: the content is bad.
+  Status Transform(Job& job);
+  // Uploads job.processed to the output key.
+  ObjectOutcome Store(Job& job);
+  // Stores the reason, then the unchanged input, under errors/.
+  ObjectOutcome RouteToErrors(Job& job, std::string reason);
   bool AlreadyStored(const std::string& key, const std::string& source_etag);
 
   const RunConfig& config_;

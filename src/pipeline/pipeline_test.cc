@@ -221,5 +221,18 @@ TEST_F(PipelineTest, A403ForAnInputThatExistsIsAFailure) {
   EXPECT_TRUE(store_.Contains("input/a.json"));
 }
 
+TEST_F(PipelineTest, ALeaseFailureIsReportedAsOneNotAsTheListing) {
+  store_.Put("input/a.json", "{}");
+  store_.SetFaultHook([](std::string_view operation, const std::string& key) {
+    return operation == "list" && key == "leases/" ? Status::AccessDenied("no s3:ListBucket")
+                                                   : Status::Ok();
+  });
+  auto s = RunPipeline(config_, store_, *logger_);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.status().code(), StatusCode::kAccessDenied);
+  EXPECT_EQ(s.status().message(), "reading the leases under leases/: no s3:ListBucket");
+  EXPECT_TRUE(store_.Contains("input/a.json"));
+}
+
 }  // namespace
 }  // namespace s3proc

@@ -113,7 +113,7 @@ Result<RedriveSummary> Redrive(ObjectStore& store, const RunConfig& config,
       problem = deleted.status().message();
     } else if (!deleted->failures.empty()) {
       const auto& f = deleted->failures.front();
-      problem = "delete " + f.object.key + ": " + f.code + ": " + f.message;
+      problem = "delete " + f.object.key + ": " + f.status.message();
     }
     if (!problem.empty()) {
       // The input is back in input/; the copy left in errors/ is finished by the next redrive.
@@ -137,8 +137,8 @@ Result<RedriveSummary> Redrive(ObjectStore& store, const RunConfig& config,
                             ",\"conflicts\":" + std::to_string(summary.conflicts) +
                             ",\"failed\":" + std::to_string(summary.failed) +
                             ",\"dry_run\":" + (options.dry_run ? "true" : "false");
-  logger.Record(summary.conflicts + summary.failed > 0 ? "warn" : "info", "redrive summary",
-                fields_text, fields_json);
+  logger.Record(summary.conflicts + summary.failed > 0 ? LogLevel::kWarning : LogLevel::kInfo,
+                "redrive summary", fields_text, fields_json);
   return summary;
 }
 

@@ -19,7 +19,7 @@ int ShardOf(std::string_view relative_key, int shards);
 
 // One lease generation as stored in `<lease_prefix>shard-NNN/<generation>`.
 struct LeaseRecord {
-  std::string owner;         // the processor id (work dir + host), see ProcessorIdentity
+  std::string owner;         // the processor id (host + random id), see WorkDir::identity()
   int64_t expires_unix = 0;  // seconds since the epoch, by the writer's clock
 };
 std::string EncodeLease(const LeaseRecord& lease);

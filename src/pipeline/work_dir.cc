@@ -12,7 +12,7 @@
 #include <random>
 
 #include "common/hash.h"
-#include "processors/file_io.h"
+#include "common/atomic_file.h"
 
 namespace s3proc {
 
@@ -40,17 +40,11 @@ void RemoveLeftovers(const std::string& dir) {
   }
 }
 
-// Replaces `path` with `content` at once: written to a temp file (mode 0600, never through a
-// symbolic link: OutputFile) and renamed over it, so a crash leaves the old file or the new one.
+// Replaces `path` with `content` at once (mode 0600): a crash leaves the old file or the new one.
 Status ReplacePrivateFile(const std::string& path, std::string_view content) {
-  const std::string tmp = path + ".tmp";
-  S3PROC_ASSIGN_OR_RETURN(OutputFile out, OutputFile::Create(tmp));
-  S3PROC_RETURN_IF_ERROR(out.Append(content));
-  S3PROC_RETURN_IF_ERROR(out.Close());
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    return Status::IoError("cannot write " + path + ": " + strerror(errno));
-  }
-  return Status::Ok();
+  AtomicFile file(path);
+  S3PROC_RETURN_IF_ERROR(file.Write(content));
+  return file.Commit();
 }
 
 std::string RandomHex(size_t bytes) {

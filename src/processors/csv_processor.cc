@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "processors/csv_reader.h"
-#include "processors/file_io.h"
+#include "common/file_io.h"
 #include "processors/json_metadata.h"
 
 namespace s3proc {

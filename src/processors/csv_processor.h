@@ -32,6 +32,7 @@ class CsvProcessor : public Processor {
   Status Process(const std::string& input_path, const std::string& output_path,
                  const ProcessContext& context) override;
   std::string name() const override { return "csv"; }
+  std::string content_type() const override { return "application/x-ndjson"; }
 
  private:
   size_t max_record_bytes_;

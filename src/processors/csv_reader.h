@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "common/result.h"
-#include "processors/file_io.h"
+#include "common/file_io.h"
 
 namespace s3proc {
 

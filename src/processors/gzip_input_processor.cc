@@ -8,7 +8,7 @@
 #include <cerrno>
 #include <cstring>
 
-#include "processors/file_io.h"
+#include "common/file_io.h"
 #include "common/hash.h"
 
 namespace s3proc {

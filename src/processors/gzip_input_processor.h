@@ -39,8 +39,9 @@ class GzipInputProcessor : public Processor {
 
   Status Process(const std::string& input_path, const std::string& output_path,
                  const ProcessContext& context) override;
-  // The inner processor's name.
+  // The inner processor's name and content type.
   std::string name() const override { return inner_->name(); }
+  std::string content_type() const override { return inner_->content_type(); }
 
  private:
   std::unique_ptr<Processor> inner_;

@@ -6,7 +6,7 @@
 #include <string_view>
 
 #include "common/result.h"
-#include "processors/file_io.h"
+#include "common/file_io.h"
 #include "processors/json_text.h"
 #include "processors/processor.h"
 

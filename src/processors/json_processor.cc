@@ -6,7 +6,7 @@
 #include <cerrno>
 #include <cstring>
 
-#include "processors/file_io.h"
+#include "common/file_io.h"
 #include "processors/json_metadata.h"
 #include "processors/json_text.h"
 

@@ -4,7 +4,7 @@
 #include <string>
 
 #include "common/result.h"
-#include "processors/file_io.h"
+#include "common/file_io.h"
 
 namespace s3proc {
 

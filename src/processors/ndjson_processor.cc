@@ -1,6 +1,6 @@
 #include "processors/ndjson_processor.h"
 
-#include "processors/file_io.h"
+#include "common/file_io.h"
 #include "processors/json_metadata.h"
 #include "processors/json_text.h"
 #include "processors/line_reader.h"

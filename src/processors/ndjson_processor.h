@@ -32,6 +32,7 @@ class NdjsonProcessor : public Processor {
   Status Process(const std::string& input_path, const std::string& output_path,
                  const ProcessContext& context) override;
   std::string name() const override { return "ndjson"; }
+  std::string content_type() const override { return "application/x-ndjson"; }
 
  private:
   size_t max_line_bytes_;

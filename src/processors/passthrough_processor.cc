@@ -1,6 +1,6 @@
 #include "processors/passthrough_processor.h"
 
-#include "processors/file_io.h"
+#include "common/file_io.h"
 
 namespace s3proc {
 

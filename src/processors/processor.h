@@ -36,6 +36,9 @@ class Processor {
 
   // The name used in routing rules and logs ("json", "csv", ...).
   virtual std::string name() const = 0;
+
+  // The Content-Type of what Process() writes.
+  virtual std::string content_type() const { return "application/octet-stream"; }
 };
 
 }  // namespace s3proc

@@ -53,8 +53,7 @@ class S3Client {
   // One page of ListObjectsV2 (up to `max_keys`, S3 caps at 1000). Keys are returned decoded,
   // whatever bytes they hold (encoding-type=url is used on the wire).
   Result<ListPage> ListObjectsV2(const std::string& bucket, const std::string& prefix,
-                                 const std::string& continuation_token, int max_keys = 1000,
-                                 const std::string& delimiter = "");
+                                 const std::string& continuation_token, int max_keys = 1000);
 
   Result<ObjectInfo> HeadObject(const std::string& bucket, const std::string& key,
                                 const std::string& version_id = "");

@@ -1,3 +1,4 @@
+#include "aws/s3_error_table.h"
 #include "common/hash.h"
 #include "s3/s3_client.h"
 #include "s3/s3_request.h"
@@ -39,10 +40,12 @@ Result<DeleteObjectsResult> S3Client::DeleteObjects(const std::string& bucket,
     r.headers.emplace_back("Content-MD5", digest.md5_base64());
     r.headers.emplace_back("Content-Type", "application/xml");
     S3PROC_ASSIGN_OR_RETURN(HttpResponse response, Execute(r));
-    S3PROC_ASSIGN_OR_RETURN(DeleteObjectsResult result, ParseDeleteResult(response.body));
-    for (auto& f : result.failures) {
-      if (f.code == "NoSuchKey" || f.code == "NoSuchVersion") continue;  // already gone: done
-      all.failures.push_back(std::move(f));
+    S3PROC_ASSIGN_OR_RETURN(std::vector<S3DeleteError> errors, ParseDeleteResult(response.body));
+    for (S3DeleteError& e : errors) {
+      // There is no status per key: the code alone classifies it.
+      StatusCode code = ClassifyS3Error(0, e.code).status_code;
+      if (code == StatusCode::kNotFound) continue;  // already gone: done
+      all.failures.push_back({std::move(e.object), Status(code, e.code + ": " + e.message)});
     }
     batch.clear();
     return Status::Ok();
@@ -51,7 +54,7 @@ Result<DeleteObjectsResult> S3Client::DeleteObjects(const std::string& bucket,
     if (!IsXmlSafe(o.key)) {
       // XML 1.0 cannot carry this key: delete it alone.
       Status s = DeleteObject(bucket, o.key, o.version_id);
-      if (!s.ok()) all.failures.push_back({o, std::string(StatusCodeName(s.code())), s.message()});
+      if (!s.ok()) all.failures.push_back({o, std::move(s)});
       continue;
     }
     batch.push_back(o);

@@ -1,5 +1,7 @@
 #include "s3/s3_errors.h"
 
+#include "aws/s3_error_table.h"
+
 namespace s3proc {
 
 std::string S3Uri(std::string_view bucket, std::string_view key) {
@@ -38,46 +40,15 @@ Status MapS3Error(const S3OperationInfo& op, long http_status, const S3ErrorBody
   message += ")";
   if (!error.message.empty()) message += ": " + error.message;
 
-  const std::string resource = "arn:aws:s3:::" + op.bucket + (op.key.empty() ? "" : "/" + op.key);
-  if (code == "SignatureDoesNotMatch") {
-    return Status::AccessDenied(message +
-                                ": the secret access key does not match the access key id; check "
-                                "AWS_SECRET_ACCESS_KEY or the profile's aws_secret_access_key");
+  const S3ErrorClass what = ClassifyS3Error(http_status, error.code);
+  if (what.names_iam_action) {
+    message += ": the credentials need " + std::string(op.iam_action) + " on arn:aws:s3:::" +
+               op.bucket + (op.key.empty() ? "" : "/" + op.key);
+  } else if (!what.advice.empty()) {
+    message += ": ";
+    message += what.advice;
   }
-  if (code == "InvalidAccessKeyId") {
-    return Status::AccessDenied(message + ": the access key id is unknown to this endpoint; check "
-                                          "the credentials and --endpoint-url");
-  }
-  if (code == "ExpiredToken" || code == "InvalidToken" || code == "TokenRefreshRequired") {
-    return Status::AccessDenied(message + ": the session credentials expired and could not be "
-                                          "refreshed");
-  }
-  if (code == "RequestTimeTooSkewed") {
-    return Status::AccessDenied(message + ": this machine's clock is off; sync it (chrony/NTP)");
-  }
-  if (code == "NoSuchBucket") {
-    return Status::InvalidArgument(message + ": the bucket does not exist; check --bucket and "
-                                             "--region");
-  }
-  if (http_status == 403 || code == "AccessDenied") {
-    return Status::AccessDenied(message + ": the credentials need " + std::string(op.iam_action) +
-                                " on " + resource);
-  }
-  if (http_status == 404 || code == "NoSuchKey" || code == "NoSuchVersion" ||
-      code == "NoSuchUpload") {
-    return Status::NotFound(message);
-  }
-  if (http_status == 412 || code == "PreconditionFailed") {
-    return Status::PreconditionFailed(message);
-  }
-  if (http_status >= 500 || http_status == 429 || code == "SlowDown" ||
-      code == "RequestTimeout" || code == "ServiceUnavailable" || code == "Throttling") {
-    return Status::Transient(message + ": the service is busy or failing; a later run retries");
-  }
-  if (code == "BadDigest" || code == "InvalidDigest" || code == "IncompleteBody") {
-    return Status::Transient(message + ": the body was damaged in transit");
-  }
-  return Status::InvalidArgument(message);
+  return Status(what.status_code, std::move(message));
 }
 
 }  // namespace s3proc

@@ -16,7 +16,8 @@ struct S3OperationInfo {
   std::string key;              // may be empty (bucket-level operations)
 };
 
-// Maps a non-2xx S3 answer to a Status of the shared taxonomy, with a message that says what
+// Maps a non-2xx S3 answer to a Status of the shared taxonomy (the code and the advice from
+// ClassifyS3Error, the table DecideRetry reads too), with a message that says what
 // happened and what to do, e.g.
 //   "PutObject s3://b/output/a.json: AccessDenied (403, request id tx00…): the credentials need
 //    s3:PutObject on arn:aws:s3:::b/output/a.json"

@@ -5,8 +5,7 @@
 namespace s3proc {
 
 Result<ListPage> S3Client::ListObjectsV2(const std::string& bucket, const std::string& prefix,
-                                         const std::string& continuation_token, int max_keys,
-                                         const std::string& delimiter) {
+                                         const std::string& continuation_token, int max_keys) {
   Request r;
   r.op = {"ListObjectsV2", "s3:ListBucket", bucket, ""};
   r.method = "GET";
@@ -16,7 +15,6 @@ Result<ListPage> S3Client::ListObjectsV2(const std::string& bucket, const std::s
              {"max-keys", std::to_string(max_keys)}};
   if (!prefix.empty()) r.query.emplace_back("prefix", prefix);
   if (!continuation_token.empty()) r.query.emplace_back("continuation-token", continuation_token);
-  if (!delimiter.empty()) r.query.emplace_back("delimiter", delimiter);
   S3PROC_ASSIGN_OR_RETURN(HttpResponse response, Execute(r));
   auto page = ParseListObjectsV2(response.body, /*url_encoded=*/true);
   if (!page.ok()) return page.status().WithContext(S3Uri(bucket, prefix));

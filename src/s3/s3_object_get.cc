@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <memory>
 
+#include "common/file_io.h"
 #include "common/hash.h"
 #include "s3/s3_client.h"
 #include "s3/s3_request.h"
@@ -56,12 +57,9 @@ namespace {
 
 // One download attempt's file and running digest.
 struct Download {
-  int fd = -1;
+  ScopedFd fd;
   uint64_t written = 0;
   std::unique_ptr<StreamDigest> digest;
-  ~Download() {
-    if (fd >= 0) ::close(fd);
-  }
 };
 
 }  // namespace
@@ -77,26 +75,14 @@ Result<ObjectInfo> S3Client::GetObjectToFile(const std::string& bucket, const st
   r.key = key;
   if (!version_id.empty()) r.query.emplace_back("versionId", version_id);
   r.open_sink = [state, local_path]() -> Result<std::function<Status(std::string_view)>> {
-    if (state->fd >= 0) ::close(state->fd);
-    // O_NOFOLLOW: a symlink planted at the destination is never followed.
-    state->fd = ::open(local_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
-                       0600);
-    if (state->fd < 0) {
-      return Status::IoError("cannot create " + local_path + ": " + strerror(errno));
-    }
+    // Each attempt starts the file afresh; a symlink planted at the destination is refused.
+    S3PROC_ASSIGN_OR_RETURN(state->fd, CreateForWrite(local_path));
     state->written = 0;
     state->digest = std::make_unique<StreamDigest>();
     return std::function<Status(std::string_view)>([state, local_path](std::string_view chunk) {
       state->digest->Update(chunk);
-      while (!chunk.empty()) {
-        ssize_t n = ::write(state->fd, chunk.data(), chunk.size());
-        if (n < 0) {
-          if (errno == EINTR) continue;
-          return Status::IoError("cannot write " + local_path + ": " + strerror(errno));
-        }
-        chunk.remove_prefix(static_cast<size_t>(n));
-        state->written += static_cast<uint64_t>(n);
-      }
+      S3PROC_RETURN_IF_ERROR(WriteAll(state->fd.get(), chunk, local_path));
+      state->written += chunk.size();
       return Status::Ok();
     });
   };
@@ -114,12 +100,7 @@ Result<ObjectInfo> S3Client::GetObjectToFile(const std::string& bucket, const st
                                " (damaged in transit)");
     }
     // No fsync: a download is scratch that a crashed run simply fetches again.
-    if (::close(state->fd) != 0) {
-      state->fd = -1;
-      return Status::IoError("cannot write " + local_path + ": " + strerror(errno));
-    }
-    state->fd = -1;
-    return Status::Ok();
+    return state->fd.Close(local_path);
   };
   S3PROC_ASSIGN_OR_RETURN(HttpResponse response, Execute(r));
   ObjectInfo info = ObjectInfoFromHeaders(key, response);

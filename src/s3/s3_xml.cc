@@ -75,28 +75,25 @@ Result<ListPage> ParseListObjectsV2(std::string_view body, bool url_encoded) {
     o.last_modified = c.child_value("LastModified");
     page.objects.push_back(std::move(o));
   }
-  for (pugi::xml_node p : root.children("CommonPrefixes")) {
-    page.common_prefixes.push_back(decode(p.child_value("Prefix")));
-  }
   if (page.truncated && page.next_continuation_token.empty()) {
     return Status::Internal("ListObjectsV2: truncated page without a NextContinuationToken");
   }
   return page;
 }
 
-Result<DeleteObjectsResult> ParseDeleteResult(std::string_view body) {
+Result<std::vector<S3DeleteError>> ParseDeleteResult(std::string_view body) {
   pugi::xml_document doc;
   if (!Load(doc, body) || !doc.child("DeleteResult")) {
     return Status::Internal("DeleteObjects: the answer is not a DeleteResult document");
   }
-  DeleteObjectsResult out;
+  std::vector<S3DeleteError> out;
   for (pugi::xml_node e : doc.child("DeleteResult").children("Error")) {
-    DeleteFailure f;
+    S3DeleteError f;
     f.object.key = e.child_value("Key");
     f.object.version_id = e.child_value("VersionId");
     f.code = e.child_value("Code");
     f.message = e.child_value("Message");
-    out.failures.push_back(std::move(f));
+    out.push_back(std::move(f));
   }
   return out;
 }

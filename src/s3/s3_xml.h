@@ -27,7 +27,7 @@ S3ErrorBody ParseErrorBody(std::string_view body);
 Result<ListPage> ParseListObjectsV2(std::string_view body, bool url_encoded);
 
 // Parses a DeleteResult (DeleteObjects, quiet or not): only the failures are returned.
-Result<DeleteObjectsResult> ParseDeleteResult(std::string_view body);
+Result<std::vector<S3DeleteError>> ParseDeleteResult(std::string_view body);
 
 // <InitiateMultipartUploadResult><UploadId>.
 Result<std::string> ParseUploadId(std::string_view body);

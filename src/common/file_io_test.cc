@@ -1,4 +1,4 @@
-#include "processors/file_io.h"
+#include "common/file_io.h"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>

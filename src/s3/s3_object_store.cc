@@ -1,4 +1,4 @@
-#include "store/s3_object_store.h"
+#include "s3/s3_object_store.h"
 
 namespace s3proc {
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <sys/types.h>
+
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -9,7 +11,7 @@
 
 namespace s3proc {
 
-// Local-file plumbing shared by the processors. Every failure is Status::IoError with a message
+// Local-file plumbing shared by the processors, the pipeline and the S3 client's downloads. Every failure is Status::IoError with a message
 // "<operation> <path>: <strerror>"; nothing here ever returns Rejected. Every descriptor is
 // opened with O_CLOEXEC so that a command spawned concurrently by another thread (the exec
 // processor) cannot inherit it.
@@ -39,6 +41,10 @@ class ScopedFd {
 // Opens `path` read-only.
 Result<ScopedFd> OpenForRead(const std::string& path);
 
+// Creates or truncates `path` for writing, with `mode`; fails (kIoError) when `path` is a
+// symbolic link rather than write through it.
+Result<ScopedFd> CreateForWrite(const std::string& path, mode_t mode = 0600);
+
 // Reads up to `n` bytes into `buf`, retrying on EINTR. Returns 0 only at end of file.
 Result<size_t> ReadSome(int fd, char* buf, size_t n, std::string_view path);
 
@@ -46,12 +52,13 @@ Result<size_t> ReadSome(int fd, char* buf, size_t n, std::string_view path);
 Status WriteAll(int fd, std::string_view data, std::string_view path);
 
 // A write-only file created or truncated at construction, with a 256 KiB write buffer. Created
-// with mode 0600; Create() fails (kIoError) when `path` is a symbolic link.
+// with `mode` (0600 unless the file is meant for another user); Create() fails (kIoError) when
+// `path` is a symbolic link.
 // Callers must call Close() and check it: the destructor closes silently (for error paths).
 // Not thread-safe; each Process() call owns its own.
 class OutputFile {
  public:
-  static Result<OutputFile> Create(const std::string& path);
+  static Result<OutputFile> Create(const std::string& path, mode_t mode = 0600);
   OutputFile(OutputFile&&) = default;
   OutputFile& operator=(OutputFile&&) = default;
 

@@ -1,4 +1,4 @@
-#include "processors/file_io.h"
+#include "common/file_io.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -79,15 +79,20 @@ Status WriteAll(int fd, std::string_view data, std::string_view path) {
   return Status::Ok();
 }
 
-Result<OutputFile> OutputFile::Create(const std::string& path) {
+Result<ScopedFd> CreateForWrite(const std::string& path, mode_t mode) {
   int fd;
   do {
-    // 0600: outputs are the customer's data, private whatever the umask; O_NOFOLLOW: a link
-    // planted under the output's name is refused, never written through.
-    fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+    // 0600 by default: outputs are the customer's data, private whatever the umask; O_NOFOLLOW:
+    // a link planted under the output's name is refused, never written through.
+    fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
   } while (fd < 0 && errno == EINTR);
   if (fd < 0) return ErrnoStatus("create", path, errno);
-  return OutputFile(ScopedFd(fd), path);
+  return ScopedFd(fd);
+}
+
+Result<OutputFile> OutputFile::Create(const std::string& path, mode_t mode) {
+  S3PROC_ASSIGN_OR_RETURN(ScopedFd fd, CreateForWrite(path, mode));
+  return OutputFile(std::move(fd), path);
 }
 
 Status OutputFile::Append(std::string_view data) {

@@ -1,0 +1,28 @@
+#include "pipeline/work_queue.h"
+
+namespace s3proc {
+
+void WorkQueue::Push(WorkItem item) {
+  std::unique_lock<std::mutex> lock(mu_);
+  not_full_.wait(lock, [&] { return items_.size() < capacity_; });
+  items_.push_back(std::move(item));
+  not_empty_.notify_one();
+}
+
+bool WorkQueue::Pop(WorkItem& item) {
+  std::unique_lock<std::mutex> lock(mu_);
+  not_empty_.wait(lock, [&] { return !items_.empty() || closed_; });
+  if (items_.empty()) return false;
+  item = std::move(items_.front());
+  items_.pop_front();
+  not_full_.notify_one();
+  return true;
+}
+
+void WorkQueue::Close() {
+  std::lock_guard<std::mutex> lock(mu_);
+  closed_ = true;
+  not_empty_.notify_all();
+}
+
+}  // namespace s3proc

@@ -1,0 +1,45 @@
+#pragma once
+
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <mutex>
+
+#include "store/object_types.h"
+
+namespace s3proc {
+
+// One listed object on its way to a worker.
+struct WorkItem {
+  ObjectSummary object;
+  int shard = 0;                // its lease shard
+  bool check_existing = false;  // the shard was recovered: look for a stored output first
+};
+
+// A bounded queue between the lister and the workers: the listing never runs more than
+// `capacity` objects ahead, so memory stays flat however many keys the prefix holds.
+// Thread-safe: one producer and any number of consumers.
+class WorkQueue {
+ public:
+  // REQUIRES: capacity > 0.
+  explicit WorkQueue(size_t capacity) : capacity_(capacity) {}
+
+  // Blocks while the queue is full. REQUIRES: not closed.
+  void Push(WorkItem item);
+
+  // Blocks until an item is there (returns true with it in `item`) or the queue is closed and
+  // empty (returns false).
+  bool Pop(WorkItem& item);
+
+  // No more items: Pop drains what is queued, then returns false.
+  void Close();
+
+ private:
+  const size_t capacity_;
+  std::mutex mu_;
+  std::condition_variable not_full_, not_empty_;
+  std::deque<WorkItem> items_;
+  bool closed_ = false;
+};
+
+}  // namespace s3proc

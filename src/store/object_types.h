@@ -1,0 +1,62 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/status.h"
+
+namespace s3proc {
+
+// Plain data exchanged through an ObjectStore. No S3, no HTTP, no XML: every store (S3, memory)
+// fills them the same way.
+
+struct ObjectSummary {
+  std::string key;
+  uint64_t size = 0;
+  std::string etag;           // quotes removed
+  std::string last_modified;  // as the store reports it (ISO 8601)
+};
+
+struct ObjectInfo {
+  std::string key;
+  uint64_t size = 0;
+  std::string etag;        // quotes removed
+  std::string version_id;  // empty on an unversioned bucket
+  std::string last_modified;
+  std::string content_type;
+  std::vector<std::pair<std::string, std::string>> metadata;  // user metadata, names lower case
+  // Lowercase hex SHA-256 of the bytes received; set by downloads, which hash as they write
+  // (so a processor need not read the file again to describe it), empty otherwise.
+  std::string sha256_hex;
+};
+
+struct PutOptions {
+  bool if_none_match_any = false;  // create only: fail with kPreconditionFailed if the key exists
+  std::string if_match;            // replace only the object with this ETag (tests only)
+  std::string content_type;
+  std::vector<std::pair<std::string, std::string>> metadata;  // user metadata
+};
+
+struct PutResult {
+  std::string etag;        // quotes removed
+  std::string version_id;  // empty on an unversioned bucket
+  uint64_t size = 0;       // bytes stored
+};
+
+struct ObjectId {
+  std::string key;
+  std::string version_id;  // empty: the current version
+};
+
+struct DeleteFailure {
+  ObjectId object;
+  Status status;  // why this object is still there, in the shared taxonomy (never OK)
+};
+
+struct DeleteObjectsResult {
+  std::vector<DeleteFailure> failures;  // empty when every object was deleted (or already gone)
+};
+
+}  // namespace s3proc
