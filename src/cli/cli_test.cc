@@ -14,7 +14,6 @@ namespace s3proc {
 namespace {
 
 using ::testing::HasSubstr;
-using ::testing::Not;
 
 // Captures what a command writes to a FILE.
 class Capture {

@@ -15,6 +15,7 @@ using testing::MemoryObjectStore;
 
 std::vector<std::string> KeysOf(const std::vector<ObjectId>& ids) {
   std::vector<std::string> keys;
+  keys.reserve(ids.size());
   for (const auto& id : ids) keys.push_back(id.key);
   return keys;
 }

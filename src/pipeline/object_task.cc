@@ -217,7 +217,7 @@ ObjectOutcome ObjectTask::Store(Job& job) {
   return out;
 }
 
-ObjectOutcome ObjectTask::RouteToErrors(Job& job, std::string reason) {
+ObjectOutcome ObjectTask::RouteToErrors(Job& job, const std::string& reason) {
   ObjectOutcome out = job.Outcome(ObjectOutcome::Kind::kFailed, reason);
   // The reason first: an error copy never exists without it.
   PutOptions json;

@@ -60,7 +60,7 @@ class ObjectTask {
   // Uploads job.processed to the output key.
   ObjectOutcome Store(Job& job);
   // Stores the reason, then the unchanged input, under errors/.
-  ObjectOutcome RouteToErrors(Job& job, std::string reason);
+  ObjectOutcome RouteToErrors(Job& job, const std::string& reason);
   bool AlreadyStored(const std::string& key, const std::string& source_etag);
 
   const RunConfig& config_;

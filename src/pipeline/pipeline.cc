@@ -138,7 +138,7 @@ Result<RunSummary> PipelineRun::Run() {
 Status PipelineRun::ListInputs() {
   // Only an error ends a List early: `stop` is ours, told apart by stopped_early_, not by its
   // message.
-  const Status stop = Status::Internal("limit reached");
+  Status stop = Status::Internal("limit reached");
   Status lease_error;
   Status listed = store_.List(config_.input_prefix, [&](std::vector<ObjectSummary>&& page) {
     for (ObjectSummary& object : page) {

@@ -30,6 +30,7 @@ TEST(WorkQueueTest, CloseWakesEveryWaitingConsumer) {
   WorkQueue queue(1);
   std::atomic<int> ended{0};
   std::vector<std::thread> consumers;
+  consumers.reserve(3);
   for (int i = 0; i < 3; ++i) {
     consumers.emplace_back([&] {
       WorkItem item;

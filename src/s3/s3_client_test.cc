@@ -257,7 +257,7 @@ TEST_F(S3ClientTest, RequestsAreSigned) {
 
 // S3ObjectStore pages through the listing and stops when `on_page` says so.
 TEST_F(S3ClientTest, TheStoreFollowsContinuationTokens) {
-  auto page = [](std::string key, std::string token) {
+  auto page = [](const std::string& key, const std::string& token) {
     return MakeHttpResponse(200, "<ListBucketResult><IsTruncated>" +
                                      std::string(token.empty() ? "false" : "true") +
                                      "</IsTruncated><NextContinuationToken>" + token +
