@@ -62,8 +62,7 @@ int main(int argc, char** argv) {
     const std::string down = downloads + name, out = processed + name;
     bool ok = WriteFile(down + ".tmp", doc, sizeof(doc)) &&
               ::rename((down + ".tmp").c_str(), down.c_str()) == 0 &&
-              ReadFile(down, buf, sizeof(buf)) &&
-              WriteFile(out + ".tmp", doc, sizeof(doc)) &&
+              ReadFile(down, buf, sizeof(buf)) && WriteFile(out + ".tmp", doc, sizeof(doc)) &&
               ::rename((out + ".tmp").c_str(), out.c_str()) == 0 &&
               ReadFile(out, buf, sizeof(buf)) && ::unlink(down.c_str()) == 0 &&
               ::unlink(out.c_str()) == 0;

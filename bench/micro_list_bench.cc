@@ -14,7 +14,8 @@ std::string ListPageXml(int keys, bool url_encoded) {
       "<ListBucketResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
       "<Name>bench-bucket</Name><Prefix>input/</Prefix><MaxKeys>1000</MaxKeys>"
       "<IsTruncated>true</IsTruncated>"
-      "<NextContinuationToken>1ueGcxLPRx1Tr/XYExHnhbYLgveDs2J/wm36Hy4vbOwM=</NextContinuationToken>";
+      "<NextContinuationToken>1ueGcxLPRx1Tr/XYExHnhbYLgveDs2J/wm36Hy4vbOwM=</"
+      "NextContinuationToken>";
   if (url_encoded) xml += "<EncodingType>url</EncodingType>";
   xml += "<KeyCount>" + std::to_string(keys) + "</KeyCount>";
   for (int i = 0; i < keys; ++i) {

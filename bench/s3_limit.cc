@@ -15,8 +15,8 @@
 // limit/<i><suffix> one DeleteObject at a time, delete-batch 500 keys per DeleteObjects, as
 // s3proc deletes its inputs (ops_per_s counts objects). fill uploads every file
 // under DIR to P + its path relative to DIR: bench/run fills its buckets with it, 5x faster
-// than boto3 would (the fills of a full run took longer than the runs measured). Credentials from the
-// environment (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY). Prints one JSON line:
+// than boto3 would (the fills of a full run took longer than the runs measured). Credentials from
+// the environment (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY). Prints one JSON line:
 //   {"op":"put","count":N,"bytes":B,"seconds":S,"ops_per_s":X,"mb_per_s":Y,"errors":E}
 #include <unistd.h>
 
@@ -27,8 +27,8 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <string>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -51,15 +51,24 @@ int Main(int argc, char** argv) {
   Args a;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string k = argv[i], v = argv[i + 1];
-    if (k == "--endpoint") a.endpoint = v;
-    else if (k == "--bucket") a.bucket = v;
-    else if (k == "--op") a.op = v;
-    else if (k == "--size") a.size = std::strtoull(v.c_str(), nullptr, 10);
-    else if (k == "--count") a.count = std::atoi(v.c_str());
-    else if (k == "--threads") a.threads = std::atoi(v.c_str());
-    else if (k == "--dir") a.dir = v;
-    else if (k == "--prefix") a.prefix = v;
-    else if (k == "--suffix") a.suffix = v;
+    if (k == "--endpoint")
+      a.endpoint = v;
+    else if (k == "--bucket")
+      a.bucket = v;
+    else if (k == "--op")
+      a.op = v;
+    else if (k == "--size")
+      a.size = std::strtoull(v.c_str(), nullptr, 10);
+    else if (k == "--count")
+      a.count = std::atoi(v.c_str());
+    else if (k == "--threads")
+      a.threads = std::atoi(v.c_str());
+    else if (k == "--dir")
+      a.dir = v;
+    else if (k == "--prefix")
+      a.prefix = v;
+    else if (k == "--suffix")
+      a.suffix = v;
     else {
       std::fprintf(stderr, "s3_limit: unknown argument %s\n", k.c_str());
       return 2;
@@ -85,7 +94,8 @@ int Main(int argc, char** argv) {
     std::ofstream out(source, std::ios::binary);
     std::string chunk(1 << 20, 'x');
     for (uint64_t done = 0; done < a.size; done += chunk.size()) {
-      out.write(chunk.data(), static_cast<std::streamsize>(std::min<uint64_t>(chunk.size(), a.size - done)));
+      out.write(chunk.data(),
+                static_cast<std::streamsize>(std::min<uint64_t>(chunk.size(), a.size - done)));
     }
   }
 

@@ -159,8 +159,8 @@ Status MemoryObjectStore::List(
           more = true;
           break;
         }
-        page.push_back({it->first, it->second.data.size(), it->second.etag,
-                        it->second.last_modified});
+        page.push_back(
+            {it->first, it->second.data.size(), it->second.etag, it->second.last_modified});
       }
     }
     first = false;

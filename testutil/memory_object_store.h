@@ -88,7 +88,8 @@ class MemoryObjectStore final : public ObjectStore {
   Status Inject(std::string_view operation, const std::string& key);
   // REQUIRES: mu_ held.
   Status CheckConditionsLocked(const std::string& key, const PutOptions& options) const;
-  Result<PutResult> StoreLocked(const std::string& key, std::string data, const PutOptions& options);
+  Result<PutResult> StoreLocked(const std::string& key, std::string data,
+                                const PutOptions& options);
   ObjectInfo InfoLocked(const std::string& key, const Object& object) const;
   std::string NowLocked() const;
 

@@ -136,7 +136,7 @@ class Parser {
   bool has_property_ = false;      // a property line has been seen in the current section
   std::string property_;           // the last property's key
   bool property_value_empty_ = false;
-  size_t property_indent_ = 0;     // columns of indentation of the last property line
+  size_t property_indent_ = 0;  // columns of indentation of the last property line
   int line_number_ = 0;
 };
 

@@ -44,17 +44,16 @@ TEST(AwsConfigFileTest, ConfigFileUsesProfilePrefix) {
 }
 
 TEST(AwsConfigFileTest, CredentialsFileTakesProfilePrefixLiterally) {
-  Result<AwsConfigFile> file = ParseAwsConfigFile("[profile dev]\nx = 1\n",
-                                                  AwsConfigFileKind::kCredentials, "creds");
+  Result<AwsConfigFile> file =
+      ParseAwsConfigFile("[profile dev]\nx = 1\n", AwsConfigFileKind::kCredentials, "creds");
   ASSERT_TRUE(file.ok());
   EXPECT_EQ(file->Get("profile dev", "x"), "1");
   EXPECT_EQ(file->Find("dev"), nullptr);
 }
 
 TEST(AwsConfigFileTest, ProfileDefaultInConfigIsDefault) {
-  Result<AwsConfigFile> file =
-      ParseAwsConfigFile("[profile default]\nregion = us-west-2\n", AwsConfigFileKind::kConfig,
-                         "c");
+  Result<AwsConfigFile> file = ParseAwsConfigFile("[profile default]\nregion = us-west-2\n",
+                                                  AwsConfigFileKind::kConfig, "c");
   ASSERT_TRUE(file.ok());
   EXPECT_EQ(file->Get("default", "region"), "us-west-2");
 }
@@ -76,15 +75,15 @@ TEST(AwsConfigFileTest, Comments) {
 }
 
 TEST(AwsConfigFileTest, ValuesMayContainEquals) {
-  Result<AwsConfigFile> file = ParseAwsConfigFile("[a]\ntoken = FQo=abc==\n",
-                                                  AwsConfigFileKind::kCredentials, "c");
+  Result<AwsConfigFile> file =
+      ParseAwsConfigFile("[a]\ntoken = FQo=abc==\n", AwsConfigFileKind::kCredentials, "c");
   ASSERT_TRUE(file.ok());
   EXPECT_EQ(file->Get("a", "token"), "FQo=abc==");
 }
 
 TEST(AwsConfigFileTest, KeysAreLowerCased) {
-  Result<AwsConfigFile> file = ParseAwsConfigFile("[a]\nAWS_Access_Key_ID = X\n",
-                                                  AwsConfigFileKind::kCredentials, "c");
+  Result<AwsConfigFile> file =
+      ParseAwsConfigFile("[a]\nAWS_Access_Key_ID = X\n", AwsConfigFileKind::kCredentials, "c");
   ASSERT_TRUE(file.ok());
   EXPECT_EQ(file->Get("a", "aws_access_key_id"), "X");
 }
@@ -105,8 +104,8 @@ TEST(AwsConfigFileTest, SubSectionsAreStoredWithDottedKeys) {
 }
 
 TEST(AwsConfigFileTest, ContinuationLinesExtendAValue) {
-  Result<AwsConfigFile> file = ParseAwsConfigFile("[a]\nlist = one\n  two\n",
-                                                  AwsConfigFileKind::kCredentials, "c");
+  Result<AwsConfigFile> file =
+      ParseAwsConfigFile("[a]\nlist = one\n  two\n", AwsConfigFileKind::kCredentials, "c");
   ASSERT_TRUE(file.ok());
   EXPECT_EQ(file->Get("a", "list"), "one\ntwo");
 }
@@ -124,9 +123,9 @@ TEST(AwsConfigFileTest, UniformlyIndentedPropertiesAreNotContinuations) {
 }
 
 TEST(AwsConfigFileTest, CrLfAndRepeatedSectionsMerge) {
-  Result<AwsConfigFile> file = ParseAwsConfigFile(
-      "[a]\r\nx = 1\r\ny = 2\r\n[b]\r\nz = 3\r\n[a]\r\ny = 20\r\n",
-      AwsConfigFileKind::kCredentials, "c");
+  Result<AwsConfigFile> file =
+      ParseAwsConfigFile("[a]\r\nx = 1\r\ny = 2\r\n[b]\r\nz = 3\r\n[a]\r\ny = 20\r\n",
+                         AwsConfigFileKind::kCredentials, "c");
   ASSERT_TRUE(file.ok());
   EXPECT_EQ(file->Get("a", "x"), "1");
   EXPECT_EQ(file->Get("a", "y"), "20");

@@ -73,8 +73,8 @@ TEST(EnvCredentialsTest, ModernNamesWin) {
 
 TEST(EnvCredentialsTest, ReadsTheEnvironmentOnEveryCall) {
   std::map<std::string, std::string, std::less<>> vars;
-  auto provider = NewEnvCredentialsProvider(
-      [&vars](std::string_view name) -> std::optional<std::string> {
+  auto provider =
+      NewEnvCredentialsProvider([&vars](std::string_view name) -> std::optional<std::string> {
         auto it = vars.find(name);
         if (it == vars.end()) return std::nullopt;
         return it->second;

@@ -133,11 +133,10 @@ std::optional<std::chrono::system_clock::time_point> ParseIso8601Utc(std::string
   // YYYY-MM-DDTHH:MM:SS
   int year, month, day, hour, minute, second;
   if (text.size() < 20 || text[4] != '-' || text[7] != '-' ||
-      (text[10] != 'T' && text[10] != 't') ||
-      text[13] != ':' || text[16] != ':' || !ReadDigits(text, 0, 4, &year) ||
-      !ReadDigits(text, 5, 2, &month) || !ReadDigits(text, 8, 2, &day) ||
-      !ReadDigits(text, 11, 2, &hour) || !ReadDigits(text, 14, 2, &minute) ||
-      !ReadDigits(text, 17, 2, &second)) {
+      (text[10] != 'T' && text[10] != 't') || text[13] != ':' || text[16] != ':' ||
+      !ReadDigits(text, 0, 4, &year) || !ReadDigits(text, 5, 2, &month) ||
+      !ReadDigits(text, 8, 2, &day) || !ReadDigits(text, 11, 2, &hour) ||
+      !ReadDigits(text, 14, 2, &minute) || !ReadDigits(text, 17, 2, &second)) {
     return std::nullopt;
   }
   std::string_view rest = text.substr(19);
@@ -149,8 +148,7 @@ std::optional<std::chrono::system_clock::time_point> ParseIso8601Utc(std::string
     rest.remove_prefix(digits);  // sub-second precision does not matter for expiry
   }
   if (rest != "Z" && rest != "z" && rest != "+00:00") return std::nullopt;
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 ||
-      second > 60) {
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) {
     return std::nullopt;
   }
   std::tm tm{};

@@ -26,8 +26,7 @@ std::unique_ptr<CredentialsProvider> NewImdsCredentialsProvider(ImdsOptions opti
 
 // The same, sharing an ImdsClient (and so its session token) with other users, e.g. the region
 // lookup. REQUIRES: client is non-null.
-std::unique_ptr<CredentialsProvider> NewImdsCredentialsProvider(
-    std::shared_ptr<ImdsClient> client);
+std::unique_ptr<CredentialsProvider> NewImdsCredentialsProvider(std::shared_ptr<ImdsClient> client);
 
 // Parses an ISO 8601 UTC time as IMDS writes it: "2026-11-28T17:00:00Z" (fractional seconds and
 // a "+00:00" suffix are accepted too). Returns nullopt for anything else.

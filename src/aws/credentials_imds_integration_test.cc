@@ -33,8 +33,8 @@ namespace {
 constexpr char kPython[] = "/usr/bin/python3";
 
 std::string FakeImdsScript() {
-  return (std::filesystem::path(__FILE__).parent_path().parent_path().parent_path() /
-          "testutil" / "fake_imds.py")
+  return (std::filesystem::path(__FILE__).parent_path().parent_path().parent_path() / "testutil" /
+          "fake_imds.py")
       .string();
 }
 
@@ -114,8 +114,7 @@ class ImdsIntegrationTest : public ::testing::Test {
     return options;
   }
 
-  HttpResponse Raw(const std::string& method, const std::string& path,
-                   HttpHeaders headers = {}) {
+  HttpResponse Raw(const std::string& method, const std::string& path, HttpHeaders headers = {}) {
     HttpRequest request;
     request.method = method;
     request.url = imds_.endpoint() + path;

@@ -27,8 +27,9 @@ std::string DisplayPath(const std::string& path) { return path.empty() ? "(no HO
 
 // Settings that mean "this profile gets credentials some other way", which we do not implement.
 constexpr std::string_view kUnsupportedKeys[] = {
-    "role_arn", "credential_process", "sso_session", "sso_start_url", "web_identity_token_file",
-    "credential_source", "login_session",
+    "role_arn",      "credential_process",      "sso_session",
+    "sso_start_url", "web_identity_token_file", "credential_source",
+    "login_session",
 };
 
 class ProfileCredentialsProvider final : public CredentialsProvider {
@@ -39,21 +40,19 @@ class ProfileCredentialsProvider final : public CredentialsProvider {
   Result<Credentials> GetCredentials() override {
     AwsSharedFiles files = ResolveAwsSharedFiles(options_.env, options_.profile);
     const std::string& name = files.profile;
-    S3PROC_ASSIGN_OR_RETURN(
-        AwsConfigFile credentials_file,
-        LoadOptional(files.credentials_path, AwsConfigFileKind::kCredentials));
+    S3PROC_ASSIGN_OR_RETURN(AwsConfigFile credentials_file,
+                            LoadOptional(files.credentials_path, AwsConfigFileKind::kCredentials));
     S3PROC_ASSIGN_OR_RETURN(AwsConfigFile config_file,
                             LoadOptional(files.config_path, AwsConfigFileKind::kConfig));
 
     const AwsProfile* from_credentials = credentials_file.Find(name);
     const AwsProfile* from_config = config_file.Find(name);
-    std::string where = DisplayPath(files.credentials_path) + " or " +
-                        DisplayPath(files.config_path);
+    std::string where =
+        DisplayPath(files.credentials_path) + " or " + DisplayPath(files.config_path);
     if (from_credentials == nullptr && from_config == nullptr) {
       if (files.profile_explicit) {
-        return Status::InvalidArgument("The config profile (" + name +
-                                       ") could not be found in " + where +
-                                       ": fix AWS_PROFILE/--profile or add the profile");
+        return Status::InvalidArgument("The config profile (" + name + ") could not be found in " +
+                                       where + ": fix AWS_PROFILE/--profile or add the profile");
       }
       return Status::NotFound("profile " + name + ": not in " + where);
     }
@@ -71,8 +70,8 @@ class ProfileCredentialsProvider final : public CredentialsProvider {
           return Status::InvalidArgument(
               "profile " + name + " uses " + std::string(key) +
               ", which s3proc does not support: export temporary credentials with "
-              "`eval \"$(aws configure export-credentials --profile " + name +
-              " --format env)\"` and run again");
+              "`eval \"$(aws configure export-credentials --profile " +
+              name + " --format env)\"` and run again");
         }
       }
     }

@@ -12,8 +12,8 @@ namespace s3proc {
 
 // Which profile to use and where the shared files are, resolved the way the AWS CLI does.
 struct AwsSharedFiles {
-  std::string profile;           // profile_flag > AWS_PROFILE > "default"
-  bool profile_explicit = false; // named by the flag or AWS_PROFILE (a missing one is an error)
+  std::string profile;            // profile_flag > AWS_PROFILE > "default"
+  bool profile_explicit = false;  // named by the flag or AWS_PROFILE (a missing one is an error)
   // AWS_SHARED_CREDENTIALS_FILE or ~/.aws/credentials; AWS_CONFIG_FILE or ~/.aws/config. A
   // leading "~/" is expanded with HOME. Empty when HOME is needed but unset (no file).
   std::string credentials_path;

@@ -53,8 +53,9 @@ TEST_F(ProfileCredentialsTest, FlagBeatsAwsProfile) {
 }
 
 TEST_F(ProfileCredentialsTest, ConfigFileUsedWhenCredentialsFileLacksProfile) {
-  WriteConfig("[profile dev]\nregion = eu-west-1\naws_access_key_id = AKIACONFIG\n"
-              "aws_secret_access_key = s\n");
+  WriteConfig(
+      "[profile dev]\nregion = eu-west-1\naws_access_key_id = AKIACONFIG\n"
+      "aws_secret_access_key = s\n");
   Result<Credentials> c = Get({{"AWS_PROFILE", "dev"}});
   ASSERT_TRUE(c.ok()) << c.status().ToString();
   EXPECT_EQ(c->access_key_id, "AKIACONFIG");
@@ -63,8 +64,9 @@ TEST_F(ProfileCredentialsTest, ConfigFileUsedWhenCredentialsFileLacksProfile) {
 
 TEST_F(ProfileCredentialsTest, CredentialsFileWinsOverConfigFile) {
   WriteCredentials("[default]\naws_access_key_id = AKIACREDS\naws_secret_access_key = s\n");
-  WriteConfig("[default]\naws_access_key_id = AKIACONFIG\naws_secret_access_key = s\n"
-              "aws_session_token = config-token\n");
+  WriteConfig(
+      "[default]\naws_access_key_id = AKIACONFIG\naws_secret_access_key = s\n"
+      "aws_session_token = config-token\n");
   Result<Credentials> c = Get();
   ASSERT_TRUE(c.ok());
   EXPECT_EQ(c->access_key_id, "AKIACREDS");
@@ -72,15 +74,17 @@ TEST_F(ProfileCredentialsTest, CredentialsFileWinsOverConfigFile) {
 }
 
 TEST_F(ProfileCredentialsTest, EnvironmentOverridesFilePaths) {
-  std::string creds = dir_.WriteFile("elsewhere/creds", "[default]\naws_access_key_id = AKIAX\n"
-                                                        "aws_secret_access_key = s\n");
+  std::string creds = dir_.WriteFile("elsewhere/creds",
+                                     "[default]\naws_access_key_id = AKIAX\n"
+                                     "aws_secret_access_key = s\n");
   WriteCredentials("[default]\naws_access_key_id = AKIAHOME\naws_secret_access_key = s\n");
   Result<Credentials> c = Get({{"AWS_SHARED_CREDENTIALS_FILE", creds}});
   ASSERT_TRUE(c.ok());
   EXPECT_EQ(c->access_key_id, "AKIAX");
 
-  std::string config = dir_.WriteFile("elsewhere/config", "[profile p]\naws_access_key_id = AKIAC\n"
-                                                          "aws_secret_access_key = s\n");
+  std::string config = dir_.WriteFile("elsewhere/config",
+                                      "[profile p]\naws_access_key_id = AKIAC\n"
+                                      "aws_secret_access_key = s\n");
   c = Get({{"AWS_CONFIG_FILE", config}, {"AWS_PROFILE", "p"}});
   ASSERT_TRUE(c.ok()) << c.status().ToString();
   EXPECT_EQ(c->access_key_id, "AKIAC");
@@ -156,8 +160,8 @@ TEST_F(ProfileCredentialsTest, ParseErrorStopsWithoutLeakingSecrets) {
 }
 
 TEST_F(ProfileCredentialsTest, FilesAreReadOnEveryCall) {
-  auto provider = NewProfileCredentialsProvider(
-      {MapEnvLookup({{"HOME", dir_.path().string()}}), ""});
+  auto provider =
+      NewProfileCredentialsProvider({MapEnvLookup({{"HOME", dir_.path().string()}}), ""});
   EXPECT_FALSE(provider->GetCredentials().ok());
   WriteCredentials("[default]\naws_access_key_id = AKIALATER\naws_secret_access_key = s\n");
   Result<Credentials> c = provider->GetCredentials();
@@ -182,8 +186,7 @@ TEST(ResolveAwsSharedFilesTest, NoHome) {
 TEST(LoadConfigProfileTest, FindsSection) {
   testing::TempDir dir;
   dir.WriteFile(".aws/config", "[profile p]\nregion = eu-north-1\n");
-  AwsSharedFiles files =
-      ResolveAwsSharedFiles(MapEnvLookup({{"HOME", dir.path().string()}}), "p");
+  AwsSharedFiles files = ResolveAwsSharedFiles(MapEnvLookup({{"HOME", dir.path().string()}}), "p");
   Result<AwsProfile> profile = LoadConfigProfile(files);
   ASSERT_TRUE(profile.ok()) << profile.status().ToString();
   EXPECT_EQ(profile->at("region"), "eu-north-1");

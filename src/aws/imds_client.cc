@@ -75,8 +75,9 @@ Result<std::string> ImdsClient::TokenLocked() {
   }
   long status = response->status;
   if (status == 403) {
-    return Status::NotFound(what + " returned 403: the instance metadata service is disabled "
-                                   "on this instance");
+    return Status::NotFound(what +
+                            " returned 403: the instance metadata service is disabled "
+                            "on this instance");
   }
   if (status == 404 || status == 405) {
     return Status::NotFound(what + " returned " + std::to_string(status) +
@@ -98,14 +99,17 @@ Result<std::string> ImdsClient::TokenLocked() {
     long long value = 0;
     bool digits = true;
     for (char c : ttl_header) {
-      if (c < '0' || c > '9') { digits = false; break; }
+      if (c < '0' || c > '9') {
+        digits = false;
+        break;
+      }
       value = value * 10 + (c - '0');
       if (value > 1000000) break;
     }
     if (digits && value > 0 && value < ttl.count()) ttl = std::chrono::seconds(value);
   }
-  std::chrono::seconds margin = ttl >= std::chrono::seconds(120) ? std::chrono::seconds(60)
-                                                                  : ttl / 2;
+  std::chrono::seconds margin =
+      ttl >= std::chrono::seconds(120) ? std::chrono::seconds(60) : ttl / 2;
   token_ = response->body;
   token_refresh_at_ = now + ttl - margin;
   return token_;

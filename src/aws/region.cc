@@ -19,8 +19,8 @@ std::string Lower(std::string_view s) {
 }
 
 std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' ||
-                        s.front() == '\n')) {
+  while (!s.empty() &&
+         (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '\n')) {
     s.remove_prefix(1);
   }
   while (!s.empty() &&
@@ -65,8 +65,7 @@ Status ValidateEndpoint(std::string_view url, std::string_view from) {
     host_start = 7;
   } else {
     return Status::InvalidArgument("endpoint URL '" + std::string(url) + "' from " +
-                                   std::string(from) +
-                                   " must start with http:// or https://");
+                                   std::string(from) + " must start with http:// or https://");
   }
   std::string_view rest = url.substr(host_start);
   if (rest.empty() || rest.front() == '/' || rest.front() == ':') {
@@ -83,9 +82,7 @@ Status ValidateEndpoint(std::string_view url, std::string_view from) {
   return Status::Ok();
 }
 
-bool IsTrue(const std::optional<std::string>& value) {
-  return value && Lower(*value) == "true";
-}
+bool IsTrue(const std::optional<std::string>& value) { return value && Lower(*value) == "true"; }
 
 }  // namespace
 

@@ -29,8 +29,8 @@ struct RegionOptions {
 Result<std::string> ResolveRegion(const RegionOptions& options);
 
 struct S3Endpoint {
-  std::string url;          // "scheme://host[:port][/path]", no trailing '/'
-  bool custom = false;      // not the default AWS endpoint for the region
+  std::string url;      // "scheme://host[:port][/path]", no trailing '/'
+  bool custom = false;  // not the default AWS endpoint for the region
   // Custom endpoints (MinIO, Ceph RGW, LocalStack, ...) default to path-style addressing
   // (http://host/bucket/key); AWS defaults to virtual-hosted (http://bucket.host/key). The
   // profile's `s3 = \n addressing_style = path|virtual` overrides either default.

@@ -26,8 +26,8 @@ class RegionTest : public ::testing::Test {
 
 TEST_F(RegionTest, Precedence) {
   home_.WriteFile(".aws/config", "[default]\nregion = from-config-1\n");
-  RegionOptions options = Options({{"AWS_REGION", "from-region-1"},
-                                   {"AWS_DEFAULT_REGION", "from-default-1"}});
+  RegionOptions options =
+      Options({{"AWS_REGION", "from-region-1"}, {"AWS_DEFAULT_REGION", "from-default-1"}});
   options.flag_region = "from-flag-1";
   EXPECT_EQ(Region(options), "from-flag-1");
   options.flag_region = "";
@@ -91,9 +91,8 @@ TEST_F(RegionTest, ImdsIsTheLastResort) {
 }
 
 TEST_F(RegionTest, ImdsFailureIsMentioned) {
-  testing::FakeHttpClient http([](const HttpRequest&) -> Result<HttpResponse> {
-    return Status::Transient("refused");
-  });
+  testing::FakeHttpClient http(
+      [](const HttpRequest&) -> Result<HttpResponse> { return Status::Transient("refused"); });
   RegionOptions options = Options();
   ImdsOptions imds;
   imds.http = &http;
@@ -125,8 +124,8 @@ TEST_F(EndpointTest, DefaultAwsEndpoint) {
 
 TEST_F(EndpointTest, Precedence) {
   home_.WriteFile(".aws/config", "[default]\nendpoint_url = http://config:1\n");
-  RegionOptions options = Options({{"AWS_ENDPOINT_URL_S3", "http://s3env:2"},
-                                   {"AWS_ENDPOINT_URL", "http://env:3"}});
+  RegionOptions options =
+      Options({{"AWS_ENDPOINT_URL_S3", "http://s3env:2"}, {"AWS_ENDPOINT_URL", "http://env:3"}});
   options.flag_endpoint = "http://flag:4/";
   EXPECT_EQ(Endpoint(options).url, "http://flag:4");
   options.flag_endpoint = "";
@@ -140,17 +139,18 @@ TEST_F(EndpointTest, Precedence) {
 
 TEST_F(EndpointTest, IgnoreConfiguredEndpoints) {
   home_.WriteFile(".aws/config", "[default]\nendpoint_url = http://config:1\n");
-  RegionOptions options = Options({{"AWS_ENDPOINT_URL", "http://env:3"},
-                                   {"AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true"}});
+  RegionOptions options = Options(
+      {{"AWS_ENDPOINT_URL", "http://env:3"}, {"AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true"}});
   EXPECT_EQ(Endpoint(options).url, "https://s3.eu-west-1.amazonaws.com");
   options.flag_endpoint = "https://flag";
   EXPECT_EQ(Endpoint(options).url, "https://flag");
 }
 
 TEST_F(EndpointTest, AddressingStyleFromProfile) {
-  home_.WriteFile(".aws/config", "[default]\ns3 =\n  addressing_style = path\n"
-                                 "[profile v]\nendpoint_url = http://minio:9000\n"
-                                 "s3 =\n  addressing_style = virtual\n");
+  home_.WriteFile(".aws/config",
+                  "[default]\ns3 =\n  addressing_style = path\n"
+                  "[profile v]\nendpoint_url = http://minio:9000\n"
+                  "s3 =\n  addressing_style = virtual\n");
   S3Endpoint e = Endpoint(Options());
   EXPECT_FALSE(e.custom);
   EXPECT_TRUE(e.path_style);

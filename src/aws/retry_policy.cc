@@ -31,8 +31,8 @@ RandomUnit DefaultRandomUnit() {
 std::chrono::milliseconds BackoffDelay(const RetryPolicy& policy, int attempt,
                                        const RandomUnit& random) {
   int exponent = std::clamp(attempt - 1, 0, 30);
-  double ceiling = static_cast<double>(policy.base_delay.count()) *
-                   static_cast<double>(1LL << exponent);
+  double ceiling =
+      static_cast<double>(policy.base_delay.count()) * static_cast<double>(1LL << exponent);
   ceiling = std::min(ceiling, static_cast<double>(policy.max_delay.count()));
   double unit = std::clamp(random(), 0.0, 1.0);
   return std::chrono::milliseconds(static_cast<long long>(ceiling * unit));

@@ -10,9 +10,9 @@ namespace s3proc {
 
 // How many times a request is tried and how long to wait between tries.
 struct RetryPolicy {
-  int max_attempts = 5;                          // including the first
-  std::chrono::milliseconds base_delay{100};     // ceiling of the first retry's delay
-  std::chrono::milliseconds max_delay{20000};    // ceiling of any delay
+  int max_attempts = 5;                        // including the first
+  std::chrono::milliseconds base_delay{100};   // ceiling of the first retry's delay
+  std::chrono::milliseconds max_delay{20000};  // ceiling of any delay
 };
 
 enum class RetryDecision {
@@ -23,8 +23,8 @@ enum class RetryDecision {
 
 // What came back from one attempt.
 struct AttemptOutcome {
-  Status transport;             // HttpClient::Send's error; OK when a response arrived
-  long http_status = 0;         // when transport is OK
+  Status transport;                // HttpClient::Send's error; OK when a response arrived
+  long http_status = 0;            // when transport is OK
   std::string_view s3_error_code;  // the <Code> of the S3 error body; "" when none (HEAD)
 };
 

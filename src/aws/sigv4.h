@@ -27,22 +27,23 @@ struct SigV4Request {
 };
 
 struct SigV4Scope {
-  std::string region;      // "us-east-1"
-  std::string service;     // "s3"
-  std::string amz_date;    // ISO 8601 basic, "20261128T160406Z"
+  std::string region;    // "us-east-1"
+  std::string service;   // "s3"
+  std::string amz_date;  // ISO 8601 basic, "20261128T160406Z"
 };
 
 struct SigV4Signature {
   std::string canonical_request;
   std::string string_to_sign;
-  std::string signed_headers;   // "host;x-amz-content-sha256;x-amz-date"
-  std::string signature;        // hex
-  std::string authorization;    // the Authorization header's value
+  std::string signed_headers;  // "host;x-amz-content-sha256;x-amz-date"
+  std::string signature;       // hex
+  std::string authorization;   // the Authorization header's value
 };
 
 // The signing key of one day, region and service: four HMACs. It changes once a day, so callers
 // that sign many requests cache it (S3Client does) and pass it to the SignV4 overload below.
-std::array<uint8_t, 32> DeriveSigningKey(std::string_view secret_access_key, const SigV4Scope& scope);
+std::array<uint8_t, 32> DeriveSigningKey(std::string_view secret_access_key,
+                                         const SigV4Scope& scope);
 
 // AWS Signature Version 4 as a pure function. The request's headers must already contain
 // x-amz-date (= scope.amz_date), x-amz-content-sha256 (S3) and, for temporary credentials,

@@ -26,8 +26,11 @@ constexpr char kEmptySha256[] = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934
 SigV4Scope ExampleScope() { return {"us-east-1", "s3", "20130524T000000Z"}; }
 
 TEST(SigV4AwsExamples, GetObjectWithRange) {
-  SigV4Request r{"GET", "/test.txt", {}, {{"Host", "examplebucket.s3.amazonaws.com"},
-                                          {"Range", "bytes=0-9"}}, kEmptySha256};
+  SigV4Request r{"GET",
+                 "/test.txt",
+                 {},
+                 {{"Host", "examplebucket.s3.amazonaws.com"}, {"Range", "bytes=0-9"}},
+                 kEmptySha256};
   AddSigV4Headers(r, ExampleCredentials(), ExampleScope());
   SigV4Signature s = SignV4(r, ExampleCredentials(), ExampleScope());
   EXPECT_EQ(s.signature, "f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41");
@@ -48,16 +51,19 @@ TEST(SigV4AwsExamples, PutObject) {
 }
 
 TEST(SigV4AwsExamples, GetBucketLifecycle) {
-  SigV4Request r{"GET", "/", {{"lifecycle", ""}}, {{"Host", "examplebucket.s3.amazonaws.com"}},
-                 kEmptySha256};
+  SigV4Request r{
+      "GET", "/", {{"lifecycle", ""}}, {{"Host", "examplebucket.s3.amazonaws.com"}}, kEmptySha256};
   AddSigV4Headers(r, ExampleCredentials(), ExampleScope());
   SigV4Signature s = SignV4(r, ExampleCredentials(), ExampleScope());
   EXPECT_EQ(s.signature, "fea454ca298b7da1c68078a5d1bdbfbbe0d65c699e0f91ac7a200a0136783543");
 }
 
 TEST(SigV4AwsExamples, ListObjects) {
-  SigV4Request r{"GET", "/", {{"prefix", "J"}, {"max-keys", "2"}},
-                 {{"Host", "examplebucket.s3.amazonaws.com"}}, kEmptySha256};
+  SigV4Request r{"GET",
+                 "/",
+                 {{"prefix", "J"}, {"max-keys", "2"}},
+                 {{"Host", "examplebucket.s3.amazonaws.com"}},
+                 kEmptySha256};
   AddSigV4Headers(r, ExampleCredentials(), ExampleScope());
   SigV4Signature s = SignV4(r, ExampleCredentials(), ExampleScope());
   EXPECT_EQ(s.signature, "34b48302e7b5fa45bde8084f4b7868a86f0a534bc59db6670ed5711ef69dc6f7");
@@ -78,8 +84,11 @@ TEST(SigV4, CanonicalQueryEncodesAndSorts) {
 }
 
 TEST(SigV4, HeaderValuesAreTrimmedAndDuplicatesJoined) {
-  SigV4Request r{"GET", "/b/k", {}, {{"Host", "h"}, {"X-Amz-Meta-A", "  a   b  "},
-                                     {"x-amz-meta-a", "c"}}, kEmptySha256};
+  SigV4Request r{"GET",
+                 "/b/k",
+                 {},
+                 {{"Host", "h"}, {"X-Amz-Meta-A", "  a   b  "}, {"x-amz-meta-a", "c"}},
+                 kEmptySha256};
   SigV4Signature s = SignV4(r, ExampleCredentials(), ExampleScope());
   EXPECT_NE(s.canonical_request.find("x-amz-meta-a:a b,c\n"), std::string::npos)
       << s.canonical_request;

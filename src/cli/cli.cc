@@ -14,21 +14,17 @@ int RunCli(const std::vector<std::string>& args, const CliIo& io) {
   sources.flags = inv.flags;
   sources.env = io.env;
   sources.default_config_file = io.default_config_file;
-  auto config = LoadRunConfig(sources, inv.command == CommandKind::kProcess ? ConfigPurpose::kLocal
-                                                                            : ConfigPurpose::kS3);
+  auto config = LoadRunConfig(
+      sources, inv.command == CommandKind::kProcess ? ConfigPurpose::kLocal : ConfigPurpose::kS3);
   if (!config.ok()) {
     std::fprintf(io.err, "s3proc: error: %s\n", config.status().message().c_str());
     return 2;
   }
   switch (inv.command) {
-    case CommandKind::kRun:
-      return RunCommand(*config, io);
-    case CommandKind::kStatus:
-      return StatusCommand(*config, inv.json, io);
-    case CommandKind::kRedrive:
-      return RedriveCommand(*config, inv, io);
-    case CommandKind::kProcess:
-      return ProcessCommand(*config, inv, io);
+    case CommandKind::kRun: return RunCommand(*config, io);
+    case CommandKind::kStatus: return StatusCommand(*config, inv.json, io);
+    case CommandKind::kRedrive: return RedriveCommand(*config, inv, io);
+    case CommandKind::kProcess: return ProcessCommand(*config, inv, io);
   }
   return 2;
 }

@@ -50,11 +50,12 @@ class CliTest : public ::testing::Test {
     return RunCli(args, Io());
   }
   // args -> RunConfig, the way RunCli gets there.
-  Result<RunConfig> ConfigFor(std::vector<std::string> args, ConfigPurpose purpose =
-                                                                 ConfigPurpose::kS3) {
+  Result<RunConfig> ConfigFor(std::vector<std::string> args,
+                              ConfigPurpose purpose = ConfigPurpose::kS3) {
     args.insert(args.begin(), "s3proc");
     ParsedCommandLine parsed = ParseCommandLine(args, out_.file(), err_.file());
-    if (parsed.exit_code) return Status::InvalidArgument("exit " + std::to_string(*parsed.exit_code));
+    if (parsed.exit_code)
+      return Status::InvalidArgument("exit " + std::to_string(*parsed.exit_code));
     ConfigSources sources;
     sources.config_file = parsed.invocation.config_file;
     sources.flags = parsed.invocation.flags;
@@ -69,14 +70,41 @@ class CliTest : public ::testing::Test {
 };
 
 TEST_F(CliTest, RunFlagsBecomeTheRunConfig) {
-  auto config = ConfigFor({"run", "--bucket", "my-bucket", "--work-dir", "/w", "--input-prefix",
-                           "in", "--output-prefix", "out/", "--error-prefix", "err/",
-                           "--endpoint-url", "http://127.0.0.1:9000", "--region", "eu-west-1",
-                           "--force-path-style", "--concurrency", "8", "--max-files", "3",
-                           "--max-seconds", "50", "--keep-local-files", "--dry-run",
-                           "--log-format", "json", "--metrics-file", "/m.prom", "--route",
-                           "*.csv=csv", "--route", "logs/**=ndjson", "--processor",
-                           "passthrough", "--no-progress"});
+  auto config = ConfigFor({"run",
+                           "--bucket",
+                           "my-bucket",
+                           "--work-dir",
+                           "/w",
+                           "--input-prefix",
+                           "in",
+                           "--output-prefix",
+                           "out/",
+                           "--error-prefix",
+                           "err/",
+                           "--endpoint-url",
+                           "http://127.0.0.1:9000",
+                           "--region",
+                           "eu-west-1",
+                           "--force-path-style",
+                           "--concurrency",
+                           "8",
+                           "--max-files",
+                           "3",
+                           "--max-seconds",
+                           "50",
+                           "--keep-local-files",
+                           "--dry-run",
+                           "--log-format",
+                           "json",
+                           "--metrics-file",
+                           "/m.prom",
+                           "--route",
+                           "*.csv=csv",
+                           "--route",
+                           "logs/**=ndjson",
+                           "--processor",
+                           "passthrough",
+                           "--no-progress"});
   ASSERT_TRUE(config.ok()) << config.status().ToString() << err_.Text();
   EXPECT_EQ(config->bucket, "my-bucket");
   EXPECT_EQ(config->work_dir, "/w");
@@ -101,8 +129,8 @@ TEST_F(CliTest, RunFlagsBecomeTheRunConfig) {
 }
 
 TEST_F(CliTest, ExecCommandAsFlagOrAfterDashes) {
-  auto config = ConfigFor({"run", "--bucket", "b-1", "--processor", "exec", "--exec-command",
-                           "jq", "--exec-command=-c", "."});
+  auto config = ConfigFor({"run", "--bucket", "b-1", "--processor", "exec", "--exec-command", "jq",
+                           "--exec-command=-c", "."});
   ASSERT_TRUE(config.ok()) << config.status().ToString() << err_.Text();
   EXPECT_EQ(config->exec_command, (std::vector<std::string>{"jq", "-c", "."}));
 
@@ -112,8 +140,9 @@ TEST_F(CliTest, ExecCommandAsFlagOrAfterDashes) {
 }
 
 TEST_F(CliTest, FlagsBeatEnvironmentBeatsFile) {
-  std::string file = dir_.WriteFile("c.toml", "bucket = \"file-bucket\"\nconcurrency = 2\n"
-                                              "keep_local_files = true\nregion = \"r-file\"\n");
+  std::string file = dir_.WriteFile("c.toml",
+                                    "bucket = \"file-bucket\"\nconcurrency = 2\n"
+                                    "keep_local_files = true\nregion = \"r-file\"\n");
   env_["S3PROC_CONCURRENCY"] = "3";
   env_["S3PROC_REGION"] = "r-env";
   auto config = ConfigFor({"run", "--config", file, "--region", "r-flag", "--no-keep-local-files"});

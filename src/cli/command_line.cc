@@ -54,8 +54,7 @@ void AddSetting(CLI::App* app, std::string_view key, SettingOverrides* flags) {
         help);
   } else if (s->is_list) {
     auto* option = app->add_option_function<std::vector<std::string>>(
-        name,
-        [flags, k](const std::vector<std::string>& values) { (*flags)[k] = values; }, help);
+        name, [flags, k](const std::vector<std::string>& values) { (*flags)[k] = values; }, help);
     if (key == "route") {
       option->type_name("GLOB=PROCESSOR");
     } else {
@@ -71,9 +70,9 @@ void AddSetting(CLI::App* app, std::string_view key, SettingOverrides* flags) {
 }
 
 // The settings that say where the bucket is (status, redrive).
-constexpr std::string_view kWhereSettings[] = {
-    "bucket",       "region",        "endpoint_url", "force_path_style", "input_prefix",
-    "output_prefix", "error_prefix", "lease_prefix", "log_format"};
+constexpr std::string_view kWhereSettings[] = {"bucket",           "region",       "endpoint_url",
+                                               "force_path_style", "input_prefix", "output_prefix",
+                                               "error_prefix",     "lease_prefix", "log_format"};
 
 std::string SubcommandIn(const std::vector<std::string>& args) {
   for (size_t i = 1; i < args.size(); ++i) {
@@ -102,7 +101,8 @@ ParsedCommandLine ParseCommandLine(const std::vector<std::string>& args, FILE* o
       "with a reason, delete the input. Exit 0 when every object reached output/ or errors/, "
       "1 when some were left for the next run, 2 for a usage or configuration error.");
   CLI::App* status = app.add_subcommand(
-      "status", "Counts, bytes and the oldest object's age under input/, output/, errors/, leases/.");
+      "status",
+      "Counts, bytes and the oldest object's age under input/, output/, errors/, leases/.");
   CLI::App* redrive = app.add_subcommand(
       "redrive",
       "Move rejected objects from errors/ back to input/ (copy first, delete after: safe to "
@@ -129,9 +129,10 @@ ParsedCommandLine ParseCommandLine(const std::vector<std::string>& args, FILE* o
     AddSetting(redrive, key, &inv.flags);
   }
   status->add_flag("--json", inv.json, "Print JSON (also with --log-format json).");
-  redrive->add_option("--filter", inv.filter,
-                      "Only objects whose key relative to the error prefix matches this glob "
-                      "(*, **, ?, [a-z]).")
+  redrive
+      ->add_option("--filter", inv.filter,
+                   "Only objects whose key relative to the error prefix matches this glob "
+                   "(*, **, ?, [a-z]).")
       ->type_name("GLOB");
   AddSetting(redrive, "dry_run", &inv.flags);
 
@@ -140,19 +141,20 @@ ParsedCommandLine ParseCommandLine(const std::vector<std::string>& args, FILE* o
   process->add_option("command", process_exec_after_dashes,
                       "After '--': the exec processor's command and arguments.");
   std::string processor;
-  process->add_option("--processor", processor,
-                      "Use this processor (json, ndjson, csv, passthrough, exec) instead of the "
-                      "routes.")
+  process
+      ->add_option("--processor", processor,
+                   "Use this processor (json, ndjson, csv, passthrough, exec) instead of the "
+                   "routes.")
       ->type_name("NAME");
   process->add_option("--output", inv.output, "Write the result here (default: stdout).")
       ->type_name("FILE");
-  process->add_option("--key", inv.key,
-                      "Route as if the object's key relative to the input prefix were KEY "
-                      "(default: FILE's name).")
+  process
+      ->add_option("--key", inv.key,
+                   "Route as if the object's key relative to the input prefix were KEY "
+                   "(default: FILE's name).")
       ->type_name("KEY");
   for (std::string_view key :
-       {"route", "exec_command", "exec_timeout_seconds",
-        "max_decompressed_bytes"}) {
+       {"route", "exec_command", "exec_timeout_seconds", "max_decompressed_bytes"}) {
     AddSetting(process, key, &inv.flags);
   }
 

@@ -14,13 +14,13 @@ enum class CommandKind { kRun, kStatus, kRedrive, kProcess };
 // What the command line asked for, before the configuration is loaded.
 struct Invocation {
   CommandKind command = CommandKind::kRun;
-  std::string config_file;     // --config; empty: not given
-  SettingOverrides flags;      // settings given as flags (see ConfigSources::flags)
-  bool json = false;           // status --json
-  std::string filter;          // redrive --filter
-  std::string file;            // process FILE
-  std::string output;          // process --output; empty: stdout
-  std::string key;             // process --key; empty: FILE's name
+  std::string config_file;  // --config; empty: not given
+  SettingOverrides flags;   // settings given as flags (see ConfigSources::flags)
+  bool json = false;        // status --json
+  std::string filter;       // redrive --filter
+  std::string file;         // process FILE
+  std::string output;       // process --output; empty: stdout
+  std::string key;          // process --key; empty: FILE's name
 };
 
 struct ParsedCommandLine {

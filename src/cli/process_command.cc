@@ -84,8 +84,8 @@ int ProcessCommand(const RunConfig& config, const Invocation& invocation, const 
   }
   if (output) {
     Status committed = output->Commit();
-    if (!committed.ok()) return fail("process: cannot write " + invocation.output + ": " +
-                                     committed.message());
+    if (!committed.ok())
+      return fail("process: cannot write " + invocation.output + ": " + committed.message());
   } else {
     bool copied = CopyToStream(scratch, io.out);
     fs::remove(scratch, ec);

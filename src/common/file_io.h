@@ -11,7 +11,8 @@
 
 namespace s3proc {
 
-// Local-file plumbing shared by the processors, the pipeline and the S3 client's downloads. Every failure is Status::IoError with a message
+// Local-file plumbing shared by the processors, the pipeline and the S3 client's downloads. Every
+// failure is Status::IoError with a message
 // "<operation> <path>: <strerror>"; nothing here ever returns Rejected. Every descriptor is
 // opened with O_CLOEXEC so that a command spawned concurrently by another thread (the exec
 // processor) cannot inherit it.

@@ -20,9 +20,20 @@ bool IsSafeName(const std::string& name) {
 
 TEST(LocalNameForKey, HostileKeysStayInsideTheDirectory) {
   const std::vector<std::string> keys = {
-      "..", "../..", "input/../../etc/passwd", "/etc/passwd", "input/..", ".", "",
-      "input/a/b/c.json", std::string("input/ctl\x01\x1b[31m\n.json"), "input/" + std::string(1018, 'x'),
-      "input/" + std::string(300, '/'), "input/日本語.json", "input/.hidden", "input/a\\..\\b",
+      "..",
+      "../..",
+      "input/../../etc/passwd",
+      "/etc/passwd",
+      "input/..",
+      ".",
+      "",
+      "input/a/b/c.json",
+      std::string("input/ctl\x01\x1b[31m\n.json"),
+      "input/" + std::string(1018, 'x'),
+      "input/" + std::string(300, '/'),
+      "input/日本語.json",
+      "input/.hidden",
+      "input/a\\..\\b",
   };
   const std::filesystem::path base = "/work/downloads";
   for (const auto& key : keys) {

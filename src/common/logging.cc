@@ -145,9 +145,7 @@ void Logger::Object(const ObjectEvent& e) {
   WriteLocked(line);
 }
 
-void Logger::Line(LogLevel level, std::string_view message) {
-  Record(level, message, "", "");
-}
+void Logger::Line(LogLevel level, std::string_view message) { Record(level, message, "", ""); }
 
 void Logger::Record(LogLevel level, std::string_view message, std::string_view fields_text,
                     std::string_view fields_json) {

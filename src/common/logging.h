@@ -21,7 +21,7 @@ struct ObjectEvent {
   std::string_view key;          // the input key
   std::string_view destination;  // output or error key; may be empty
   std::string_view processor;
-  std::string_view reason;       // why it was rejected or failed; may be empty
+  std::string_view reason;  // why it was rejected or failed; may be empty
   uint64_t bytes_in = 0;
   uint64_t bytes_out = 0;
   double seconds = 0;

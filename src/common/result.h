@@ -13,7 +13,7 @@ namespace s3proc {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : value_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : value_(std::move(value)) {}         // NOLINT(google-explicit-constructor)
   Result(Status status) : status_(std::move(status)) {  // NOLINT(google-explicit-constructor)
     assert(!status_.ok());
     if (status_.ok()) status_ = Status::Internal("Result built from an OK status without a value");
@@ -22,9 +22,18 @@ class [[nodiscard]] Result {
   bool ok() const { return value_.has_value(); }
   const Status& status() const { return status_; }
 
-  T& value() & { assert(ok()); return *value_; }
-  const T& value() const& { assert(ok()); return *value_; }
-  T&& value() && { assert(ok()); return std::move(*value_); }
+  T& value() & {
+    assert(ok());
+    return *value_;
+  }
+  const T& value() const& {
+    assert(ok());
+    return *value_;
+  }
+  T&& value() && {
+    assert(ok());
+    return std::move(*value_);
+  }
 
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
@@ -43,8 +52,8 @@ class [[nodiscard]] Result {
 
 // S3PROC_ASSIGN_OR_RETURN(auto x, Foo()); returns Foo()'s Status from the enclosing function
 // when it failed, otherwise moves its value into x.
-#define S3PROC_ASSIGN_OR_RETURN(lhs, expr)                                   \
-  auto S3PROC_CONCAT(s3proc_result__, __LINE__) = (expr);                    \
-  if (!S3PROC_CONCAT(s3proc_result__, __LINE__).ok())                        \
-    return S3PROC_CONCAT(s3proc_result__, __LINE__).status();                \
+#define S3PROC_ASSIGN_OR_RETURN(lhs, expr)                    \
+  auto S3PROC_CONCAT(s3proc_result__, __LINE__) = (expr);     \
+  if (!S3PROC_CONCAT(s3proc_result__, __LINE__).ok())         \
+    return S3PROC_CONCAT(s3proc_result__, __LINE__).status(); \
   lhs = std::move(S3PROC_CONCAT(s3proc_result__, __LINE__)).value()

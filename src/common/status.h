@@ -70,8 +70,8 @@ class [[nodiscard]] Status {
 }  // namespace s3proc
 
 // Returns early from the enclosing function when `expr` is not OK.
-#define S3PROC_RETURN_IF_ERROR(expr)           \
-  do {                                         \
-    ::s3proc::Status s3proc_status__ = (expr); \
+#define S3PROC_RETURN_IF_ERROR(expr)                   \
+  do {                                                 \
+    ::s3proc::Status s3proc_status__ = (expr);         \
     if (!s3proc_status__.ok()) return s3proc_status__; \
   } while (0)

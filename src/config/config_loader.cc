@@ -17,8 +17,8 @@ std::vector<std::string> SplitWords(std::string_view text, char separator) {
     word.clear();
   };
   for (char c : text) {
-    bool is_separator = separator == ' ' ? std::isspace(static_cast<unsigned char>(c)) != 0
-                                         : c == separator;
+    bool is_separator =
+        separator == ' ' ? std::isspace(static_cast<unsigned char>(c)) != 0 : c == separator;
     if (is_separator) {
       flush();
     } else {
@@ -72,8 +72,7 @@ Status MergeOverrides(const SettingOverrides& flags, RunConfig& config, SettingO
   for (const auto& [key, values] : flags) {
     const SettingInfo* setting = FindSetting(key);
     if (setting == nullptr) return Status::InvalidArgument("unknown setting '" + key + "'");
-    S3PROC_RETURN_IF_ERROR(
-        config_internal::SetFromText(config, key, values, setting->FlagName()));
+    S3PROC_RETURN_IF_ERROR(config_internal::SetFromText(config, key, values, setting->FlagName()));
     if (origin != nullptr) (*origin)[key] = setting->FlagName();
   }
   return Status::Ok();
@@ -98,8 +97,7 @@ Result<RunConfig> LoadRunConfig(const ConfigSources& sources, ConfigPurpose purp
     if (s.IsNotFound()) {
       if (must_exist) {
         return Status::InvalidArgument(
-            "config file " + file +
-            " does not exist (named by " +
+            "config file " + file + " does not exist (named by " +
             (sources.config_file.empty() ? "S3PROC_CONFIG" : "--config") + ")");
       }
     } else if (!s.ok()) {

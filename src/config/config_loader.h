@@ -53,7 +53,7 @@ enum class ConfigPurpose { kS3, kLocal };
 struct ConfigSources {
   std::string config_file;  // --config; empty: S3PROC_CONFIG, then default_config_file
   SettingOverrides flags;
-  ConfigEnvLookup env;      // REQUIRES: callable
+  ConfigEnvLookup env;  // REQUIRES: callable
   // Read when it exists; its absence is fine (unlike a file named by --config or S3PROC_CONFIG).
   std::string default_config_file = "/etc/s3proc/s3proc.toml";
 };

@@ -101,8 +101,8 @@ TEST(ConfigLoaderTest, MissingNamedFileIsAnErrorMissingDefaultIsNot) {
 
 TEST(ConfigLoaderTest, UnknownKeyNamesFileLineAndSuggestion) {
   RunConfig config;
-  Status s = MergeTomlText("region = \"eu-west-1\"\n\n# comment\nbukcet = \"x\"\n", "s3proc.toml",
-                           config);
+  Status s =
+      MergeTomlText("region = \"eu-west-1\"\n\n# comment\nbukcet = \"x\"\n", "s3proc.toml", config);
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.message(), "s3proc.toml:4: unknown setting 'bukcet' (did you mean 'bucket'?)");
 
@@ -253,8 +253,7 @@ TEST(ConfigLoaderTest, EnvironmentParseErrorsNameTheVariable) {
 
 TEST(ConfigLoaderTest, FlagListsReplaceLowerSources) {
   auto sources = Sources({{"S3PROC_BUCKET", "b-1"}, {"S3PROC_ROUTES", "*.csv=csv"}},
-                         {{"route", {"*.json=json", "*.txt=passthrough"}},
-                          {"dry_run", {"true"}}});
+                         {{"route", {"*.json=json", "*.txt=passthrough"}}, {"dry_run", {"true"}}});
   auto config = LoadRunConfig(sources, ConfigPurpose::kS3);
   ASSERT_TRUE(config.ok()) << config.status().ToString();
   ASSERT_EQ(config->routes.size(), 2u);
@@ -317,7 +316,8 @@ TEST(ConfigValidateTest, PrefixesMustNotOverlap) {
   c.output_prefix = "input/done/";
   Status s = Validate(c);
   EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
-  EXPECT_THAT(s.message(), HasSubstr("input_prefix 'input/' and output_prefix 'input/done/' overlap"));
+  EXPECT_THAT(s.message(),
+              HasSubstr("input_prefix 'input/' and output_prefix 'input/done/' overlap"));
   c = Valid();
   c.error_prefix = "leases";  // normalised to leases/, same as lease_prefix
   EXPECT_THAT(Validate(c).message(), HasSubstr("overlap"));

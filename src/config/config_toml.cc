@@ -2,11 +2,11 @@
 // caught.
 #include <toml++/toml.h>
 
+#include <filesystem>
 #include <fstream>
 #include <limits>
 #include <sstream>
 #include <system_error>
-#include <filesystem>
 
 #include "config/config_loader.h"
 #include "config/setting_fields.h"
@@ -49,8 +49,9 @@ Status MergeRoutes(const toml::node& node, const std::string& at, const std::str
                    RunConfig& config) {
   const toml::array* array = node.as_array();
   if (array == nullptr) {
-    return Invalid(at, "'route' must be an array of tables: [[route]] glob = \"*.csv\" "
-                       "processor = \"csv\"");
+    return Invalid(at,
+                   "'route' must be an array of tables: [[route]] glob = \"*.csv\" "
+                   "processor = \"csv\"");
   }
   std::vector<RouteRule> routes;
   for (const toml::node& element : *array) {
@@ -72,8 +73,8 @@ Status MergeRoutes(const toml::node& node, const std::string& at, const std::str
       }
       const auto* text = value.as_string();
       if (text == nullptr) {
-        return Invalid(key_at, "route " + std::string(name) + " must be a string, not " +
-                                   TypeName(value));
+        return Invalid(key_at,
+                       "route " + std::string(name) + " must be a string, not " + TypeName(value));
       }
       (name == "glob" ? rule.glob : rule.processor) = text->get();
       (name == "glob" ? has_glob : has_processor) = true;
@@ -93,8 +94,8 @@ Status MergeValue(std::string_view key, const toml::node& value, const std::stri
                   const std::string& source_name, RunConfig& config) {
   auto field = config_internal::FieldOf(key);
   auto wrong_type = [&](const char* expected) {
-    return Invalid(at, "'" + std::string(key) + "' must be " + expected + ", not " +
-                           TypeName(value));
+    return Invalid(at,
+                   "'" + std::string(key) + "' must be " + expected + ", not " + TypeName(value));
   };
   switch (field.kind) {
     case SettingKind::kString: {
@@ -135,17 +136,16 @@ Status MergeValue(std::string_view key, const toml::node& value, const std::stri
       for (const toml::node& element : *array) {
         const auto* s = element.as_string();
         if (s == nullptr) {
-          return Invalid(At(source_name, element.source()),
-                         "'" + std::string(key) + "' must hold strings only, not " +
-                             TypeName(element));
+          return Invalid(
+              At(source_name, element.source()),
+              "'" + std::string(key) + "' must hold strings only, not " + TypeName(element));
         }
         list.push_back(s->get());
       }
       config.*field.list = std::move(list);
       return Status::Ok();
     }
-    case SettingKind::kRoutes:
-      return MergeRoutes(value, at, source_name, config);
+    case SettingKind::kRoutes: return MergeRoutes(value, at, source_name, config);
   }
   return Status::Internal("unreachable");
 }

@@ -42,8 +42,8 @@ Status ValidateBucket(const RunConfig& config, const SettingOrigins* origin) {
   };
   if (b.size() < 3 || b.size() > 63) return bad("it must be 3 to 63 characters long");
   for (char c : b) {
-    if (!(std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) ||
-          c == '.' || c == '-')) {
+    if (!(std::islower(static_cast<unsigned char>(c)) ||
+          std::isdigit(static_cast<unsigned char>(c)) || c == '.' || c == '-')) {
       return bad("only lower-case letters, digits, '.' and '-' are allowed");
     }
   }
@@ -72,9 +72,9 @@ Status NormalizePrefix(std::string_view key, std::string& prefix, const SettingO
 Status CheckRange(std::string_view key, int64_t value, int64_t min, int64_t max,
                   const SettingOrigins* origin) {
   if (value < min || value > max) {
-    std::string range = max == INT32_MAX ? "at least " + std::to_string(min)
-                                         : "between " + std::to_string(min) + " and " +
-                                               std::to_string(max);
+    std::string range = max == INT32_MAX
+                            ? "at least " + std::to_string(min)
+                            : "between " + std::to_string(min) + " and " + std::to_string(max);
     return Status::InvalidArgument(Named(key, origin) + " must be " + range + ", got " +
                                    std::to_string(value));
   }
@@ -114,7 +114,8 @@ Status NormalizeAndValidate(RunConfig& config, ConfigPurpose purpose,
       if (a.starts_with(b) || b.starts_with(a)) {
         return Status::InvalidArgument(
             Named(prefixes[i].key, origin) + " '" + a + "' and " + Named(prefixes[j].key, origin) +
-            " '" + b + "' overlap (one is a prefix of the other), so s3proc would read its own "
+            " '" + b +
+            "' overlap (one is a prefix of the other), so s3proc would read its own "
             "output, errors or leases as input; give each its own folder");
       }
     }
@@ -160,8 +161,8 @@ Status NormalizeAndValidate(RunConfig& config, ConfigPurpose purpose,
   }
   for (size_t i = 0; i < config.routes.size(); ++i) {
     const RouteRule& r = config.routes[i];
-    std::string which = "route " + std::to_string(i + 1) + " ('" + r.glob + "=" + r.processor +
-                        "')";
+    std::string which =
+        "route " + std::to_string(i + 1) + " ('" + r.glob + "=" + r.processor + "')";
     if (r.glob.empty()) return Status::InvalidArgument(which + " has an empty glob");
     if (!KnownProcessor(r.processor)) {
       return Status::InvalidArgument(which + ": unknown processor '" + r.processor +

@@ -20,8 +20,8 @@ struct RouteRule {
 struct RunConfig {
   // Where.
   std::string bucket;
-  std::string region;         // empty: AWS_REGION / AWS_DEFAULT_REGION / profile
-  std::string endpoint_url;   // empty: AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL / AWS's
+  std::string region;        // empty: AWS_REGION / AWS_DEFAULT_REGION / profile
+  std::string endpoint_url;  // empty: AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL / AWS's
   bool force_path_style = false;
   std::string input_prefix = "input/";
   std::string output_prefix = "output/";
@@ -30,26 +30,26 @@ struct RunConfig {
   std::string work_dir = ".";
 
   // How much.
-  int concurrency = 16;         // objects in flight
-  int max_files = 0;            // 0: no limit; stop claiming new objects after this many
-  int max_seconds = 0;          // 0: no limit; stop claiming new objects after this long
-  int max_attempts = 5;         // transient failures of one object before it goes to errors/
-  int lease_seconds = 600;      // how long a claim holds without renewal
-  int lease_shards = 16;        // the key space is claimed in this many shards
+  int concurrency = 16;     // objects in flight
+  int max_files = 0;        // 0: no limit; stop claiming new objects after this many
+  int max_seconds = 0;      // 0: no limit; stop claiming new objects after this long
+  int max_attempts = 5;     // transient failures of one object before it goes to errors/
+  int lease_seconds = 600;  // how long a claim holds without renewal
+  int lease_shards = 16;    // the key space is claimed in this many shards
 
   // What.
-  std::vector<RouteRule> routes;        // tried in order
+  std::vector<RouteRule> routes;  // tried in order
   std::string default_processor = "json";
   std::vector<std::string> exec_command;  // argv for the exec processor; "{input}" = the file
   int exec_timeout_seconds = 60;
   uint64_t max_decompressed_bytes = 1ull << 30;  // .gz inputs larger than this are rejected
 
   // Behaviour.
-  bool keep_local_files = false;  // keep downloads/ and processed/ copies after success
-  bool dry_run = false;           // list what would happen; change nothing
-  std::string log_format = "text";   // "text" or "json"
-  std::string metrics_file;          // Prometheus textfile; empty: none
-  bool progress = true;              // a progress bar when stderr is a TTY
+  bool keep_local_files = false;    // keep downloads/ and processed/ copies after success
+  bool dry_run = false;             // list what would happen; change nothing
+  std::string log_format = "text";  // "text" or "json"
+  std::string metrics_file;         // Prometheus textfile; empty: none
+  bool progress = true;             // a progress bar when stderr is a TTY
 };
 
 }  // namespace s3proc

@@ -18,8 +18,7 @@ const std::vector<SettingInfo>& Table() {
       {"endpoint_url",
        "S3 endpoint URL (MinIO, Ceph RGW, ...); empty: AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, "
        "the profile, then AWS's. Custom endpoints use path-style addressing."},
-      {"force_path_style", "Address objects as ENDPOINT/BUCKET/KEY even on AWS.", true, true,
-       true},
+      {"force_path_style", "Address objects as ENDPOINT/BUCKET/KEY even on AWS.", true, true, true},
       {"input_prefix", "Where new objects arrive. A missing trailing '/' is added."},
       {"output_prefix", "Where processed objects go (same relative key)."},
       {"error_prefix", "Where rejected inputs go, each with a <key>.error.json reason file."},
@@ -43,10 +42,11 @@ const std::vector<SettingInfo>& Table() {
        "Environment: a TOML array ['jq', '.'] or words separated by spaces.",
        true, true, false, true},
       {"exec_timeout_seconds", "The exec command is killed after this long (1..86400)."},
-      {"max_decompressed_bytes", ".gz inputs that decompress to more are rejected (0: no .gz "
-                                 "decompression)."},
-      {"keep_local_files", "Keep the downloads/ and processed/ copies after success.", true,
-       true, true},
+      {"max_decompressed_bytes",
+       ".gz inputs that decompress to more are rejected (0: no .gz "
+       "decompression)."},
+      {"keep_local_files", "Keep the downloads/ and processed/ copies after success.", true, true,
+       true},
       {"dry_run", "List what would happen; change nothing (flag only).", false, false, true},
       {"log_format", "Log lines as text or json."},
       {"metrics_file", "Write Prometheus textfile metrics here after each run (empty: none)."},
@@ -81,7 +81,7 @@ const SettingInfo* FindSetting(std::string_view key) {
 
 const std::vector<std::string_view>& KnownProcessorNames() {
   static const std::vector<std::string_view> kNames = {"json", "ndjson", "csv", "passthrough",
-                                                        "exec"};
+                                                       "exec"};
   return kNames;
 }
 
@@ -90,14 +90,10 @@ std::string SettingValueText(const RunConfig& config, std::string_view key) {
   if (FindSetting(key) == nullptr) return "";
   auto field = config_internal::FieldOf(key);
   switch (field.kind) {
-    case SettingKind::kString:
-      return config.*field.str;
-    case SettingKind::kBool:
-      return config.*field.boolean ? "true" : "false";
-    case SettingKind::kInt:
-      return std::to_string(config.*field.integer);
-    case SettingKind::kUint64:
-      return std::to_string(config.*field.u64);
+    case SettingKind::kString: return config.*field.str;
+    case SettingKind::kBool: return config.*field.boolean ? "true" : "false";
+    case SettingKind::kInt: return std::to_string(config.*field.integer);
+    case SettingKind::kUint64: return std::to_string(config.*field.u64);
     case SettingKind::kStringList: {
       std::string text = "[";
       for (const auto& v : config.*field.list) {
@@ -143,8 +139,8 @@ SettingField FieldOf(std::string_view key) {
   if (key == "default_processor") return s(&RunConfig::default_processor);
   if (key == "route") return SettingField{K::kRoutes};
   if (key == "exec_command") {
-    return SettingField{K::kStringList, nullptr, nullptr, nullptr, nullptr,
-                        &RunConfig::exec_command};
+    return SettingField{K::kStringList, nullptr, nullptr,
+                        nullptr,        nullptr, &RunConfig::exec_command};
   }
   if (key == "exec_timeout_seconds") return i(&RunConfig::exec_timeout_seconds);
   if (key == "max_decompressed_bytes") {
@@ -179,7 +175,8 @@ std::string_view Trim(std::string_view s) {
 
 Status ParseBool(std::string_view text, bool* out) {
   std::string lower;
-  for (char c : Trim(text)) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  for (char c : Trim(text))
+    lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
   if (lower == "true" || lower == "1" || lower == "yes" || lower == "on") {
     *out = true;
   } else if (lower == "false" || lower == "0" || lower == "no" || lower == "off") {
@@ -218,9 +215,7 @@ Status SetFromText(RunConfig& config, std::string_view key, const std::vector<st
                                    std::to_string(values.size()));
   }
   switch (field.kind) {
-    case SettingKind::kString:
-      config.*field.str = values[0];
-      return Status::Ok();
+    case SettingKind::kString: config.*field.str = values[0]; return Status::Ok();
     case SettingKind::kBool: {
       Status s = ParseBool(values[0], &(config.*field.boolean));
       return s.ok() ? s : fail(s);
@@ -233,9 +228,7 @@ Status SetFromText(RunConfig& config, std::string_view key, const std::vector<st
       Status s = ParseInteger(values[0], &(config.*field.u64));
       return s.ok() ? s : fail(s);
     }
-    case SettingKind::kStringList:
-      config.*field.list = values;
-      return Status::Ok();
+    case SettingKind::kStringList: config.*field.list = values; return Status::Ok();
     case SettingKind::kRoutes: {
       std::vector<RouteRule> routes;
       for (const auto& v : values) {

@@ -16,10 +16,10 @@ std::function<bool(const std::string&)> Holding(std::set<std::string> files) {
 }
 
 TEST(CaBundleTest, TriesTheWellKnownPathsInGosOrder) {
-  std::vector<std::string> expected = {
-      "/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt",
-      "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem", "/etc/ssl/ca-bundle.pem",
-      "/etc/ssl/cert.pem"};
+  std::vector<std::string> expected = {"/etc/ssl/certs/ca-certificates.crt",
+                                       "/etc/pki/tls/certs/ca-bundle.crt",
+                                       "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem",
+                                       "/etc/ssl/ca-bundle.pem", "/etc/ssl/cert.pem"};
   std::vector<std::string> tried;
   auto none = FindCaBundle(nullptr, [&](const std::string& p) {
     tried.push_back(p);
@@ -30,8 +30,8 @@ TEST(CaBundleTest, TriesTheWellKnownPathsInGosOrder) {
 }
 
 TEST(CaBundleTest, DebianPathWins) {
-  auto found = FindCaBundle(nullptr, Holding({"/etc/ssl/certs/ca-certificates.crt",
-                                              "/etc/pki/tls/certs/ca-bundle.crt"}));
+  auto found = FindCaBundle(
+      nullptr, Holding({"/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt"}));
   ASSERT_TRUE(found.ok()) << found.status().ToString();
   EXPECT_EQ(*found, "/etc/ssl/certs/ca-certificates.crt");
 }

@@ -47,8 +47,8 @@ size_t ReadBody(char* buffer, size_t size, size_t nitems, void* userdata) {
     return want;
   }
   for (;;) {
-    ssize_t n = ::pread(t->body_fd, buffer, want,
-                        static_cast<off_t>(body.file_offset + t->body_sent));
+    ssize_t n =
+        ::pread(t->body_fd, buffer, want, static_cast<off_t>(body.file_offset + t->body_sent));
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
       t->read_error = Status::IoError("cannot read " + body.file_path + ": " +
@@ -206,8 +206,8 @@ class CurlHttpClient final : public HttpClient {
     if (!request.body.file_path.empty()) {
       t.body_fd = ::open(request.body.file_path.c_str(), O_RDONLY | O_CLOEXEC);
       if (t.body_fd < 0) {
-        return Status::IoError("cannot open " + request.body.file_path + " to upload: " +
-                               strerror(errno));
+        return Status::IoError("cannot open " + request.body.file_path +
+                               " to upload: " + strerror(errno));
       }
     }
 
@@ -219,7 +219,8 @@ class CurlHttpClient final : public HttpClient {
     curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
-    if (!options_.ca_bundle.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, options_.ca_bundle.c_str());
+    if (!options_.ca_bundle.empty())
+      curl_easy_setopt(h, CURLOPT_CAINFO, options_.ca_bundle.c_str());
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, options_.connect_timeout_ms);
     long timeout = request.timeout_ms > 0 ? request.timeout_ms : options_.request_timeout_ms;
     if (timeout > 0) curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout);
@@ -252,7 +253,8 @@ class CurlHttpClient final : public HttpClient {
       curl_easy_setopt(h, CURLOPT_READDATA, &t);
       curl_easy_setopt(h, CURLOPT_SEEKFUNCTION, SeekBody);
       curl_easy_setopt(h, CURLOPT_SEEKDATA, &t);
-      if (request.method != "PUT") curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+      if (request.method != "PUT")
+        curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, request.method.c_str());
     } else if (request.method != "GET") {
       curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, request.method.c_str());
     }
@@ -289,7 +291,8 @@ class CurlHttpClient final : public HttpClient {
       if (rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE ||
           rc == CURLE_SSL_CERTPROBLEM) {
         return Status::InvalidArgument(
-            message + ": the server's TLS certificate is not trusted; give its CA with AWS_CA_BUNDLE");
+            message +
+            ": the server's TLS certificate is not trusted; give its CA with AWS_CA_BUNDLE");
       }
       if (rc == CURLE_URL_MALFORMAT || rc == CURLE_UNSUPPORTED_PROTOCOL) {
         return Status::InvalidArgument(message);

@@ -16,8 +16,8 @@ using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
 // Where a request body comes from: nothing, a string in memory, or a byte range of a local file
 // (streamed, never loaded whole).
 struct HttpBody {
-  std::string_view data;      // used when file_path is empty
-  std::string file_path;      // stream [file_offset, file_offset + file_length) of this file
+  std::string_view data;  // used when file_path is empty
+  std::string file_path;  // stream [file_offset, file_offset + file_length) of this file
   uint64_t file_offset = 0;
   uint64_t file_length = 0;
 
@@ -33,7 +33,7 @@ struct HttpRequest {
   // HttpResponse::body; a non-OK Status from the sink aborts the transfer with that Status.
   // Error (non-2xx) bodies are always kept in HttpResponse::body so they can be parsed.
   std::function<Status(std::string_view chunk)> body_sink;
-  long timeout_ms = 0;          // whole request; 0 = the client's default
+  long timeout_ms = 0;  // whole request; 0 = the client's default
 };
 
 struct HttpResponse {

@@ -82,14 +82,12 @@ TEST(MemoryObjectStoreTest, ConditionalPuts) {
 
   PutOptions replace;
   replace.if_match = "wrong";
-  EXPECT_EQ(store.PutBytes("lease", "c", replace).status().code(),
-            StatusCode::kPreconditionFailed);
+  EXPECT_EQ(store.PutBytes("lease", "c", replace).status().code(), StatusCode::kPreconditionFailed);
   replace.if_match = first->etag;
   ASSERT_TRUE(store.PutBytes("lease", "c", replace).ok());
   EXPECT_EQ(store.Get("lease"), "c");
   // The old ETag no longer matches.
-  EXPECT_EQ(store.PutBytes("lease", "d", replace).status().code(),
-            StatusCode::kPreconditionFailed);
+  EXPECT_EQ(store.PutBytes("lease", "d", replace).status().code(), StatusCode::kPreconditionFailed);
   replace.if_match = "x";
   EXPECT_EQ(store.PutBytes("absent", "d", replace).status().code(),
             StatusCode::kPreconditionFailed);

@@ -12,17 +12,17 @@ namespace s3proc {
 
 // The outcome of one `s3proc run` pass.
 struct RunSummary {
-  uint64_t listed = 0;          // input objects seen (folder markers excluded)
-  uint64_t done = 0;            // output stored, input deleted
-  uint64_t rejected = 0;        // routed to errors/ with a reason, input deleted
-  uint64_t failed = 0;          // could not finish: left in input/ for the next run
-  uint64_t skipped_claimed = 0; // claimed by another live processor: not ours this run
-  uint64_t already_done = 0;    // output found from an earlier, interrupted run: input deleted
+  uint64_t listed = 0;           // input objects seen (folder markers excluded)
+  uint64_t done = 0;             // output stored, input deleted
+  uint64_t rejected = 0;         // routed to errors/ with a reason, input deleted
+  uint64_t failed = 0;           // could not finish: left in input/ for the next run
+  uint64_t skipped_claimed = 0;  // claimed by another live processor: not ours this run
+  uint64_t already_done = 0;     // output found from an earlier, interrupted run: input deleted
   uint64_t bytes_in = 0;
   uint64_t bytes_out = 0;
   double seconds = 0;
-  bool lock_busy = false;       // another run holds this work dir: nothing was done
-  bool stopped_early = false;   // --max-files / --max-seconds ended the listing with objects left
+  bool lock_busy = false;      // another run holds this work dir: nothing was done
+  bool stopped_early = false;  // --max-files / --max-seconds ended the listing with objects left
 
   // 0 when every object reached output/ or errors/ (or belongs to another processor),
   // 1 when some were left for the next run (failures, or a bounded run that stopped early).

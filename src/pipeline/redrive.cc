@@ -52,7 +52,8 @@ Result<RedriveSummary> Redrive(ObjectStore& store, const RunConfig& config,
     }
     return Status::Ok();
   });
-  if (!s.ok()) return s.WithContext("redrive: list " + store.Describe() + "/" + config.error_prefix);
+  if (!s.ok())
+    return s.WithContext("redrive: list " + store.Describe() + "/" + config.error_prefix);
 
   std::set<std::string> keys;
   for (const auto& o : listed) keys.insert(o.key);
@@ -69,8 +70,7 @@ Result<RedriveSummary> Redrive(ObjectStore& store, const RunConfig& config,
   RedriveSummary summary;
   for (const Candidate& c : candidates) {
     ++summary.matched;
-    const std::string input_key =
-        config.input_prefix + c.key.substr(config.error_prefix.size());
+    const std::string input_key = config.input_prefix + c.key.substr(config.error_prefix.size());
     if (options.dry_run) {
       Log(logger, "would-redrive", c, input_key, "");
       continue;
@@ -82,8 +82,9 @@ Result<RedriveSummary> Redrive(ObjectStore& store, const RunConfig& config,
       if (existing->etag != c.etag) {
         ++summary.conflicts;
         Log(logger, "conflict", c, input_key,
-            input_key + " already holds a different object; left in place: move or delete one "
-                        "of them and run redrive again");
+            input_key +
+                " already holds a different object; left in place: move or delete one "
+                "of them and run redrive again");
         continue;
       }
       already_copied = true;

@@ -46,11 +46,9 @@ enum class ClaimOutcome {
 // Thread-safe.
 class ShardLeases {
  public:
-  ShardLeases(ObjectStore& store, std::string lease_prefix, std::string owner_id,
-              int lease_seconds,
-              std::function<int64_t()> now_unix = [] {
-                return static_cast<int64_t>(std::time(nullptr));
-              });
+  ShardLeases(
+      ObjectStore& store, std::string lease_prefix, std::string owner_id, int lease_seconds,
+      std::function<int64_t()> now_unix = [] { return static_cast<int64_t>(std::time(nullptr)); });
 
   // Lists the lease prefix once: the current generation of every shard.
   Status Load();
@@ -84,7 +82,7 @@ class ShardLeases {
   const int lease_seconds_;
   const std::function<int64_t()> now_;
   std::mutex mu_;
-  std::map<int, int64_t> current_;      // shard -> highest generation seen at Load()
+  std::map<int, int64_t> current_;  // shard -> highest generation seen at Load()
   std::map<int, Held> held_;
   std::map<int, ClaimOutcome> decided_;
   std::map<int, std::mutex> shard_mu_;  // one claim at a time per shard

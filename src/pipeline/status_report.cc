@@ -144,8 +144,8 @@ std::string FormatStatusText(const StatusReport& report) {
   out += line;
   for (const auto& p : report.prefixes) {
     std::string oldest = p.objects == 0 ? "-" : HumanAge(p.oldest_age_seconds);
-    std::snprintf(line, sizeof(line), "%-24s %10" PRIu64 " %12s  %s\n", p.prefix.c_str(),
-                  p.objects, HumanBytes(p.bytes).c_str(), oldest.c_str());
+    std::snprintf(line, sizeof(line), "%-24s %10" PRIu64 " %12s  %s\n", p.prefix.c_str(), p.objects,
+                  HumanBytes(p.bytes).c_str(), oldest.c_str());
     out += line;
   }
   for (const auto& p : report.prefixes) {

@@ -14,8 +14,8 @@ namespace s3proc {
 
 // Counts for one prefix of the bucket.
 struct PrefixStatus {
-  std::string name;    // "input", "output", "errors", "leases"
-  std::string prefix;  // "input/"
+  std::string name;      // "input", "output", "errors", "leases"
+  std::string prefix;    // "input/"
   uint64_t objects = 0;  // folder markers (keys ending in '/') and reason files excluded
   uint64_t bytes = 0;
   // The oldest counted object's LastModified as S3 sent it, and its age at `now`; empty / 0

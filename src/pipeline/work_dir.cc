@@ -11,8 +11,8 @@
 #include <fstream>
 #include <random>
 
-#include "common/hash.h"
 #include "common/atomic_file.h"
+#include "common/hash.h"
 
 namespace s3proc {
 

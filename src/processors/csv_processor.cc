@@ -3,8 +3,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "processors/csv_reader.h"
 #include "common/file_io.h"
+#include "processors/csv_reader.h"
 #include "processors/json_metadata.h"
 
 namespace s3proc {

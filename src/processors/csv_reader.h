@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "common/result.h"
 #include "common/file_io.h"
+#include "common/result.h"
 
 namespace s3proc {
 

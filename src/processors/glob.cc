@@ -64,18 +64,15 @@ Result<Glob> Glob::Compile(std::string_view pattern) {
 
 bool Glob::MatchesOne(const Token& token, unsigned char c) {
   switch (token.kind) {
-    case Kind::kLiteral:
-      return c == static_cast<unsigned char>(token.literal);
-    case Kind::kAnyByte:
-      return c != '/';
+    case Kind::kLiteral: return c == static_cast<unsigned char>(token.literal);
+    case Kind::kAnyByte: return c != '/';
     case Kind::kClass: {
       if (c == '/') return false;
       bool in = false;
       for (auto [lo, hi] : token.ranges) in = in || (lo <= c && c <= hi);
       return in != token.negated;
     }
-    default:
-      return false;
+    default: return false;
   }
 }
 
@@ -91,19 +88,13 @@ bool Glob::Matches(std::string_view text) const {
       bool more = j < n;
       unsigned char c = more ? static_cast<unsigned char>(text[j]) : 0;
       switch (token.kind) {
-        case Kind::kStar:
-          cur[j] = next[j] || (more && c != '/' && cur[j + 1]);
-          break;
-        case Kind::kDoubleStar:
-          cur[j] = next[j] || (more && cur[j + 1]);
-          break;
+        case Kind::kStar: cur[j] = next[j] || (more && c != '/' && cur[j + 1]); break;
+        case Kind::kDoubleStar: cur[j] = next[j] || (more && cur[j + 1]); break;
         case Kind::kDoubleStarSlash:
           slash_then_rest = slash_then_rest || (more && c == '/' && next[j + 1]);
           cur[j] = next[j] || slash_then_rest;
           break;
-        default:
-          cur[j] = more && MatchesOne(token, c) && next[j + 1];
-          break;
+        default: cur[j] = more && MatchesOne(token, c) && next[j + 1]; break;
       }
     }
     std::swap(cur, next);

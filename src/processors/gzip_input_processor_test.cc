@@ -7,9 +7,9 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "common/hash.h"
 #include "processors/json_processor.h"
 #include "processors/passthrough_processor.h"
-#include "common/hash.h"
 #include "testutil/temp_dir.h"
 
 namespace s3proc {

@@ -5,8 +5,8 @@
 #include <string>
 #include <string_view>
 
-#include "common/result.h"
 #include "common/file_io.h"
+#include "common/result.h"
 #include "processors/json_text.h"
 #include "processors/processor.h"
 

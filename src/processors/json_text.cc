@@ -93,16 +93,12 @@ std::string DuplicateMetadataReason() {
 
 std::string SimdjsonReason(simdjson::error_code error) {
   switch (error) {
-    case simdjson::UTF8_ERROR:
-      return "invalid JSON: not valid UTF-8";
+    case simdjson::UTF8_ERROR: return "invalid JSON: not valid UTF-8";
     case simdjson::DEPTH_ERROR:
       return "invalid JSON: nested deeper than " + std::to_string(kMaxJsonDepth) + " levels";
-    case simdjson::UNESCAPED_CHARS:
-      return "invalid JSON: unescaped control character in a string";
-    case simdjson::CAPACITY:
-      return "JSON document too large (simdjson handles up to 4 GiB)";
-    default:
-      return std::string("invalid JSON: ") + simdjson::error_message(error);
+    case simdjson::UNESCAPED_CHARS: return "invalid JSON: unescaped control character in a string";
+    case simdjson::CAPACITY: return "JSON document too large (simdjson handles up to 4 GiB)";
+    default: return std::string("invalid JSON: ") + simdjson::error_message(error);
   }
 }
 

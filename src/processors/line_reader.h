@@ -3,8 +3,8 @@
 #include <cstddef>
 #include <string>
 
-#include "common/result.h"
 #include "common/file_io.h"
+#include "common/result.h"
 
 namespace s3proc {
 

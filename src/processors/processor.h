@@ -10,10 +10,10 @@ namespace s3proc {
 // What a processor may know of the object it processes. Nothing here is S3-specific on
 // purpose: processors know nothing of S3.
 struct ProcessContext {
-  std::string source_key;      // the input object's key, e.g. "input/a/b.json"
-  uint64_t source_size = 0;    // bytes of the stored object (before any .gz decompression)
-  std::string source_etag;     // as stored, may be empty
-  std::string processed_at;    // RFC 3339 UTC time of this run, e.g. "2026-11-28T16:04:06Z"
+  std::string source_key;    // the input object's key, e.g. "input/a/b.json"
+  uint64_t source_size = 0;  // bytes of the stored object (before any .gz decompression)
+  std::string source_etag;   // as stored, may be empty
+  std::string processed_at;  // RFC 3339 UTC time of this run, e.g. "2026-11-28T16:04:06Z"
   // Lowercase hex SHA-256 of the stored object's bytes, when the caller already knows it (the
   // .gz layer sets it, and source_size, to describe the compressed bytes). Leave empty
   // otherwise: processors that need it hash `input_path` and use its size.

@@ -15,8 +15,8 @@ Status S3Client::CreateBucket(const std::string& bucket) {
     r.body.data = body;
   }
   auto response = Execute(r);
-  if (!response.ok() && response.status().message().find("BucketAlreadyOwnedByYou") !=
-                            std::string::npos) {
+  if (!response.ok() &&
+      response.status().message().find("BucketAlreadyOwnedByYou") != std::string::npos) {
     return Status::Ok();
   }
   return response.ok() ? Status::Ok() : response.status();

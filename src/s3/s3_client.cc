@@ -75,8 +75,8 @@ S3ClientStats S3Client::stats() const {
 Result<HttpResponse> S3Client::Execute(const Request& r) {
   const Endpoint endpoint = ParseEndpoint(options_.endpoint);
   // Bucket names with dots do not match the wildcard certificate of virtual-hosted endpoints.
-  const bool path_style = options_.path_style || r.bucket.empty() ||
-                          r.bucket.find('.') != std::string::npos;
+  const bool path_style =
+      options_.path_style || r.bucket.empty() || r.bucket.find('.') != std::string::npos;
   std::string host = endpoint.authority;
   std::string path;
   if (path_style) {
@@ -110,9 +110,8 @@ Result<HttpResponse> S3Client::Execute(const Request& r) {
     to_sign.payload_sha256 = payload_sha256;
     SigV4Scope scope{options_.region, "s3", FormatAmzDate(options_.now())};
     AddSigV4Headers(to_sign, *credentials, scope);
-    SigV4Signature signature = SignV4(
-        to_sign, *credentials, scope,
-        counters_->SigningKey(credentials->secret_access_key, scope));
+    SigV4Signature signature = SignV4(to_sign, *credentials, scope,
+                                      counters_->SigningKey(credentials->secret_access_key, scope));
 
     HttpRequest request;
     request.method = r.method;

@@ -15,13 +15,13 @@
 namespace s3proc {
 
 struct S3ClientOptions {
-  std::string endpoint;      // "https://s3.us-east-1.amazonaws.com", "http://127.0.0.1:7480"
+  std::string endpoint;  // "https://s3.us-east-1.amazonaws.com", "http://127.0.0.1:7480"
   std::string region = "us-east-1";
-  bool path_style = false;   // https://host/bucket/key instead of https://bucket.host/key
-  RetryPolicy retry;         // attempts and backoff for every request
+  bool path_style = false;  // https://host/bucket/key instead of https://bucket.host/key
+  RetryPolicy retry;        // attempts and backoff for every request
   uint64_t multipart_threshold = 64ull << 20;  // PutObjectFromFile uses multipart from here on
   uint64_t part_size = 16ull << 20;
-  int multipart_concurrency = 4;               // parts in flight per upload
+  int multipart_concurrency = 4;  // parts in flight per upload
   // The clock that dates signatures (tests pin it).
   std::function<std::chrono::system_clock::time_point()> now = std::chrono::system_clock::now;
   // Sleeps between retries (tests make it instant).
@@ -72,7 +72,8 @@ class S3Client {
   // failure). Conditional options apply to single PUTs only: multipart uploads are rejected
   // with kInvalidArgument when they are set.
   Result<PutResult> PutObjectFromFile(const std::string& bucket, const std::string& key,
-                                      const std::string& local_path, const PutOptions& options = {});
+                                      const std::string& local_path,
+                                      const PutOptions& options = {});
 
   Result<PutResult> PutObjectFromString(const std::string& bucket, const std::string& key,
                                         std::string_view data, const PutOptions& options = {});

@@ -9,8 +9,8 @@ namespace s3proc {
 Status S3Client::DeleteObject(const std::string& bucket, const std::string& key,
                               const std::string& version_id) {
   Request r;
-  r.op = {"DeleteObject", version_id.empty() ? "s3:DeleteObject" : "s3:DeleteObjectVersion",
-          bucket, key};
+  r.op = {"DeleteObject", version_id.empty() ? "s3:DeleteObject" : "s3:DeleteObjectVersion", bucket,
+          key};
   r.method = "DELETE";
   r.bucket = bucket;
   r.key = key;

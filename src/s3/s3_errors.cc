@@ -42,8 +42,8 @@ Status MapS3Error(const S3OperationInfo& op, long http_status, const S3ErrorBody
 
   const S3ErrorClass what = ClassifyS3Error(http_status, error.code);
   if (what.names_iam_action) {
-    message += ": the credentials need " + std::string(op.iam_action) + " on arn:aws:s3:::" +
-               op.bucket + (op.key.empty() ? "" : "/" + op.key);
+    message += ": the credentials need " + std::string(op.iam_action) +
+               " on arn:aws:s3:::" + op.bucket + (op.key.empty() ? "" : "/" + op.key);
   } else if (!what.advice.empty()) {
     message += ": ";
     message += what.advice;

@@ -13,7 +13,7 @@ struct S3OperationInfo {
   std::string_view operation;   // "GetObject"
   std::string_view iam_action;  // "s3:GetObject"
   std::string bucket;
-  std::string key;              // may be empty (bucket-level operations)
+  std::string key;  // may be empty (bucket-level operations)
 };
 
 // Maps a non-2xx S3 answer to a Status of the shared taxonomy (the code and the advice from

@@ -11,8 +11,7 @@ Result<ListPage> S3Client::ListObjectsV2(const std::string& bucket, const std::s
   r.method = "GET";
   r.bucket = bucket;
   // encoding-type=url: keys may hold bytes XML 1.0 cannot carry.
-  r.query = {{"list-type", "2"}, {"encoding-type", "url"},
-             {"max-keys", std::to_string(max_keys)}};
+  r.query = {{"list-type", "2"}, {"encoding-type", "url"}, {"max-keys", std::to_string(max_keys)}};
   if (!prefix.empty()) r.query.emplace_back("prefix", prefix);
   if (!continuation_token.empty()) r.query.emplace_back("continuation-token", continuation_token);
   S3PROC_ASSIGN_OR_RETURN(HttpResponse response, Execute(r));

@@ -88,16 +88,16 @@ Result<ObjectInfo> S3Client::GetObjectToFile(const std::string& bucket, const st
   };
   r.verify = [state, local_path, key](const HttpResponse& response) {
     std::string_view length = response.Header("content-length");
-    if (!length.empty() && std::strtoull(std::string(length).c_str(), nullptr, 10) != state->written) {
+    if (!length.empty() &&
+        std::strtoull(std::string(length).c_str(), nullptr, 10) != state->written) {
       return Status::Transient("GetObject " + key + ": received " + std::to_string(state->written) +
                                " bytes, Content-Length said " + std::string(length));
     }
     state->digest->Finish();
     std::string etag = UnquoteEtag(response.Header("etag"));
     if (EtagIsContentMd5(etag, response) && etag != state->digest->md5_hex()) {
-      return Status::Transient("GetObject " + key + ": the body's MD5 " +
-                               state->digest->md5_hex() + " does not match its ETag " + etag +
-                               " (damaged in transit)");
+      return Status::Transient("GetObject " + key + ": the body's MD5 " + state->digest->md5_hex() +
+                               " does not match its ETag " + etag + " (damaged in transit)");
     }
     // No fsync: a download is scratch that a crashed run simply fetches again.
     return state->fd.Close(local_path);

@@ -5,8 +5,9 @@ namespace s3proc {
 S3ObjectStore::S3ObjectStore(S3Client& client, std::string bucket)
     : client_(client), bucket_(std::move(bucket)) {}
 
-Status S3ObjectStore::List(const std::string& prefix,
-                           const std::function<Status(std::vector<ObjectSummary>&& page)>& on_page) {
+Status S3ObjectStore::List(
+    const std::string& prefix,
+    const std::function<Status(std::vector<ObjectSummary>&& page)>& on_page) {
   std::string token;
   do {
     S3PROC_ASSIGN_OR_RETURN(ListPage page, client_.ListObjectsV2(bucket_, prefix, token));

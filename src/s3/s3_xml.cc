@@ -36,8 +36,9 @@ void AppendEscaped(std::string& out, std::string_view text) {
 }
 
 bool Load(pugi::xml_document& doc, std::string_view body) {
-  return doc.load_buffer(body.data(), body.size(), pugi::parse_default | pugi::parse_ws_pcdata_single)
-      .status == pugi::status_ok;
+  return doc.load_buffer(body.data(), body.size(),
+                         pugi::parse_default | pugi::parse_ws_pcdata_single)
+             .status == pugi::status_ok;
 }
 
 }  // namespace

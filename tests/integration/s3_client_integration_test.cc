@@ -148,8 +148,7 @@ TEST_F(S3ClientIntegration, IfNoneMatchStarOnExistingObjectIsPreconditionFailed)
   ASSERT_TRUE(client_->PutObjectFromString(bucket_, "leases/shard-00/1", "a", create_only).ok());
   auto second = client_->PutObjectFromString(bucket_, "leases/shard-00/1", "b", create_only);
   ASSERT_FALSE(second.ok());
-  EXPECT_EQ(second.status().code(), StatusCode::kPreconditionFailed)
-      << second.status().ToString();
+  EXPECT_EQ(second.status().code(), StatusCode::kPreconditionFailed) << second.status().ToString();
   auto content = client_->GetObjectToString(bucket_, "leases/shard-00/1");
   ASSERT_TRUE(content.ok());
   EXPECT_EQ(*content, "a");
