@@ -55,6 +55,15 @@ def find_tarball():
     return found[-1]
 
 
+def extract_binary(tarball, dest):
+    """Writes the tarball's s3proc to `dest`, executable."""
+    with tarfile.open(tarball) as tar:
+        member = next(m for m in tar.getmembers() if m.name.endswith("/s3proc"))
+        with tar.extractfile(member) as src, open(dest, "wb") as dst:
+            shutil.copyfileobj(src, dst)
+    os.chmod(dest, 0o755)
+
+
 def openssl(*args):
     subprocess.run(["openssl", *args], check=True, capture_output=True)
 
@@ -132,11 +141,7 @@ class TlsFrontend:
 class EmptyRoot:
     def __init__(self, tarball, ca_bundle):
         self.root = tempfile.mkdtemp(prefix="s3proc-empty-root-", dir="/var/tmp")
-        with tarfile.open(tarball) as tar:
-            member = next(m for m in tar.getmembers() if m.name.endswith("/s3proc"))
-            with tar.extractfile(member) as src, open(self.path("s3proc"), "wb") as dst:
-                shutil.copyfileobj(src, dst)
-        os.chmod(self.path("s3proc"), 0o755)
+        extract_binary(tarball, self.path("s3proc"))
         self.write("etc/hosts", f"127.0.0.1 localhost\n127.0.0.1 {HOSTNAME}\n")
         # A resolver that does not answer: the host name must come from /etc/hosts alone.
         self.write("etc/resolv.conf", "nameserver 127.0.0.254\noptions timeout:1 attempts:1\n")
@@ -354,12 +359,8 @@ class CloseRangeFallbackTest(unittest.TestCase):
         cls.helper = os.path.join(cls.tmp, "without_close_range")
         subprocess.run(["cc", "-O2", "-o", cls.helper, os.path.join(HERE, "without_close_range.c")],
                        check=True)
-        with tarfile.open(find_tarball()) as tar:
-            member = next(m for m in tar.getmembers() if m.name.endswith("/s3proc"))
-            with tar.extractfile(member) as src, open(os.path.join(cls.tmp, "s3proc"), "wb") as dst:
-                shutil.copyfileobj(src, dst)
         cls.binary = os.path.join(cls.tmp, "s3proc")
-        os.chmod(cls.binary, 0o755)
+        extract_binary(find_tarball(), cls.binary)
 
     @classmethod
     def tearDownClass(cls):
