@@ -28,6 +28,9 @@ struct RunConfig {
   std::string error_prefix = "errors/";
   std::string lease_prefix = "leases/";
   std::string work_dir = ".";
+  // Queue mode: take work from S3 event notifications in this SQS queue instead of listing the
+  // input prefix (docs/semantics.md, "Queue mode"). Empty: listing mode.
+  std::string queue_url;
 
   // How much.
   int concurrency = 16;     // objects in flight
@@ -36,6 +39,10 @@ struct RunConfig {
   int max_attempts = 5;     // transient failures of one object before it goes to errors/
   int lease_seconds = 600;  // how long a claim holds without renewal
   int lease_shards = 16;    // the key space is claimed in this many shards
+  int queue_wait_seconds = 20;        // SQS long poll (0..20)
+  int queue_visibility_seconds = 300;  // how long a received message stays hidden; extended at
+                                       // half-life while its object is being worked on
+  bool follow = false;  // queue mode: keep polling when the queue is empty (a service)
 
   // What.
   std::vector<RouteRule> routes;  // tried in order
