@@ -47,7 +47,11 @@ Result<RunSummary> QueueRun::Run() {
   Status polled = Poll();
   work_.Close();
   for (auto& t : workers) t.join();
-  polling_done_ = true;
+  {
+    std::lock_guard<std::mutex> lock(heartbeat_mu_);
+    workers_done_ = true;
+  }
+  heartbeat_wake_.notify_all();
   heartbeat.join();  // its last tick deletes what the workers finished
   progress.reset();
   S3PROC_RETURN_IF_ERROR(polled);
@@ -171,10 +175,13 @@ void QueueRun::Heartbeat() {
   // Often enough to extend a message well before half its visibility has gone by.
   const auto period = std::chrono::milliseconds(
       std::clamp(config_.queue_visibility_seconds * 1000 / 4, 100, 1000));
-  while (!polling_done_) {
-    std::this_thread::sleep_for(period);
+  std::unique_lock<std::mutex> lock(heartbeat_mu_);
+  while (!heartbeat_wake_.wait_for(lock, period, [this] { return workers_done_; })) {
+    lock.unlock();
     Tick();
+    lock.lock();
   }
+  lock.unlock();
   Tick();
 }
 

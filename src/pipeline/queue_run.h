@@ -1,6 +1,8 @@
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -68,7 +70,9 @@ class QueueRun {
   RunTally tally_;
   uint64_t admitted_ = 0;  // objects queued
   bool stopped_early_ = false;
-  std::atomic<bool> polling_done_{false};
+  std::mutex heartbeat_mu_;
+  std::condition_variable heartbeat_wake_;
+  bool workers_done_ = false;  // under heartbeat_mu_: the heartbeat's last tick is due
 };
 
 // The wait before a message whose object failed comes back: 5 s doubled per delivery, at most
