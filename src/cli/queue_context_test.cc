@@ -8,7 +8,9 @@ namespace {
 
 using ::testing::HasSubstr;
 
-SqsQueueUrl Aws() { return *ParseSqsQueueUrl("https://sqs.eu-west-1.amazonaws.com/123456789012/q"); }
+SqsQueueUrl Aws() {
+  return *ParseSqsQueueUrl("https://sqs.eu-west-1.amazonaws.com/123456789012/q");
+}
 SqsQueueUrl Moto() { return *ParseSqsQueueUrl("http://127.0.0.1:5000/123456789012/q"); }
 
 TEST(ResolveSqsEndpointTest, TheQueueUrlsOwnHostAndRegionByDefault) {
@@ -29,13 +31,13 @@ TEST(ResolveSqsEndpointTest, ServiceVariableOverTheGeneralOne) {
   auto e = ResolveSqsEndpoint(Moto(), both, "us-east-1");
   EXPECT_EQ(e->url, "http://127.0.0.1:9324");
   EXPECT_EQ(e->source, "AWS_ENDPOINT_URL_SQS");
-  auto general = ResolveSqsEndpoint(Moto(), MapEnvLookup({{"AWS_ENDPOINT_URL", "http://h:1"}}),
-                                    "us-east-1");
+  auto general =
+      ResolveSqsEndpoint(Moto(), MapEnvLookup({{"AWS_ENDPOINT_URL", "http://h:1"}}), "us-east-1");
   EXPECT_EQ(general->url, "http://h:1");
-  auto ignored = ResolveSqsEndpoint(
-      Moto(), MapEnvLookup({{"AWS_ENDPOINT_URL", "http://h:1"},
-                            {"AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true"}}),
-      "us-east-1");
+  auto ignored = ResolveSqsEndpoint(Moto(),
+                                    MapEnvLookup({{"AWS_ENDPOINT_URL", "http://h:1"},
+                                                  {"AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true"}}),
+                                    "us-east-1");
   EXPECT_EQ(ignored->url, "http://127.0.0.1:5000");
 }
 

@@ -50,7 +50,7 @@ std::string FindPython() {
 struct Case {
   std::string name;
   std::string operation;
-  json params;  // what botocore is called with
+  json params;                           // what botocore is called with
   std::function<void(SqsClient&)> call;  // the same through SqsClient
   std::string token;
 };
@@ -59,24 +59,41 @@ std::vector<Case> Cases() {
   const std::string url = "https://sqs.eu-west-1.amazonaws.com/123456789012/events";
   SqsQueueUrl q = *ParseSqsQueueUrl(url);
   return {
-      {"receive", "ReceiveMessage",
-       {{"QueueUrl", url}, {"MaxNumberOfMessages", 10}, {"WaitTimeSeconds", 20},
-        {"VisibilityTimeout", 300}, {"MessageSystemAttributeNames", {"ApproximateReceiveCount"}}},
-       [q](SqsClient& c) { (void)c.ReceiveMessage(q, 10, 20, 300); }, ""},
-      {"receive with session token", "ReceiveMessage",
-       {{"QueueUrl", url}, {"MaxNumberOfMessages", 1}, {"WaitTimeSeconds", 0},
-        {"VisibilityTimeout", 30}, {"MessageSystemAttributeNames", {"ApproximateReceiveCount"}}},
-       [q](SqsClient& c) { (void)c.ReceiveMessage(q, 1, 0, 30); }, "IQoJb3+tok/en=="},
-      {"delete batch", "DeleteMessageBatch",
+      {"receive",
+       "ReceiveMessage",
        {{"QueueUrl", url},
-        {"Entries", {{{"Id", "0"}, {"ReceiptHandle", "AQEB+a/b=="}},
-                     {{"Id", "1"}, {"ReceiptHandle", "AQEB\"quoted\"\\"}}}}},
-       [q](SqsClient& c) { (void)c.DeleteMessageBatch(q, {"AQEB+a/b==", "AQEB\"quoted\"\\"}); },
+        {"MaxNumberOfMessages", 10},
+        {"WaitTimeSeconds", 20},
+        {"VisibilityTimeout", 300},
+        {"MessageSystemAttributeNames", {"ApproximateReceiveCount"}}},
+       [q](SqsClient& c) { (void)c.ReceiveMessage(q, 10, 20, 300); },
        ""},
-      {"change visibility", "ChangeMessageVisibility",
+      {"receive with session token",
+       "ReceiveMessage",
+       {{"QueueUrl", url},
+        {"MaxNumberOfMessages", 1},
+        {"WaitTimeSeconds", 0},
+        {"VisibilityTimeout", 30},
+        {"MessageSystemAttributeNames", {"ApproximateReceiveCount"}}},
+       [q](SqsClient& c) { (void)c.ReceiveMessage(q, 1, 0, 30); },
+       "IQoJb3+tok/en=="},
+      {"delete batch",
+       "DeleteMessageBatch",
+       {{"QueueUrl", url},
+        {"Entries",
+         {{{"Id", "0"}, {"ReceiptHandle", "AQEB+a/b=="}},
+          {{"Id", "1"}, {"ReceiptHandle", "AQEB\"quoted\"\\"}}}}},
+       [q](SqsClient& c) {
+         (void)c.DeleteMessageBatch(q, {"AQEB+a/b==", "AQEB\"quoted\"\\"});
+       },
+       ""},
+      {"change visibility",
+       "ChangeMessageVisibility",
        {{"QueueUrl", url}, {"ReceiptHandle", "rh"}, {"VisibilityTimeout", 600}},
-       [q](SqsClient& c) { (void)c.ChangeMessageVisibility(q, "rh", 600); }, ""},
-      {"queue attributes", "GetQueueAttributes",
+       [q](SqsClient& c) { (void)c.ChangeMessageVisibility(q, "rh", 600); },
+       ""},
+      {"queue attributes",
+       "GetQueueAttributes",
        {{"QueueUrl", url},
         {"AttributeNames",
          {"ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible",
@@ -87,9 +104,11 @@ std::vector<Case> Cases() {
                  "ApproximateNumberOfMessagesDelayed", "RedrivePolicy"});
        },
        ""},
-      {"queue url", "GetQueueUrl",
+      {"queue url",
+       "GetQueueUrl",
        {{"QueueName", "events-dlq"}, {"QueueOwnerAWSAccountId", "123456789012"}},
-       [](SqsClient& c) { (void)c.GetQueueUrl("events-dlq", "123456789012"); }, ""},
+       [](SqsClient& c) { (void)c.GetQueueUrl("events-dlq", "123456789012"); },
+       ""},
   };
 }
 
@@ -113,19 +132,28 @@ TEST(SqsBotocoreTest, RequestsMatchBotocoresSerializerAndSigner) {
     auto sent = sqs.http.requests()[0];
     json headers = json::array();
     for (const auto& [k, v] : sent.headers) headers.push_back({k, v});
-    input.push_back({{"name", c.name}, {"operation", c.operation}, {"params", c.params},
-                     {"region", "eu-west-1"}, {"endpoint", "https://sqs.eu-west-1.amazonaws.com"},
-                     {"amz_date", "20261128T160406Z"}, {"access_key", "AKIDEXAMPLE"},
-                     {"secret_key", "secret-0"}, {"token", c.token.empty() ? "" : c.token + "0"},
-                     {"ours", {{"url", sent.url}, {"headers", headers}, {"body", sqs.bodies[0]},
-                               {"authorization", sent.HeaderValue("Authorization")}}}});
+    input.push_back({{"name", c.name},
+                     {"operation", c.operation},
+                     {"params", c.params},
+                     {"region", "eu-west-1"},
+                     {"endpoint", "https://sqs.eu-west-1.amazonaws.com"},
+                     {"amz_date", "20261128T160406Z"},
+                     {"access_key", "AKIDEXAMPLE"},
+                     {"secret_key", "secret-0"},
+                     {"token", c.token.empty() ? "" : c.token + "0"},
+                     {"ours",
+                      {{"url", sent.url},
+                       {"headers", headers},
+                       {"body", sqs.bodies[0]},
+                       {"authorization", sent.HeaderValue("Authorization")}}}});
   }
   char path[] = "/tmp/s3proc-sqs-oracle-XXXXXX";
   int fd = mkstemp(path);
   ASSERT_GE(fd, 0);
   close(fd);
   std::ofstream(path) << input.dump();
-  std::string out = RunCommand(python + " " S3PROC_SOURCE_DIR "/testutil/botocore_sqs_oracle.py " + path);
+  std::string out =
+      RunCommand(python + " " S3PROC_SOURCE_DIR "/testutil/botocore_sqs_oracle.py " + path);
   unlink(path);
   json oracle = json::parse(out, nullptr, false);
   ASSERT_TRUE(oracle.is_array()) << "the oracle failed; output: " << out;
@@ -143,9 +171,9 @@ TEST(SqsBotocoreTest, RequestsMatchBotocoresSerializerAndSigner) {
     }
     std::string authorization = ours["authorization"];
     EXPECT_EQ(authorization, theirs["authorization"]);
-    EXPECT_NE(authorization.find("SignedHeaders=" + theirs["signed_headers"].get<std::string>() +
-                                 ","),
-              std::string::npos)
+    EXPECT_NE(
+        authorization.find("SignedHeaders=" + theirs["signed_headers"].get<std::string>() + ","),
+        std::string::npos)
         << authorization;
   }
 }

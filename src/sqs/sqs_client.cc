@@ -79,10 +79,9 @@ namespace {
 // The headers botocore sends for the JSON protocol, signed like botocore's SigV4Auth does for
 // sqs: the payload hash is signed but, unlike S3, not sent as x-amz-content-sha256.
 // x-amzn-query-mode makes SQS add the query-compatible code (x-amzn-query-error) to errors.
-HttpRequest SignedRequest(const std::string& url, const std::string& host,
-                          std::string_view action, const std::string& body,
-                          const Credentials& credentials, const SigV4Scope& scope,
-                          const std::array<uint8_t, 32>& signing_key) {
+HttpRequest SignedRequest(const std::string& url, const std::string& host, std::string_view action,
+                          const std::string& body, const Credentials& credentials,
+                          const SigV4Scope& scope, const std::array<uint8_t, 32>& signing_key) {
   SigV4Request to_sign;
   to_sign.method = "POST";
   to_sign.encoded_path = "/";

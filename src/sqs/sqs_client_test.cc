@@ -10,11 +10,11 @@
 namespace s3proc {
 namespace {
 
-using ::testing::HasSubstr;
-using ::testing::Not;
 using sqs_testing::CountingCredentials;
 using sqs_testing::SqsError;
+using ::testing::HasSubstr;
 using testing::MakeHttpResponse;
+using ::testing::Not;
 
 const char kUrl[] = "https://sqs.eu-west-1.amazonaws.com/123456789012/events";
 
@@ -99,6 +99,15 @@ TEST_F(SqsClientTest, NoSuchQueueSaysSoWithCodeAndRequestId) {
   EXPECT_EQ(sqs_.http.request_count(), 1u);  // not retried
 }
 
+TEST_F(SqsClientTest, TheQueryErrorHeaderAloneIsEnoughToClassify) {
+  sqs_.Answer({MakeHttpResponse(
+      400, "", {{"x-amzn-query-error", "AWS.SimpleQueueService.NonExistentQueue;Sender"}})});
+  auto messages = client_.ReceiveMessage(Queue(), 10, 0, 30);
+  EXPECT_EQ(messages.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(messages.status().message(),
+              HasSubstr(": AWS.SimpleQueueService.NonExistentQueue (400): no such queue"));
+}
+
 TEST_F(SqsClientTest, AccessDeniedNamesTheIamActionOnTheQueueArn) {
   sqs_.Answer({SqsError(403, "AccessDenied", "AccessDenied", "not authorized")});
   Status s = client_.ChangeMessageVisibility(Queue(), "rh", 60);
@@ -176,9 +185,9 @@ TEST_F(SqsClientTest, AnswerThatIsNotJsonIsRetriedThenNamed) {
   sqs_.Answer({MakeHttpResponse(200, "{\"Messages\": [")});
   auto messages = client_.ReceiveMessage(Queue(), 1, 0, 30);
   EXPECT_EQ(messages.status().code(), StatusCode::kTransient);
-  EXPECT_THAT(messages.status().message(),
-              HasSubstr("ReceiveMessage " + std::string(kUrl) + " (after 5 attempts): the "
-                        "answer (200, 14 bytes) is not SQS's JSON"));
+  EXPECT_THAT(messages.status().message(), HasSubstr("ReceiveMessage " + std::string(kUrl) +
+                                                     " (after 5 attempts): the "
+                                                     "answer (200, 14 bytes) is not SQS's JSON"));
 }
 
 TEST_F(SqsClientTest, MessageWithoutReceiptHandleIsAnUnexpectedAnswer) {

@@ -40,8 +40,7 @@ bool IsKnownSqsErrorCode(std::string_view code);
 // - attempt >= policy.max_attempts: kFail.
 // - transport error: kRetry when Transient (connect, reset, timeout), kFail otherwise.
 // - otherwise ClassifySqsError(...).action.
-RetryDecision DecideSqsRetry(const RetryPolicy& policy, int attempt,
-                             const AttemptOutcome& outcome);
+RetryDecision DecideSqsRetry(const RetryPolicy& policy, int attempt, const AttemptOutcome& outcome);
 
 // One row of the table of known SQS codes.
 struct SqsErrorCodeRow {

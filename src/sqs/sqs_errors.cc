@@ -40,7 +40,7 @@ std::string StringField(const nlohmann::json& j, const char* a, const char* b) {
 }  // namespace
 
 std::string_view SqsErrorBody::ClassifiedCode() const {
-  if (IsKnownSqsErrorCode(query_code)) return query_code;
+  // Either may be the one s3proc knows (the header's for older codes, the type for newer).
   if (IsKnownSqsErrorCode(type)) return type;
   return query_code.empty() ? std::string_view(type) : std::string_view(query_code);
 }
@@ -67,8 +67,8 @@ SqsErrorBody ParseSqsErrorBody(const HttpResponse& response) {
 Status MapSqsError(const SqsOperationInfo& op, long http_status, const SqsErrorBody& error) {
   std::string code(error.ShownCode());
   if (code.empty()) code = DefaultCode(http_status);
-  std::string message = std::string(op.operation) + " " + op.queue + ": " + code + " (" +
-                        std::to_string(http_status);
+  std::string message =
+      std::string(op.operation) + " " + op.queue + ": " + code + " (" + std::to_string(http_status);
   if (!error.request_id.empty()) message += ", request id " + error.request_id;
   message += ")";
   if (!error.message.empty()) message += ": " + error.message;

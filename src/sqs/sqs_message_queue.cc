@@ -34,8 +34,8 @@ Result<std::vector<QueueMessage>> SqsMessageQueue::Receive(int max_messages, int
   std::vector<QueueMessage> out;
   out.reserve(received.size());
   for (SqsMessage& m : received) {
-    out.push_back({std::move(m.message_id), std::move(m.receipt_handle), std::move(m.body),
-                   m.receive_count});
+    out.push_back(
+        {std::move(m.message_id), std::move(m.receipt_handle), std::move(m.body), m.receive_count});
   }
   return out;
 }
@@ -94,8 +94,8 @@ Result<QueueCounts> SqsMessageQueue::Counts() {
   if (!dead_letter.ok()) {
     return dead_letter.status().WithContext("the dead-letter queue of " + queue_.url);
   }
-  S3PROC_ASSIGN_OR_RETURN(auto dlq_attributes,
-                          client_.GetQueueAttributes(*dead_letter, {"ApproximateNumberOfMessages"}));
+  S3PROC_ASSIGN_OR_RETURN(auto dlq_attributes, client_.GetQueueAttributes(
+                                                   *dead_letter, {"ApproximateNumberOfMessages"}));
   S3PROC_ASSIGN_OR_RETURN(counts.dead_letter_visible,
                           Count(dlq_attributes, "ApproximateNumberOfMessages", dead_letter->url));
   return counts;

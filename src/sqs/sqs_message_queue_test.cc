@@ -10,8 +10,8 @@
 namespace s3proc {
 namespace {
 
-using ::testing::HasSubstr;
 using nlohmann::json;
+using ::testing::HasSubstr;
 using testing::MakeHttpResponse;
 
 const char kUrl[] = "https://sqs.eu-west-1.amazonaws.com/123456789012/events";
@@ -140,7 +140,8 @@ TEST_F(SqsMessageQueueTest, ABadRedrivePolicyIsNamed) {
   };
   auto counts = queue_.Counts();
   EXPECT_EQ(counts.status().code(), StatusCode::kInvalidArgument);
-  EXPECT_THAT(counts.status().message(), HasSubstr("the dead-letter queue of " + std::string(kUrl)));
+  EXPECT_THAT(counts.status().message(),
+              HasSubstr("the dead-letter queue of " + std::string(kUrl)));
 }
 
 TEST_F(SqsMessageQueueTest, ExtendVisibilityOfAStaleHandleIsNotFound) {

@@ -66,8 +66,8 @@ SqsBatchEntryFailure EntryFailure(const SqsOperationInfo& op, const json& failed
   std::string code = StringOr(failed, "Code", "Unknown");
   bool sender_fault = failed.value("SenderFault", true);
   SqsErrorClass what = ClassifySqsError(sender_fault ? 400 : 500, code);
-  std::string message = std::string(op.operation) + " " + op.queue + ": entry " +
-                        std::to_string(index) + ": " + code;
+  std::string message =
+      std::string(op.operation) + " " + op.queue + ": entry " + std::to_string(index) + ": " + code;
   std::string detail = StringOr(failed, "Message");
   if (!detail.empty()) message += ": " + detail;
   if (!what.advice.empty()) message += ": " + std::string(what.advice);

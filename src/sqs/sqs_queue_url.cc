@@ -6,11 +6,12 @@
 namespace s3proc {
 namespace {
 
-constexpr std::string_view kShape = "--queue-url must look like https://sqs.REGION.amazonaws.com/ACCOUNT/NAME";
+constexpr std::string_view kShape =
+    "--queue-url must look like https://sqs.REGION.amazonaws.com/ACCOUNT/NAME";
 
 Status Malformed(std::string_view url, std::string_view why) {
-  return Status::InvalidArgument(std::string(kShape) + " (got \"" + std::string(url) + "\": " +
-                                 std::string(why) + ")");
+  return Status::InvalidArgument(std::string(kShape) + " (got \"" + std::string(url) +
+                                 "\": " + std::string(why) + ")");
 }
 
 bool AllDigits(std::string_view s) {
@@ -23,8 +24,8 @@ bool ValidQueueName(std::string_view name) {
   if (base.ends_with(".fifo")) base.remove_suffix(5);
   if (base.empty() || name.size() > 80) return false;
   return std::all_of(base.begin(), base.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '-' || c == '_';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_';
   });
 }
 

@@ -43,18 +43,19 @@ TEST(SqsQueueUrlTest, LegacyAndPartitionHosts) {
 }
 
 TEST(SqsQueueUrlTest, MalformedUrlsSayWhatTheShapeIs) {
-  for (const char* bad : {"", "s3proc-events", "arn:aws:sqs:us-east-1:123456789012:q",
-                          "ftp://sqs.us-east-1.amazonaws.com/123456789012/q",
-                          "https:///123456789012/q", "https://h/123456789012",
-                          "https://h/123456789012/q/extra", "https://h/12345/q",
-                          "https://h/123456789012/q?x=1", "https://h/123456789012/bad name",
-                          "https://h/123456789012/", "https://h:5/abcdefghijkl/q"}) {
+  for (const char* bad :
+       {"", "s3proc-events", "arn:aws:sqs:us-east-1:123456789012:q",
+        "ftp://sqs.us-east-1.amazonaws.com/123456789012/q", "https:///123456789012/q",
+        "https://h/123456789012", "https://h/123456789012/q/extra", "https://h/12345/q",
+        "https://h/123456789012/q?x=1", "https://h/123456789012/bad name",
+        "https://h/123456789012/", "https://h:5/abcdefghijkl/q"}) {
     SCOPED_TRACE(bad);
     auto q = ParseSqsQueueUrl(bad);
     ASSERT_FALSE(q.ok());
     EXPECT_EQ(q.status().code(), StatusCode::kInvalidArgument);
-    EXPECT_THAT(q.status().message(),
-                HasSubstr("--queue-url must look like https://sqs.REGION.amazonaws.com/ACCOUNT/NAME"));
+    EXPECT_THAT(
+        q.status().message(),
+        HasSubstr("--queue-url must look like https://sqs.REGION.amazonaws.com/ACCOUNT/NAME"));
   }
   EXPECT_THAT(ParseSqsQueueUrl("https://h/12345/q").status().message(),
               HasSubstr("the account must be 12 digits"));

@@ -54,9 +54,9 @@ std::string Admin(const std::string& args) {
 
 class SqsIntegration : public ::testing::Test {
  protected:
-  SqsIntegration() : credentials_(NewEnvCredentialsProvider(MapEnvLookup({
-                         {"AWS_ACCESS_KEY_ID", "testing"},
-                         {"AWS_SECRET_ACCESS_KEY", "testing"}}))) {
+  SqsIntegration()
+      : credentials_(NewEnvCredentialsProvider(MapEnvLookup(
+            {{"AWS_ACCESS_KEY_ID", "testing"}, {"AWS_SECRET_ACCESS_KEY", "testing"}}))) {
     http_ = NewCurlHttpClient({});
     SqsClientOptions o;
     o.endpoint = g_endpoint;
@@ -179,7 +179,8 @@ TEST_F(SqsIntegration, AnInvalidReceiptHandleIsNotFound) {
   auto failures = queue->Delete({"not-a-receipt-handle"});
   ASSERT_TRUE(failures.ok()) << failures.status().ToString();
   ASSERT_EQ(failures->size(), 1u);
-  EXPECT_EQ((*failures)[0].status.code(), StatusCode::kNotFound) << (*failures)[0].status.ToString();
+  EXPECT_EQ((*failures)[0].status.code(), StatusCode::kNotFound)
+      << (*failures)[0].status.ToString();
 }
 
 TEST_F(SqsIntegration, AMissingQueueSaysSo) {
@@ -205,7 +206,8 @@ int main(int argc, char** argv) {
     s3proc::g_endpoint = s3proc::ReadLine(dir + "/endpoint");
   }
   s3proc::g_python = Env("S3PROC_MOTO_PYTHON");
-  if (s3proc::g_python.empty() && !dir.empty()) s3proc::g_python = s3proc::ReadLine(dir + "/python");
+  if (s3proc::g_python.empty() && !dir.empty())
+    s3proc::g_python = s3proc::ReadLine(dir + "/python");
   if (s3proc::g_python.empty()) s3proc::g_python = "python3";
   if (s3proc::g_endpoint.empty()) {
     std::string why = dir.empty() ? "run through ctest (the moto_sqs fixture)"
