@@ -137,6 +137,14 @@ TEST_F(CliTest, ExecCommandAsFlagOrAfterDashes) {
   config = ConfigFor({"run", "--bucket", "b-1", "--processor", "exec", "--", "jq", "-c", "."});
   ASSERT_TRUE(config.ok()) << config.status().ToString() << err_.Text();
   EXPECT_EQ(config->exec_command, (std::vector<std::string>{"jq", "-c", "."}));
+
+  // A list option just before "--" must not swallow it (CLI11 alone ends the list there and
+  // parses the rest as s3proc's options).
+  config = ConfigFor({"run", "--bucket", "b-1", "--route", "*.x=exec", "--", "sh", "-c", "kill"});
+  ASSERT_TRUE(config.ok()) << config.status().ToString() << err_.Text();
+  EXPECT_EQ(config->exec_command, (std::vector<std::string>{"sh", "-c", "kill"}));
+  ASSERT_EQ(config->routes.size(), 1u);
+  EXPECT_EQ(config->routes[0].processor, "exec");
 }
 
 TEST_F(CliTest, FlagsBeatEnvironmentBeatsFile) {

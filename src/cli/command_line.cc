@@ -159,8 +159,18 @@ ParsedCommandLine ParseCommandLine(const std::vector<std::string>& args, FILE* o
     AddSetting(process, key, &inv.flags);
   }
 
+  // Everything after the first "--" is the exec command, taken here rather than by CLI11: a
+  // list option before it (--route A B --) would otherwise end at that "--" and leave the
+  // command's own options ("sh -c ...") to be parsed as s3proc's.
+  std::vector<std::string> after_dashes;
   std::vector<const char*> argv;
-  for (const auto& a : args) argv.push_back(a.c_str());
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (i > 0 && args[i] == "--") {
+      after_dashes.assign(args.begin() + static_cast<std::ptrdiff_t>(i) + 1, args.end());
+      break;
+    }
+    argv.push_back(args[i].c_str());
+  }
   try {
     app.parse(static_cast<int>(argv.size()), argv.data());
   } catch (const CLI::ParseError& e) {
@@ -180,6 +190,7 @@ ParsedCommandLine ParseCommandLine(const std::vector<std::string>& args, FILE* o
 
   if (run->parsed()) {
     inv.command = CommandKind::kRun;
+    exec_after_dashes.insert(exec_after_dashes.end(), after_dashes.begin(), after_dashes.end());
     if (!exec_after_dashes.empty()) inv.flags["exec_command"] = exec_after_dashes;
   } else if (status->parsed()) {
     inv.command = CommandKind::kStatus;
@@ -187,6 +198,8 @@ ParsedCommandLine ParseCommandLine(const std::vector<std::string>& args, FILE* o
     inv.command = CommandKind::kRedrive;
   } else {
     inv.command = CommandKind::kProcess;
+    process_exec_after_dashes.insert(process_exec_after_dashes.end(), after_dashes.begin(),
+                                     after_dashes.end());
     if (!process_exec_after_dashes.empty()) inv.flags["exec_command"] = process_exec_after_dashes;
     if (!processor.empty()) {
       inv.flags["default_processor"] = {processor};

@@ -66,11 +66,13 @@ class QueueModeTest(unittest.TestCase):
         self.assertEqual((s["done"], s["rejected"], s["failed"]), (2 + len(TRICKY_KEYS), 1, 0))
         self.assertEqual(h.keys(self.s3, self.bucket, "input/"), [])
         outputs = set(h.keys(self.s3, self.bucket, "output/"))
-        for key in ["good.json", "packed.json"] + TRICKY_KEYS:
+        for key in ["good.json", "packed.json.gz"] + TRICKY_KEYS:
             self.assertIn("output/" + key, outputs)
         good = json.loads(self.s3.get_object(Bucket=self.bucket, Key="output/good.json")["Body"]
                           .read())
         self.assertEqual(good["a"], 1)
+        packed = self.s3.get_object(Bucket=self.bucket, Key="output/packed.json.gz")["Body"].read()
+        self.assertEqual(json.loads(packed)["z"], [1, 2], "a .gz input is decompressed")
         bad = self.s3.get_object(Bucket=self.bucket, Key="errors/bad.json")["Body"].read()
         self.assertEqual(bad, b"{oops")
         reason = json.loads(self.s3.get_object(Bucket=self.bucket,
