@@ -75,8 +75,11 @@ class PipelineRun {
   // Lists the input prefix and hands each object to the workers (or, in a dry run, logs it).
   // Returns a listing or lease failure; reaching --max-files / --max-seconds is not one.
   Status ListInputs();
-  // Claims the object's shard and queues it, or counts why not.
-  Status Admit(ObjectSummary&& object);
+  // Reads the leases before the first object is admitted rather than before the listing, so that
+  // an empty tick costs one LIST. Its error is a lease failure, reported as such.
+  Status LoadLeasesOnce();
+  // Claims the object's shard and queues it, or counts why not (a dry run only logs it).
+  void Admit(ObjectSummary&& object);
   bool LimitReached() const;
   // One worker: processes queued objects until the queue is closed.
   void Work();
@@ -94,7 +97,7 @@ class PipelineRun {
   const ProcessorRouter& router_;
   const Clock::time_point started_ = Clock::now();
   ShardLeases leases_;
-  bool leases_loaded_ = false;  // loaded at the first object: an empty tick lists only input/
+  bool leases_loaded_ = false;
   ObjectTask task_;
   InputDeleter deleter_;
   WorkQueue queue_;
@@ -147,8 +150,11 @@ Status PipelineRun::ListInputs() {
         stopped_early_ = true;
         return stop;
       }
-      lease_error = Admit(std::move(object));
-      if (!lease_error.ok()) return lease_error;
+      if (!config_.dry_run) {
+        lease_error = LoadLeasesOnce();
+        if (!lease_error.ok()) return lease_error;
+      }
+      Admit(std::move(object));
     }
     return Status::Ok();
   });
@@ -165,7 +171,14 @@ bool PipelineRun::LimitReached() const {
          (config_.max_seconds > 0 && SecondsSince(started_) >= config_.max_seconds);
 }
 
-Status PipelineRun::Admit(ObjectSummary&& object) {
+Status PipelineRun::LoadLeasesOnce() {
+  if (leases_loaded_) return Status::Ok();
+  S3PROC_RETURN_IF_ERROR(leases_.Load());
+  leases_loaded_ = true;
+  return Status::Ok();
+}
+
+void PipelineRun::Admit(ObjectSummary&& object) {
   ++admitted_;
   {
     std::lock_guard<std::mutex> lock(summary_mu_);
@@ -175,11 +188,7 @@ Status PipelineRun::Admit(ObjectSummary&& object) {
   if (config_.dry_run) {
     logger_.Object({"would-process", object.key, dest.output_key,
                     router_.Route(dest.relative).name(), "", object.size, 0, 0});
-    return Status::Ok();
-  }
-  if (!leases_loaded_) {
-    S3PROC_RETURN_IF_ERROR(leases_.Load());
-    leases_loaded_ = true;
+    return;
   }
   leases_.RenewDue();
   int shard = ShardOf(dest.relative, config_.lease_shards);
@@ -189,15 +198,14 @@ Status PipelineRun::Admit(ObjectSummary&& object) {
                     object.size, 0, 0});
     std::lock_guard<std::mutex> lock(summary_mu_);
     ++summary_.failed;
-    return Status::Ok();
+    return;
   }
   if (*claim == ClaimOutcome::kHeldByOther) {
     std::lock_guard<std::mutex> lock(summary_mu_);
     ++summary_.skipped_claimed;
-    return Status::Ok();
+    return;
   }
   queue_.Push({std::move(object), shard, *claim == ClaimOutcome::kOwnedRecovered});
-  return Status::Ok();
 }
 
 void PipelineRun::Work() {
