@@ -64,8 +64,7 @@ class S3Client {
                                      const std::string& version_id, const std::string& local_path);
 
   // Small objects (leases, reasons) into memory. REQUIRES: the object is small.
-  Result<std::string> GetObjectToString(const std::string& bucket, const std::string& key,
-                                        ObjectInfo* info = nullptr);
+  Result<std::string> GetObjectToString(const std::string& bucket, const std::string& key);
 
   // Uploads a local file, with Content-MD5 and a signed SHA-256 payload, as one PUT or, from
   // options.multipart_threshold on, as a multipart upload with parallel parts (aborted on

@@ -94,7 +94,7 @@ Status S3Client::AbortMultipartUpload(const std::string& bucket, const std::stri
 Result<PutResult> S3Client::PutMultipart(const std::string& bucket, const std::string& key,
                                          const std::string& local_path, uint64_t size,
                                          const PutOptions& options) {
-  if (options.if_none_match_any || !options.if_match.empty()) {
+  if (options.if_none_match_any) {
     return Status::InvalidArgument("PutObject " + key +
                                    ": conditional writes are not supported for multipart uploads");
   }
