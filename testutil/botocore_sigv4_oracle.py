@@ -1,6 +1,8 @@
 #!/usr/bin/python3
 """SigV4 oracle: signs a corpus of S3 requests with botocore's own S3SigV4Auth (Debian's
-python3-botocore) and prints, per request, the inputs and what botocore computed, as JSON.
+python3-botocore), and of SQS JSON-protocol requests with its SigV4Auth for service "sqs" (which
+signs the payload hash but sends no x-amz-content-sha256), and prints, per request, the inputs
+and what botocore computed, as JSON.
 
 src/aws/sigv4_test.cc signs the same inputs with s3proc's signer and compares. The corpus is
 here, in one place; botocore is the judge, not us.
@@ -35,10 +37,19 @@ SESSION_TOKEN = "IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3QtMSJHMEUCIQD+token/w
 
 
 def case(name, method, bucket, key, query=(), headers=None, body=b"", token="",
-         host="127.0.0.1:7480", region="us-east-1", path_style=True):
+         host="127.0.0.1:7480", region="us-east-1", path_style=True, service="s3"):
     return dict(name=name, method=method, bucket=bucket, key=key, query=list(query),
                 headers=headers or {}, body=body.decode("latin-1"), token=token, host=host,
-                region=region, path_style=path_style)
+                region=region, path_style=path_style, service=service)
+
+
+def sqs_case(name, action, body, token="", host="sqs.eu-west-1.amazonaws.com",
+             region="eu-west-1"):
+    """An SQS JSON-protocol request as SqsClient sends it: POST / with these headers."""
+    headers = {"Content-Type": "application/x-amz-json-1.0", "X-Amz-Target": "AmazonSQS." + action,
+               "x-amzn-query-mode": "true"}
+    return case(name, "POST", "", "", headers=headers, body=json.dumps(body).encode(), token=token,
+                host=host, region=region, service="sqs")
 
 
 CORPUS = [
@@ -96,6 +107,20 @@ CORPUS = [
          host="my-bucket.s3.eu-west-1.amazonaws.com", region="eu-west-1", path_style=False),
     case("repeated query name", "GET", "b", "", [("z", "2"), ("a", "1"), ("z", "1")]),
     case("maximal key", "GET", "b", "input/" + "k" * 1018),
+    sqs_case("sqs receive", "ReceiveMessage",
+             {"QueueUrl": "https://sqs.eu-west-1.amazonaws.com/123456789012/q",
+              "MaxNumberOfMessages": 10, "WaitTimeSeconds": 20, "VisibilityTimeout": 300,
+              "MessageSystemAttributeNames": ["ApproximateReceiveCount"]}),
+    sqs_case("sqs delete batch with session token", "DeleteMessageBatch",
+             {"QueueUrl": "https://sqs.eu-west-1.amazonaws.com/123456789012/q",
+              "Entries": [{"Id": "0", "ReceiptHandle": "AQEB+x/y=="}]}, token=SESSION_TOKEN),
+    sqs_case("sqs on moto", "GetQueueAttributes",
+             {"QueueUrl": "http://127.0.0.1:5000/123456789012/q",
+              "AttributeNames": ["ApproximateNumberOfMessages", "RedrivePolicy"]},
+             host="127.0.0.1:5000", region="us-east-1"),
+    sqs_case("sqs unicode body", "ChangeMessageVisibility",
+             {"QueueUrl": "https://sqs.eu-west-1.amazonaws.com/123456789012/données",
+              "ReceiptHandle": "h", "VisibilityTimeout": 0}),
 ]
 
 
@@ -104,12 +129,16 @@ def sign(c):
     if c["key"]:
         path += "/" + c["key"]
     encoded_path = quote(path, safe="/~") or "/"
-    url = "http://" + c["host"] + encoded_path
+    scheme = "https" if c["host"].endswith(".amazonaws.com") else "http"
+    url = scheme + "://" + c["host"] + encoded_path
     body = c["body"].encode("latin-1")
     request = AWSRequest(method=c["method"], url=url, data=body,
                          params=[(k, v) for k, v in c["query"]], headers=dict(c["headers"]))
     creds = Credentials(LONG_KEY, LONG_SECRET, c["token"] or None)
-    signer = botocore.auth.S3SigV4Auth(creds, "s3", c["region"])
+    if c["service"] == "s3":
+        signer = botocore.auth.S3SigV4Auth(creds, "s3", c["region"])
+    else:
+        signer = botocore.auth.SigV4Auth(creds, c["service"], c["region"])
     canonical_holder = {}
     original = signer.canonical_request
 
@@ -129,6 +158,7 @@ def sign(c):
         payload_sha256=hashlib.sha256(body).hexdigest(),
         canonical_request=canonical_holder["canonical"],
         authorization=request.headers["Authorization"],
+        sends_content_sha256="X-Amz-Content-SHA256" in request.headers,
     )
     return out
 

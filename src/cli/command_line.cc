@@ -31,7 +31,7 @@ std::string OptionHelp(const SettingInfo& s) {
 
 std::string TypeName(std::string_view key) {
   if (key == "bucket" || key == "region" || key == "default_processor") return "NAME";
-  if (key == "endpoint_url") return "URL";
+  if (key == "endpoint_url" || key == "queue_url") return "URL";
   if (key == "work_dir") return "DIR";
   if (key == "metrics_file") return "PATH";
   if (key == "log_format") return "text|json";
@@ -128,6 +128,7 @@ ParsedCommandLine ParseCommandLine(const std::vector<std::string>& args, FILE* o
     AddSetting(status, key, &inv.flags);
     AddSetting(redrive, key, &inv.flags);
   }
+  AddSetting(status, "queue_url", &inv.flags);  // status shows the queue's counts
   status->add_flag("--json", inv.json, "Print JSON (also with --log-format json).");
   redrive
       ->add_option("--filter", inv.filter,

@@ -1,6 +1,7 @@
 #include <chrono>
 
 #include "cli/commands.h"
+#include "cli/queue_context.h"
 #include "cli/s3_context.h"
 #include "pipeline/status_report.h"
 
@@ -16,6 +17,18 @@ int StatusCommand(const RunConfig& config, bool json, const CliIo& io) {
   if (!report.ok()) {
     std::fprintf(io.err, "s3proc: error: %s\n", report.status().message().c_str());
     return 1;
+  }
+  if (!config.queue_url.empty()) {
+    auto queue = NewQueueContext(config, io.env, **context);
+    if (!queue.ok()) {
+      std::fprintf(io.err, "s3proc: error: %s\n", queue.status().message().c_str());
+      return 2;
+    }
+    Status counted = CollectQueueStatus(*(*queue)->queue, *report);
+    if (!counted.ok()) {
+      std::fprintf(io.err, "s3proc: error: %s\n", counted.message().c_str());
+      return 1;
+    }
   }
   std::string text = json || config.log_format == "json" ? FormatStatusJson(*report) + "\n"
                                                          : FormatStatusText(*report);

@@ -81,6 +81,28 @@ Status CheckRange(std::string_view key, int64_t value, int64_t min, int64_t max,
   return Status::Ok();
 }
 
+// Queue mode's own rules: an http(s) URL, and no setting that only listing mode can honour.
+Status ValidateQueueMode(const RunConfig& config, const SettingOrigins* origin) {
+  if (config.queue_url.empty()) {
+    if (config.follow) {
+      return Status::InvalidArgument(Named("follow", origin) +
+                                     " needs queue mode: set queue_url (--queue-url)");
+    }
+    return Status::Ok();
+  }
+  const std::string& u = config.queue_url;
+  if (!(u.starts_with("https://") && u.size() > 8) && !(u.starts_with("http://") && u.size() > 7)) {
+    return Status::InvalidArgument(Named("queue_url", origin) + " '" + u +
+                                   "' must look like https://sqs.REGION.amazonaws.com/ACCOUNT/NAME");
+  }
+  if (config.dry_run) {
+    return Status::InvalidArgument(
+        "--dry-run cannot be used in queue mode: receiving a message hides it from the other "
+        "workers; use `s3proc status` to see the queue");
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status NormalizeAndValidate(RunConfig& config, ConfigPurpose purpose,
@@ -118,6 +140,11 @@ Status NormalizeAndValidate(RunConfig& config, ConfigPurpose purpose,
   S3PROC_RETURN_IF_ERROR(CheckRange("lease_shards", config.lease_shards, 1, 4096, origin));
   S3PROC_RETURN_IF_ERROR(
       CheckRange("exec_timeout_seconds", config.exec_timeout_seconds, 1, 86400, origin));
+  S3PROC_RETURN_IF_ERROR(
+      CheckRange("queue_wait_seconds", config.queue_wait_seconds, 0, 20, origin));
+  S3PROC_RETURN_IF_ERROR(
+      CheckRange("queue_visibility_seconds", config.queue_visibility_seconds, 10, 43200, origin));
+  S3PROC_RETURN_IF_ERROR(ValidateQueueMode(config, origin));
 
   if (config.log_format != "text" && config.log_format != "json") {
     return Status::InvalidArgument(Named("log_format", origin) + " must be text or json, got '" +

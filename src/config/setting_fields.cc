@@ -24,12 +24,24 @@ const std::vector<SettingInfo>& Table() {
       {"error_prefix", "Where rejected inputs go, each with a <key>.error.json reason file."},
       {"lease_prefix", "Where claims of in-flight objects are kept."},
       {"work_dir", "Local directory for downloads/ and processed/."},
+      {"queue_url",
+       "Queue mode: take work from the S3 event notifications in this SQS queue instead of "
+       "listing the input prefix (https://sqs.REGION.amazonaws.com/ACCOUNT/NAME; endpoint: "
+       "AWS_ENDPOINT_URL_SQS, AWS_ENDPOINT_URL, else the URL's host). Empty: listing mode."},
       {"concurrency", "Objects in flight at once (1..512)."},
       {"max_files", "Stop claiming new objects after this many (0: no limit)."},
       {"max_seconds", "Stop claiming new objects after this many seconds (0: no limit)."},
       {"max_attempts", "Transient failures of one object before it goes to errors/ (1..100)."},
       {"lease_seconds", "How long a claim holds without renewal (30..86400)."},
       {"lease_shards", "The key space is claimed in this many shards (1..4096)."},
+      {"queue_wait_seconds", "Queue mode: how long one poll waits for messages (0..20)."},
+      {"queue_visibility_seconds",
+       "Queue mode: how long a received message stays hidden from other workers; extended at "
+       "half-life while its object is worked on (10..43200)."},
+      {"follow",
+       "Queue mode: keep polling when the queue is empty, for a service (SIGTERM or SIGINT "
+       "ends it after the objects in hand).",
+       true, true, true},
       {"default_processor",
        "Processor for keys no route matches: json, ndjson, csv, passthrough or exec."},
       {"route",
@@ -124,12 +136,16 @@ SettingField FieldOf(std::string_view key) {
   if (key == "error_prefix") return s(&RunConfig::error_prefix);
   if (key == "lease_prefix") return s(&RunConfig::lease_prefix);
   if (key == "work_dir") return s(&RunConfig::work_dir);
+  if (key == "queue_url") return s(&RunConfig::queue_url);
   if (key == "concurrency") return i(&RunConfig::concurrency);
   if (key == "max_files") return i(&RunConfig::max_files);
   if (key == "max_seconds") return i(&RunConfig::max_seconds);
   if (key == "max_attempts") return i(&RunConfig::max_attempts);
   if (key == "lease_seconds") return i(&RunConfig::lease_seconds);
   if (key == "lease_shards") return i(&RunConfig::lease_shards);
+  if (key == "queue_wait_seconds") return i(&RunConfig::queue_wait_seconds);
+  if (key == "queue_visibility_seconds") return i(&RunConfig::queue_visibility_seconds);
+  if (key == "follow") return b(&RunConfig::follow);
   if (key == "default_processor") return s(&RunConfig::default_processor);
   if (key == "route") return SettingField{K::kRoutes};
   if (key == "exec_command") {

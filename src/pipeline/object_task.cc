@@ -58,6 +58,7 @@ struct ObjectTask::Job {
   const ObjectSummary& listed;  // as listed
   const DestinationKeys& dest;
   Processor& processor;
+  const TaskOptions& options;
   const int attempts;  // including this one
   const std::string downloaded;
   const std::string processed;
@@ -100,15 +101,16 @@ class LocalCopiesGuard {
 
 }  // namespace
 
-ObjectOutcome ObjectTask::Run(const ObjectSummary& object, bool check_existing) {
+ObjectOutcome ObjectTask::Run(const ObjectSummary& object, const TaskOptions& options) {
   const DestinationKeys dest = DestinationsFor(config_, object.key);
-  if (check_existing) {
+  if (options.check_existing) {
     if (std::optional<ObjectOutcome> stored = FindStoredOutput(object, dest)) return *stored;
   }
   Job job{object,
           dest,
           router_.Route(dest.relative),
-          work_dir_.RecordAttempt(object.key, object.etag),
+          options,
+          options.attempts > 0 ? options.attempts : work_dir_.RecordAttempt(object.key, object.etag),
           LocalPathForKey(work_dir_.downloads(), object.key),
           LocalPathForKey(work_dir_.processed(), object.key)};
   LocalCopiesGuard guard(job.downloaded, job.processed, config_.keep_local_files);
@@ -208,10 +210,12 @@ ObjectOutcome ObjectTask::Store(Job& job) {
   PutOptions put;
   put.content_type = job.processor.content_type();
   put.metadata = SourceMetadata(job.stored);
-  auto uploaded = store_.Upload(job.dest.output_key, job.processed, put);
+  bool existed = false;
+  auto uploaded = StoreOnce(job, job.dest.output_key, job.processed, put, &existed);
   if (!uploaded.ok()) return job.Outcome(ObjectOutcome::Kind::kFailed, uploaded.status().message());
   work_dir_.ClearAttempts(job.listed.key, job.listed.etag);
-  ObjectOutcome out = job.Outcome(ObjectOutcome::Kind::kDone);
+  ObjectOutcome out =
+      job.Outcome(existed ? ObjectOutcome::Kind::kAlreadyDone : ObjectOutcome::Kind::kDone);
   out.bytes_out = uploaded->size;
   out.destination = job.dest.output_key;
   return out;
@@ -219,6 +223,12 @@ ObjectOutcome ObjectTask::Store(Job& job) {
 
 ObjectOutcome ObjectTask::RouteToErrors(Job& job, const std::string& reason) {
   ObjectOutcome out = job.Outcome(ObjectOutcome::Kind::kFailed, reason);
+  if (job.options.create_only && AlreadyStored(job.dest.error_key, job.stored.etag)) {
+    // Another delivery of this event routed it already: write neither file again.
+    out.kind = ObjectOutcome::Kind::kAlreadyDone;
+    out.destination = job.dest.error_key;
+    return out;
+  }
   // The reason first: an error copy never exists without it.
   PutOptions json;
   json.content_type = "application/json";
@@ -235,15 +245,34 @@ ObjectOutcome ObjectTask::RouteToErrors(Job& job, const std::string& reason) {
   PutOptions copy;
   copy.content_type = job.stored.content_type;
   copy.metadata = SourceMetadata(job.stored);
-  auto copied = store_.Upload(job.dest.error_key, job.downloaded, copy);
+  bool existed = false;
+  auto copied = StoreOnce(job, job.dest.error_key, job.downloaded, copy, &existed);
   if (!copied.ok()) {
     out.reason = "storing the error copy: " + copied.status().message();
     return out;
   }
   work_dir_.ClearAttempts(job.listed.key, job.listed.etag);
-  out.kind = ObjectOutcome::Kind::kRejected;
+  out.kind = existed ? ObjectOutcome::Kind::kAlreadyDone : ObjectOutcome::Kind::kRejected;
   out.destination = job.dest.error_key;
   return out;
+}
+
+Result<PutResult> ObjectTask::StoreOnce(const Job& job, const std::string& key,
+                                        const std::string& local_path, const PutOptions& put,
+                                        bool* existed) {
+  *existed = false;
+  if (!job.options.create_only) return store_.Upload(key, local_path, put);
+  PutOptions create = put;
+  create.if_none_match_any = true;
+  auto created = store_.Upload(key, local_path, create);
+  if (!created.status().IsPreconditionFailed()) return created;
+  // Someone stored this key first: another delivery of the same event (keep its copy), or an
+  // output of an older version of the input (replace it, as listing mode does).
+  if (AlreadyStored(key, job.stored.etag)) {
+    *existed = true;
+    return PutResult{};
+  }
+  return store_.Upload(key, local_path, put);
 }
 
 }  // namespace s3proc

@@ -30,6 +30,20 @@ struct ObjectOutcome {
   uint64_t bytes_out = 0;
 };
 
+// How one object is to be taken through its stages.
+struct TaskOptions {
+  // Look for a stored output (or error copy) of this input version before processing: an earlier
+  // holder of the object (a recovered shard, a redelivered queue message) may have stored it.
+  bool check_existing = false;
+  // The attempts so far, this one included (queue mode: the message's receive count); 0: count
+  // them in the work dir (listing mode).
+  int attempts = 0;
+  // Store outputs and error copies only if absent (If-None-Match: *); when one exists, it is
+  // kept if it came from this input's ETag (kAlreadyDone) and replaced otherwise. Queue mode
+  // sets it: two deliveries of one event on two hosts then store one output version, not two.
+  bool create_only = false;
+};
+
 // Takes one object through its stages, leaving the input for the caller to delete:
 //   FindStoredOutput (only for a recovered shard) -> Fetch (download) -> Transform (the
 //   processor) -> Store (upload), or -> RouteToErrors when the processor rejects the content,
@@ -43,7 +57,10 @@ class ObjectTask {
 
   // `check_existing`: an earlier holder of this object's shard died; look for its output (or
   // error copy) of this very input version before processing again.
-  ObjectOutcome Run(const ObjectSummary& object, bool check_existing);
+  ObjectOutcome Run(const ObjectSummary& object, bool check_existing) {
+    return Run(object, TaskOptions{.check_existing = check_existing});
+  }
+  ObjectOutcome Run(const ObjectSummary& object, const TaskOptions& options);
 
  private:
   struct Job;
@@ -62,6 +79,11 @@ class ObjectTask {
   // Stores the reason, then the unchanged input, under errors/.
   ObjectOutcome RouteToErrors(Job& job, const std::string& reason);
   bool AlreadyStored(const std::string& key, const std::string& source_etag);
+  // Upload (or, for `data`, PutBytes) under `key` as options.create_only asks. Returns the
+  // store's result; `*existed` is set when an output of this same input was already there
+  // (then nothing was written).
+  Result<PutResult> StoreOnce(const Job& job, const std::string& key, const std::string& local_path,
+                              const PutOptions& put, bool* existed);
 
   const RunConfig& config_;
   ObjectStore& store_;

@@ -9,10 +9,11 @@
 
 #include "pipeline/destination_keys.h"
 #include "pipeline/input_deleter.h"
-#include "pipeline/metrics_file.h"
 #include "pipeline/object_task.h"
 #include "pipeline/progress_line.h"
+#include "pipeline/queue_run.h"
 #include "pipeline/router_config.h"
+#include "pipeline/run_tally.h"
 #include "pipeline/shard_lease.h"
 #include "pipeline/work_dir.h"
 #include "pipeline/work_queue.h"
@@ -21,39 +22,7 @@ namespace s3proc {
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-std::string_view OutcomeName(ObjectOutcome::Kind kind) {
-  switch (kind) {
-    case ObjectOutcome::Kind::kDone: return "done";
-    case ObjectOutcome::Kind::kRejected: return "rejected";
-    case ObjectOutcome::Kind::kAlreadyDone: return "already-done";
-    case ObjectOutcome::Kind::kGone: return "gone";
-    case ObjectOutcome::Kind::kFailed: return "failed";
-  }
-  return "unknown";
-}
-
-void LogSummary(Logger& logger, const RunSummary& s) {
-  double rate = s.seconds > 0 ? static_cast<double>(s.done + s.rejected) / s.seconds : 0;
-  // One field list renders both formats, so the text and JSON summaries cannot disagree.
-  const std::pair<const char*, uint64_t> counts[] = {
-      {"listed", s.listed},           {"done", s.done},
-      {"rejected", s.rejected},       {"failed", s.failed},
-      {"skipped", s.skipped_claimed}, {"already_done", s.already_done},
-      {"bytes_in", s.bytes_in},       {"bytes_out", s.bytes_out}};
-  std::string text, json = "\"event\":\"summary\"";
-  for (const auto& [name, value] : counts) {
-    text += (text.empty() ? "" : " ") + std::string(name) + "=" + std::to_string(value);
-    json += ",\"" + std::string(name) + "\":" + std::to_string(value);
-  }
-  char timing[128];
-  snprintf(timing, sizeof(timing), "seconds=%.3f files_per_second=%.1f", s.seconds, rate);
-  text += std::string(" ") + timing;
-  snprintf(timing, sizeof(timing), ",\"seconds\":%.3f,\"files_per_second\":%.1f", s.seconds, rate);
-  json += timing;
-  logger.Record(s.failed > 0 ? LogLevel::kWarning : LogLevel::kInfo, "run finished", text, json);
-}
+using Clock = RunTally::Clock;
 
 // One `s3proc run` pass over an open work dir: the state the lister and the workers share.
 class PipelineRun {
@@ -67,7 +36,8 @@ class PipelineRun {
         leases_(store, config.lease_prefix, work_dir.identity(), config.lease_seconds),
         task_(config, store, router, work_dir, Rfc3339Now()),
         deleter_(store),
-        queue_(static_cast<size_t>(config.concurrency) * 2) {}
+        queue_(static_cast<size_t>(config.concurrency) * 2),
+        tally_(logger) {}
 
   Result<RunSummary> Run();
 
@@ -83,13 +53,8 @@ class PipelineRun {
   bool LimitReached() const;
   // One worker: processes queued objects until the queue is closed.
   void Work();
-  void Record(const WorkItem& item, const ObjectOutcome& o, double seconds);
-  void CountDeleteFailures(const std::vector<ObjectId>& failed);
-  void Finish();
-  RunSummary Snapshot() {
-    std::lock_guard<std::mutex> lock(summary_mu_);
-    return summary_;
-  }
+  // After the workers: releases the leases (or keeps them, see the definition).
+  void ReleaseLeases();
 
   const RunConfig& config_;
   ObjectStore& store_;
@@ -103,13 +68,8 @@ class PipelineRun {
   WorkQueue queue_;
   uint64_t admitted_ = 0;
   bool stopped_early_ = false;  // the listing ended at a bound, with objects left
-  std::mutex summary_mu_;
-  RunSummary summary_;
+  RunTally tally_;
 };
-
-double SecondsSince(Clock::time_point t) {
-  return std::chrono::duration<double>(Clock::now() - t).count();
-}
 
 Result<RunSummary> PipelineRun::Run() {
   std::vector<std::thread> workers;
@@ -118,24 +78,19 @@ Result<RunSummary> PipelineRun::Run() {
   }
   std::optional<ProgressLine> progress;
   if (config_.progress && !config_.dry_run)
-    progress.emplace(logger_, [this] { return Snapshot(); });
+    progress.emplace(logger_, [this] { return tally_.Snapshot(); });
 
   Status listed = ListInputs();
   queue_.Close();
   for (auto& t : workers) t.join();
-  CountDeleteFailures(deleter_.FlushAll());
+  tally_.CountDeleteFailures(deleter_.FlushAll());
   progress.reset();
-  Finish();
+  ReleaseLeases();
   S3PROC_RETURN_IF_ERROR(listed);
   if (stopped_early_) {
     logger_.Info("stopped listing at the --max-files / --max-seconds bound; the next run goes on");
   }
-  if (!config_.metrics_file.empty()) {
-    Status m = WriteMetricsFile(config_.metrics_file, summary_);
-    if (!m.ok()) logger_.Warn(m.message());
-  }
-  LogSummary(logger_, summary_);
-  return summary_;
+  return tally_.Finish(config_, started_, stopped_early_);
 }
 
 Status PipelineRun::ListInputs() {
@@ -180,10 +135,7 @@ Status PipelineRun::LoadLeasesOnce() {
 
 void PipelineRun::Admit(ObjectSummary&& object) {
   ++admitted_;
-  {
-    std::lock_guard<std::mutex> lock(summary_mu_);
-    ++summary_.listed;
-  }
+  tally_.Update([](RunSummary& s) { ++s.listed; });
   DestinationKeys dest = DestinationsFor(config_, object.key);
   if (config_.dry_run) {
     logger_.Object({"would-process", object.key, dest.output_key,
@@ -196,13 +148,11 @@ void PipelineRun::Admit(ObjectSummary&& object) {
   if (!claim.ok()) {
     logger_.Object({"failed", object.key, "", "", "claiming its shard: " + claim.status().message(),
                     object.size, 0, 0});
-    std::lock_guard<std::mutex> lock(summary_mu_);
-    ++summary_.failed;
+    tally_.Update([](RunSummary& s) { ++s.failed; });
     return;
   }
   if (*claim == ClaimOutcome::kHeldByOther) {
-    std::lock_guard<std::mutex> lock(summary_mu_);
-    ++summary_.skipped_claimed;
+    tally_.Update([](RunSummary& s) { ++s.skipped_claimed; });
     return;
   }
   queue_.Push({std::move(object), shard, *claim == ClaimOutcome::kOwnedRecovered});
@@ -219,52 +169,25 @@ void PipelineRun::Work() {
     } else {
       o = task_.Run(item.object, item.check_existing);
     }
-    Record(item, o, SecondsSince(t0));
+    tally_.Record(item.object.key, o, SecondsSince(t0));
     if (o.kind == ObjectOutcome::Kind::kDone || o.kind == ObjectOutcome::Kind::kRejected ||
         o.kind == ObjectOutcome::Kind::kAlreadyDone) {
-      CountDeleteFailures(deleter_.Add(o.input, item.shard));
+      tally_.CountDeleteFailures(deleter_.Add(o.input, item.shard));
     }
   }
 }
 
-void PipelineRun::Record(const WorkItem& item, const ObjectOutcome& o, double seconds) {
-  logger_.Object({OutcomeName(o.kind), item.object.key, o.destination, o.processor, o.reason,
-                  o.bytes_in, o.bytes_out, seconds});
-  std::lock_guard<std::mutex> lock(summary_mu_);
-  switch (o.kind) {
-    case ObjectOutcome::Kind::kDone: ++summary_.done; break;
-    case ObjectOutcome::Kind::kRejected: ++summary_.rejected; break;
-    case ObjectOutcome::Kind::kAlreadyDone: ++summary_.already_done; break;
-    case ObjectOutcome::Kind::kGone: break;
-    case ObjectOutcome::Kind::kFailed: ++summary_.failed; break;
-  }
-  summary_.bytes_in += o.bytes_in;
-  summary_.bytes_out += o.bytes_out;
-}
-
-void PipelineRun::CountDeleteFailures(const std::vector<ObjectId>& failed) {
-  for (const auto& id : failed) {
-    logger_.Object({"failed", id.key, "", "",
-                    "the output is stored but deleting the input failed; the next run finishes it",
-                    0, 0, 0});
-  }
-  std::lock_guard<std::mutex> lock(summary_mu_);
-  summary_.failed += failed.size();
-}
-
-// After the workers: releases the leases and closes the summary.
-void PipelineRun::Finish() {
+void PipelineRun::ReleaseLeases() {
   // Keep the leases of shards whose inputs could not be deleted: the next run on this work dir
   // takes them over at once and, seeing a recovered shard, finds the stored outputs instead of
   // processing again.
   if (leases_loaded_ && deleter_.dirty_shards().empty()) leases_.ReleaseAll();
-  summary_.seconds = SecondsSince(started_);
-  summary_.stopped_early = stopped_early_;
 }
 
 }  // namespace
 
-Result<RunSummary> RunPipeline(const RunConfig& config, ObjectStore& store, Logger& logger) {
+Result<RunSummary> RunPipeline(const RunConfig& config, ObjectStore& store, Logger& logger,
+                               MessageQueue* queue, const std::atomic<bool>* stop) {
   auto work_dir = WorkDir::Open(config.work_dir);
   if (!work_dir.ok()) {
     if (work_dir.status().IsPreconditionFailed()) {
@@ -276,6 +199,10 @@ Result<RunSummary> RunPipeline(const RunConfig& config, ObjectStore& store, Logg
     return work_dir.status();
   }
   S3PROC_ASSIGN_OR_RETURN(ProcessorRouter router, BuildRouter(config));
+  if (queue != nullptr) {
+    QueueRun run(config, store, *queue, logger, *work_dir, router, stop);
+    return run.Run();
+  }
   PipelineRun run(config, store, logger, *work_dir, router);
   return run.Run();
 }

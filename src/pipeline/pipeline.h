@@ -1,11 +1,13 @@
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <string>
 
 #include "common/logging.h"
 #include "common/result.h"
 #include "config/run_config.h"
+#include "store/message_queue.h"
 #include "store/object_store.h"
 
 namespace s3proc {
@@ -34,6 +36,12 @@ struct RunSummary {
 // whole run before it could do anything (a bad configuration, the work dir unusable, the bucket
 // unreachable: kInvalidArgument / kIoError / kAccessDenied / kTransient).
 // Per-object failures never stop the run: they are counted in the summary and logged.
-Result<RunSummary> RunPipeline(const RunConfig& config, ObjectStore& store, Logger& logger);
+//
+// With a `queue` (queue mode, config.queue_url set), the objects come from the S3 event
+// notifications in it instead of a listing, and no lease is taken: see QueueRun. `stop`, when
+// given, ends a --follow run gracefully once set (a signal handler sets it).
+Result<RunSummary> RunPipeline(const RunConfig& config, ObjectStore& store, Logger& logger,
+                               MessageQueue* queue = nullptr,
+                               const std::atomic<bool>* stop = nullptr);
 
 }  // namespace s3proc

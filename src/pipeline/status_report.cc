@@ -136,6 +136,13 @@ Result<StatusReport> CollectStatus(ObjectStore& store, const RunConfig& config,
   return report;
 }
 
+Status CollectQueueStatus(MessageQueue& queue, StatusReport& report) {
+  auto counts = queue.Counts();
+  if (!counts.ok()) return counts.status().WithContext("status: queue " + queue.Describe());
+  report.queue = QueueStatus{queue.Describe(), *counts};
+  return Status::Ok();
+}
+
 std::string FormatStatusText(const StatusReport& report) {
   std::string out = report.store + "\n";
   char line[256];
@@ -153,6 +160,19 @@ std::string FormatStatusText(const StatusReport& report) {
     std::snprintf(line, sizeof(line), "(%s also holds %" PRIu64 " .error.json reason files, %s)\n",
                   p.prefix.c_str(), p.reason_files, HumanBytes(p.reason_bytes).c_str());
     out += line;
+  }
+  if (report.queue) {
+    const QueueCounts& c = report.queue->counts;
+    out += "queue " + report.queue->queue + "\n";
+    std::snprintf(line, sizeof(line),
+                  "  %" PRIu64 " visible, %" PRIu64 " in flight, %" PRIu64 " delayed", c.visible,
+                  c.in_flight, c.delayed);
+    out += line;
+    if (c.has_dead_letter_queue) {
+      std::snprintf(line, sizeof(line), "; dead-letter queue: %" PRIu64, c.dead_letter_visible);
+      out += line;
+    }
+    out += "\n";
   }
   return out;
 }
@@ -185,7 +205,17 @@ std::string FormatStatusJson(const StatusReport& report) {
     }
     out += "}";
   }
-  out += "]}";
+  out += "]";
+  if (report.queue) {
+    const QueueCounts& c = report.queue->counts;
+    out += ",\"queue\":{\"url\":\"";
+    AppendJsonEscaped(out, report.queue->queue);
+    out += "\",\"visible\":" + std::to_string(c.visible) +
+           ",\"in_flight\":" + std::to_string(c.in_flight) +
+           ",\"delayed\":" + std::to_string(c.delayed) + ",\"dead_letter\":" +
+           (c.has_dead_letter_queue ? std::to_string(c.dead_letter_visible) : "null") + "}";
+  }
+  out += "}";
   return out;
 }
 

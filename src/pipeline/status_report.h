@@ -8,6 +8,7 @@
 
 #include "common/result.h"
 #include "config/run_config.h"
+#include "store/message_queue.h"
 #include "store/object_store.h"
 
 namespace s3proc {
@@ -27,9 +28,16 @@ struct PrefixStatus {
   uint64_t reason_bytes = 0;
 };
 
+// Queue mode: the queue's approximate counts.
+struct QueueStatus {
+  std::string queue;  // MessageQueue::Describe()
+  QueueCounts counts;
+};
+
 struct StatusReport {
   std::string store;                   // ObjectStore::Describe()
   std::vector<PrefixStatus> prefixes;  // input, output, errors, leases, in that order
+  std::optional<QueueStatus> queue;    // when a queue is configured
 };
 
 // Lists the four prefixes of `config` and counts them. In the error prefix, a key ending in
@@ -39,10 +47,13 @@ struct StatusReport {
 Result<StatusReport> CollectStatus(ObjectStore& store, const RunConfig& config,
                                    std::chrono::system_clock::time_point now);
 
+// Reads the queue's counts into report.queue. The queue's error, with context.
+Status CollectQueueStatus(MessageQueue& queue, StatusReport& report);
+
 // A table for people:
 //   PREFIX    OBJECTS  BYTES  OLDEST
 //   input/          3  1.2 KiB  5m ago
-// and, when there are reason files, a line about them.
+// and, when there are reason files, a line about them; with a queue, a line of its counts.
 std::string FormatStatusText(const StatusReport& report);
 
 // One JSON object: {"store":"s3://b","prefixes":[{"name":"input","prefix":"input/",

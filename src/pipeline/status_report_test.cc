@@ -3,12 +3,14 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "testutil/memory_message_queue.h"
 #include "testutil/memory_object_store.h"
 
 namespace s3proc {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 using testing::MemoryObjectStore;
 
 std::chrono::system_clock::time_point At(const char* iso) { return *ParseS3Time(iso); }
@@ -78,6 +80,28 @@ TEST(StatusReportTest, ListErrorNamesThePrefix) {
   ASSERT_FALSE(report.ok());
   EXPECT_EQ(report.status().code(), StatusCode::kAccessDenied);
   EXPECT_THAT(report.status().message(), HasSubstr("mem:///input/"));
+}
+
+TEST(StatusReportTest, ShowsTheQueueCounts) {
+  MemoryObjectStore store;
+  testing::MemoryMessageQueue queue;
+  queue.Send("a");
+  queue.Send("b");
+  queue.Send("c");
+  ASSERT_EQ(queue.Receive(1, 0, 60)->size(), 1u);
+  auto report = CollectStatus(store, RunConfig{}, std::chrono::system_clock::now());
+  ASSERT_TRUE(report.ok());
+  EXPECT_THAT(FormatStatusJson(*report), Not(HasSubstr("queue")));
+  ASSERT_TRUE(CollectQueueStatus(queue, *report).ok());
+  EXPECT_THAT(FormatStatusText(*report),
+              HasSubstr("queue mem://queue\n  2 visible, 1 in flight, 0 delayed\n"));
+  EXPECT_THAT(FormatStatusJson(*report),
+              HasSubstr(",\"queue\":{\"url\":\"mem://queue\",\"visible\":2,\"in_flight\":1,"
+                        "\"delayed\":0,\"dead_letter\":null}}"));
+  report->queue->counts.has_dead_letter_queue = true;
+  report->queue->counts.dead_letter_visible = 4;
+  EXPECT_THAT(FormatStatusText(*report), HasSubstr("; dead-letter queue: 4\n"));
+  EXPECT_THAT(FormatStatusJson(*report), HasSubstr("\"dead_letter\":4}"));
 }
 
 }  // namespace

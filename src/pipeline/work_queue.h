@@ -4,16 +4,19 @@
 #include <cstddef>
 #include <deque>
 #include <mutex>
+#include <string>
 
 #include "store/object_types.h"
 
 namespace s3proc {
 
-// One listed object on its way to a worker.
+// One listed (or, in queue mode, announced) object on its way to a worker.
 struct WorkItem {
   ObjectSummary object;
-  int shard = 0;                // its lease shard
+  int shard = 0;                // its lease shard (listing mode)
   bool check_existing = false;  // the shard was recovered: look for a stored output first
+  std::string receipt_handle;   // queue mode: the message that announced it
+  int attempts = 0;             // queue mode: the message's receive count
 };
 
 // A bounded queue between the lister and the workers: the listing never runs more than

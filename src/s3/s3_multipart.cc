@@ -95,8 +95,16 @@ Result<PutResult> S3Client::PutMultipart(const std::string& bucket, const std::s
                                          const std::string& local_path, uint64_t size,
                                          const PutOptions& options) {
   if (options.if_none_match_any) {
-    return Status::InvalidArgument("PutObject " + key +
-                                   ": conditional writes are not supported for multipart uploads");
+    // Not every S3 server honours If-None-Match on CompleteMultipartUpload, so create-only is
+    // checked with a HEAD first: not atomic, but a concurrent second writer of a large object
+    // needs the two to finish within the upload's time of each other.
+    auto head = HeadObject(bucket, key);
+    if (head.ok()) {
+      return Status::PreconditionFailed("PutObject " + S3Uri(bucket, key) +
+                                        ": the key exists (create-only upload)");
+    }
+    // Anything else (a 404, or the 403 AWS gives for a missing key to a role that may not
+    // list it) lets the upload go ahead.
   }
   // S3 allows at most 10,000 parts: grow the part size for very large files.
   uint64_t part_size = std::max<uint64_t>(options_.part_size, (size + 9999) / 10000);

@@ -1,0 +1,216 @@
+#include "pipeline/queue_run.h"
+
+#include <algorithm>
+#include <thread>
+#include <vector>
+
+#include "pipeline/progress_line.h"
+
+namespace s3proc {
+
+namespace {
+
+using Clock = RunTally::Clock;
+
+bool IsFinished(ObjectOutcome::Kind kind) {
+  return kind == ObjectOutcome::Kind::kDone || kind == ObjectOutcome::Kind::kRejected ||
+         kind == ObjectOutcome::Kind::kAlreadyDone;
+}
+
+}  // namespace
+
+int BackoffSeconds(int receive_count, int visibility_seconds) {
+  const int doublings = std::clamp(receive_count - 1, 0, 16);
+  return std::min(visibility_seconds, 5 << doublings);
+}
+
+QueueRun::QueueRun(const RunConfig& config, ObjectStore& store, MessageQueue& queue,
+                   Logger& logger, WorkDir& work_dir, const ProcessorRouter& router,
+                   const std::atomic<bool>* stop)
+    : config_(config),
+      queue_(queue),
+      logger_(logger),
+      stop_(stop),
+      task_(config, store, router, work_dir, Rfc3339Now()),
+      deleter_(store, /*batch_size=*/1),
+      work_(static_cast<size_t>(config.concurrency) * 2),
+      held_(config.queue_visibility_seconds),
+      tally_(logger) {}
+
+Result<RunSummary> QueueRun::Run() {
+  std::vector<std::thread> workers;
+  for (int i = 0; i < config_.concurrency; ++i) workers.emplace_back([this] { Work(); });
+  std::thread heartbeat([this] { Heartbeat(); });
+  std::optional<ProgressLine> progress;
+  if (config_.progress) progress.emplace(logger_, [this] { return tally_.Snapshot(); });
+
+  Status polled = Poll();
+  work_.Close();
+  for (auto& t : workers) t.join();
+  {
+    std::lock_guard<std::mutex> lock(heartbeat_mu_);
+    workers_done_ = true;
+  }
+  heartbeat_wake_.notify_all();
+  heartbeat.join();  // its last tick deletes what the workers finished
+  progress.reset();
+  S3PROC_RETURN_IF_ERROR(polled);
+  if (stopped_early_) {
+    logger_.Info("stopped receiving at the --max-files / --max-seconds bound; the next run goes on");
+  }
+  return tally_.Finish(config_, started_, stopped_early_);
+}
+
+bool QueueRun::ShouldStop() {
+  if (stop_ != nullptr && stop_->load()) return true;
+  if ((config_.max_files > 0 && admitted_ >= static_cast<uint64_t>(config_.max_files)) ||
+      (config_.max_seconds > 0 && SecondsSince(started_) >= config_.max_seconds)) {
+    stopped_early_ = true;
+    return true;
+  }
+  return false;
+}
+
+Status QueueRun::Poll() {
+  // Received ahead of the workers, so they never wait for a poll; the heartbeat keeps these
+  // invisible while they wait.
+  const size_t ahead = static_cast<size_t>(config_.concurrency) * 2;
+  while (!ShouldStop()) {
+    held_.WaitForRoom(ahead, std::chrono::seconds(1));
+    const size_t pending = held_.pending_records();
+    if (pending >= ahead) continue;
+    int room = static_cast<int>(std::min<size_t>(10, ahead - pending));
+    if (config_.max_files > 0) {
+      room = std::min<int>(room, config_.max_files - static_cast<int>(admitted_));
+    }
+    int wait = config_.queue_wait_seconds;
+    if (config_.max_seconds > 0) {
+      wait = std::clamp(config_.max_seconds - static_cast<int>(SecondsSince(started_)), 0, wait);
+    }
+    auto messages = queue_.Receive(room, wait, config_.queue_visibility_seconds);
+    if (!messages.ok()) {
+      Status why = messages.status().WithContext("receiving from " + queue_.Describe());
+      if (!config_.follow || !why.IsTransient()) return why;
+      logger_.Warn(why.message() + "; trying again in 5 s");
+      std::this_thread::sleep_for(std::chrono::seconds(5));
+      continue;
+    }
+    if (messages->empty() && !config_.follow) return Status::Ok();
+    for (const QueueMessage& message : *messages) Admit(message);
+  }
+  return Status::Ok();
+}
+
+void QueueRun::Admit(const QueueMessage& message) {
+  const auto now = Clock::now();
+  auto event = ParseS3EventMessage(message.body);
+  if (!event.ok()) {
+    logger_.Warn("message " + message.message_id + " of " + queue_.Describe() +
+                 " is not an S3 event notification (" + event.status().message() +
+                 "): left in the queue, for its dead-letter queue after maxReceiveCount");
+    tally_.Update([](RunSummary& s) { ++s.failed; });
+    held_.Add(message.receipt_handle, message.receive_count, 1, now);
+    held_.Resolve(message.receipt_handle, /*done=*/false);
+    return;
+  }
+  if (event->test_event) {
+    logger_.Info("deleting the s3:TestEvent message S3 sent when the notification was set up");
+  }
+  std::vector<WorkItem> items;
+  for (S3EventRecord& record : event->records) {
+    if (std::string why = Ignored(record); !why.empty()) {
+      logger_.Info("ignoring the event for s3://" + record.bucket + "/" + record.key + ": " + why +
+                   "; deleting its message");
+      continue;
+    }
+    WorkItem item;
+    item.object = {std::move(record.key), record.size, std::move(record.etag), ""};
+    item.receipt_handle = message.receipt_handle;
+    item.attempts = message.receive_count;
+    items.push_back(std::move(item));
+  }
+  held_.Add(message.receipt_handle, message.receive_count, static_cast<int>(items.size()), now);
+  for (WorkItem& item : items) {
+    ++admitted_;
+    tally_.Update([](RunSummary& s) { ++s.listed; });
+    work_.Push(std::move(item));
+  }
+}
+
+std::string QueueRun::Ignored(const S3EventRecord& record) const {
+  if (!record.IsObjectCreated()) return "a " + record.event_name + " event, not ObjectCreated";
+  if (record.bucket != config_.bucket) return "not the bucket s3proc processes";
+  const std::string& prefix = config_.input_prefix;
+  if (!record.key.starts_with(prefix) || record.key.size() <= prefix.size()) {
+    return "outside the input prefix " + prefix;
+  }
+  if (record.key.ends_with('/')) return "a folder marker";
+  return "";
+}
+
+void QueueRun::Work() {
+  WorkItem item;
+  while (work_.Pop(item)) {
+    const auto t0 = Clock::now();
+    TaskOptions options;
+    // A redelivery: an earlier holder may have stored the output before it died.
+    options.check_existing = item.attempts > 1;
+    options.attempts = item.attempts;
+    options.create_only = true;
+    ObjectOutcome outcome = task_.Run(item.object, options);
+    tally_.Record(item.object.key, outcome, SecondsSince(t0));
+    held_.Resolve(item.receipt_handle, Finish(item, outcome));
+  }
+}
+
+bool QueueRun::Finish(const WorkItem& item, const ObjectOutcome& outcome) {
+  if (outcome.kind == ObjectOutcome::Kind::kGone) return true;  // nothing left to do for it
+  if (!IsFinished(outcome.kind)) return false;
+  std::vector<ObjectId> failed = deleter_.Add(outcome.input, item.shard);
+  tally_.CountDeleteFailures(failed);
+  return failed.empty();
+}
+
+void QueueRun::Heartbeat() {
+  // Often enough to extend a message well before half its visibility has gone by.
+  const auto period = std::chrono::milliseconds(
+      std::clamp(config_.queue_visibility_seconds * 1000 / 4, 100, 1000));
+  std::unique_lock<std::mutex> lock(heartbeat_mu_);
+  while (!heartbeat_wake_.wait_for(lock, period, [this] { return workers_done_; })) {
+    lock.unlock();
+    Tick();
+    lock.lock();
+  }
+  lock.unlock();
+  Tick();
+}
+
+void QueueRun::Tick() {
+  const int visibility = config_.queue_visibility_seconds;
+  for (const std::string& handle : held_.DueForExtension(Clock::now())) {
+    Status extended = queue_.ExtendVisibility(handle, visibility);
+    if (!extended.ok()) {
+      logger_.Warn("extending a message's visibility: " + extended.message() +
+                   "; another worker may receive it (its output is stored create-only)");
+    }
+  }
+  std::vector<std::string> finished = held_.TakeFinished();
+  if (!finished.empty()) {
+    auto deleted = queue_.Delete(finished);
+    if (!deleted.ok()) {
+      logger_.Warn("deleting " + std::to_string(finished.size()) + " finished messages: " +
+                   deleted.status().message() + "; they come back and find their work done");
+    } else {
+      for (const QueueDeleteFailure& f : *deleted) {
+        logger_.Warn("deleting a finished message: " + f.status.message() +
+                     "; it comes back and finds its work done");
+      }
+    }
+  }
+  for (const InFlightMessages::Abandoned& a : held_.TakeAbandoned()) {
+    // Best effort: when it fails the message comes back at the end of its visibility anyway.
+    (void)queue_.ExtendVisibility(a.receipt_handle, BackoffSeconds(a.receive_count, visibility));
+  }
+}
+
+}  // namespace s3proc

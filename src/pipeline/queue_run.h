@@ -1,0 +1,82 @@
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "common/logging.h"
+#include "common/result.h"
+#include "config/run_config.h"
+#include "pipeline/inflight_messages.h"
+#include "pipeline/input_deleter.h"
+#include "pipeline/object_task.h"
+#include "pipeline/run_tally.h"
+#include "pipeline/s3_event.h"
+#include "pipeline/work_dir.h"
+#include "pipeline/work_queue.h"
+#include "processors/processor_router.h"
+#include "store/message_queue.h"
+#include "store/object_store.h"
+
+namespace s3proc {
+
+// One queue-mode pass (docs/semantics.md, "Queue mode"): the poller receives S3 event
+// notifications from the queue, the workers take each announced object through the same
+// ObjectTask as listing mode, and a heartbeat keeps held messages invisible (extending them at
+// half-life) and deletes the finished ones. A message is deleted only after every object it
+// announces has its output or error copy stored and its input deleted; a failed object leaves
+// its message to come back after a backoff, its receive count serving as the attempt count. The
+// pass ends when a poll finds the queue empty (unless config.follow), at --max-files /
+// --max-seconds, or when `stop` is set; held work is finished first. No lease is taken: the
+// queue's visibility timeout is the lease, and outputs are stored create-only.
+class QueueRun {
+ public:
+  // All references must outlive the run.
+  QueueRun(const RunConfig& config, ObjectStore& store, MessageQueue& queue, Logger& logger,
+           WorkDir& work_dir, const ProcessorRouter& router, const std::atomic<bool>* stop);
+
+  Result<RunSummary> Run();
+
+ private:
+  // Receives until the end of the pass; returns an error that ended it (a queue that cannot be
+  // read), not the bounds.
+  Status Poll();
+  // Whether the poller stops: a bound, the stop flag. Sets stopped_early_ for a bound.
+  bool ShouldStop();
+  // Decodes one message and queues the objects it announces.
+  void Admit(const QueueMessage& message);
+  // Why s3proc does not process this record ("" when it does).
+  std::string Ignored(const S3EventRecord& record) const;
+  // One worker: processes queued objects until the queue is closed.
+  void Work();
+  // Stores one object's outcome: deletes its input when it is finished.
+  bool Finish(const WorkItem& item, const ObjectOutcome& outcome);
+  // The heartbeat: every tick, extends due messages, deletes finished ones, backs off
+  // abandoned ones; until told to stop, then once more.
+  void Heartbeat();
+  void Tick();
+
+  const RunConfig& config_;
+  MessageQueue& queue_;
+  Logger& logger_;
+  const std::atomic<bool>* stop_;
+  const RunTally::Clock::time_point started_ = RunTally::Clock::now();
+  ObjectTask task_;
+  InputDeleter deleter_;  // batch of one: a message waits for its input's delete
+  WorkQueue work_;
+  InFlightMessages held_;
+  RunTally tally_;
+  uint64_t admitted_ = 0;  // objects queued
+  bool stopped_early_ = false;
+  std::mutex heartbeat_mu_;
+  std::condition_variable heartbeat_wake_;
+  bool workers_done_ = false;  // under heartbeat_mu_: the heartbeat's last tick is due
+};
+
+// The wait before a message whose object failed comes back: 5 s doubled per delivery, at most
+// the visibility timeout (so a transient outage is retried soon, a poison object rarely).
+int BackoffSeconds(int receive_count, int visibility_seconds);
+
+}  // namespace s3proc

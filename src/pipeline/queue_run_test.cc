@@ -1,0 +1,191 @@
+#include "pipeline/queue_run.h"
+
+#include <gtest/gtest.h>
+#include <stdio.h>
+
+#include "pipeline/pipeline.h"
+#include "testutil/memory_message_queue.h"
+#include "testutil/memory_object_store.h"
+#include "testutil/temp_dir.h"
+
+namespace s3proc {
+namespace {
+
+using testing::MemoryMessageQueue;
+using testing::MemoryObjectStore;
+
+// An S3 event notification for `key` (already URL-encoded as S3 sends it).
+std::string EventFor(const std::string& encoded_key, const std::string& etag,
+                     const std::string& bucket = "b",
+                     const std::string& name = "ObjectCreated:Put") {
+  return R"({"Records":[{"eventName":")" + name + R"(","s3":{"bucket":{"name":")" + bucket +
+         R"("},"object":{"key":")" + encoded_key + R"(","size":7,"eTag":")" + etag + R"("}}}]})";
+}
+
+class QueueRunTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    config_.bucket = "b";
+    config_.queue_url = "mem://queue";
+    config_.work_dir = tmp_.path().string();
+    config_.concurrency = 3;
+    config_.queue_wait_seconds = 0;
+    config_.queue_visibility_seconds = 30;
+    config_.progress = false;
+    log_ = fopen("/dev/null", "w");
+    logger_ = std::make_unique<Logger>(LogFormat::kJson, log_);
+  }
+  void TearDown() override { fclose(log_); }
+
+  // Puts an input and sends its event.
+  void Drop(const std::string& key, const std::string& content) {
+    store_.Put(key, content);
+    queue_.Send(EventFor(key, Etag(key)));
+  }
+  std::string Etag(const std::string& key) {
+    auto head = store_.Head(key);
+    return head.ok() ? head->etag : "";
+  }
+  RunSummary Run() {
+    auto s = RunPipeline(config_, store_, *logger_, &queue_);
+    EXPECT_TRUE(s.ok()) << s.status().ToString();
+    return s.ok() ? *s : RunSummary{};
+  }
+
+  testing::TempDir tmp_;
+  MemoryObjectStore store_;
+  MemoryMessageQueue queue_;
+  RunConfig config_;
+  FILE* log_ = nullptr;
+  std::unique_ptr<Logger> logger_;
+};
+
+TEST_F(QueueRunTest, ProcessesAnnouncedObjectsAndDeletesTheirMessages) {
+  Drop("input/a.json", R"({"a":1})");
+  Drop("input/bad.json", "{oops");
+  store_.Put("input/unannounced.json", "{}");
+  RunSummary s = Run();
+  EXPECT_EQ(s.listed, 2u);
+  EXPECT_EQ(s.done, 1u);
+  EXPECT_EQ(s.rejected, 1u);
+  EXPECT_EQ(s.ExitCode(), 0);
+  EXPECT_TRUE(store_.Contains("output/a.json"));
+  EXPECT_EQ(*store_.Get("errors/bad.json"), "{oops");
+  EXPECT_EQ(store_.Keys("input/"), (std::vector<std::string>{"input/unannounced.json"}))
+      << "queue mode never lists: only announced objects are processed";
+  EXPECT_EQ(queue_.MessageCount(), 0u);
+  EXPECT_TRUE(store_.Keys("leases/").empty()) << "no lease in queue mode";
+  EXPECT_EQ(store_.CallCount("list"), 0);
+}
+
+TEST_F(QueueRunTest, DecodesKeysAsS3EncodesThem) {
+  store_.Put("input/a b+c%.json", "{}");
+  queue_.Send(EventFor("input/a+b%2Bc%25.json", Etag("input/a b+c%.json")));
+  RunSummary s = Run();
+  EXPECT_EQ(s.done, 1u);
+  EXPECT_TRUE(store_.Contains("output/a b+c%.json"));
+}
+
+TEST_F(QueueRunTest, TestEventsAndForeignRecordsAreDeletedWithoutWork) {
+  queue_.Send(R"({"Service":"Amazon S3","Event":"s3:TestEvent","Bucket":"b"})");
+  queue_.Send(EventFor("other/x.json", "e"));
+  queue_.Send(EventFor("input/x.json", "e", "another-bucket"));
+  queue_.Send(EventFor("input/x.json", "e", "b", "ObjectRemoved:Delete"));
+  queue_.Send(EventFor("input/folder/", "e"));
+  RunSummary s = Run();
+  EXPECT_EQ(s.listed, 0u);
+  EXPECT_EQ(s.ExitCode(), 0);
+  EXPECT_EQ(queue_.MessageCount(), 0u);
+}
+
+TEST_F(QueueRunTest, AnEventForAKeyAlreadyGoneIsDeleted) {
+  queue_.Send(EventFor("input/gone.json", "e"));
+  RunSummary s = Run();
+  EXPECT_EQ(s.listed, 1u);
+  EXPECT_EQ(s.failed, 0u);
+  EXPECT_EQ(queue_.MessageCount(), 0u);
+}
+
+TEST_F(QueueRunTest, AFailedObjectLeavesItsMessageAndItsInput) {
+  Drop("input/a.json", "{}");
+  store_.FailNext("upload", Status::Transient("503 SlowDown"));
+  RunSummary s = Run();
+  EXPECT_EQ(s.failed, 1u);
+  EXPECT_EQ(s.ExitCode(), 1);
+  EXPECT_EQ(queue_.MessageCount(), 1u) << "left for redelivery";
+  EXPECT_EQ(queue_.VisibleCount(), 0u) << "hidden for its backoff";
+  EXPECT_TRUE(store_.Contains("input/a.json"));
+}
+
+TEST_F(QueueRunTest, AFailedInputDeleteKeepsTheMessage) {
+  Drop("input/a.json", "{}");
+  store_.FailNext("delete_request", Status::Transient("503"));
+  RunSummary s = Run();
+  EXPECT_TRUE(store_.Contains("output/a.json"));
+  EXPECT_TRUE(store_.Contains("input/a.json"));
+  EXPECT_EQ(queue_.MessageCount(), 1u) << "the message goes only after the input";
+  EXPECT_EQ(s.ExitCode(), 1);
+}
+
+TEST_F(QueueRunTest, ADuplicateDeliveryWritesNothingTwice) {
+  store_.Put("input/a.json", "{}");
+  // Two messages for one object (S3 and SQS both deliver at least once), with the input kept
+  // after the first so the second finds the output.
+  queue_.Send(EventFor("input/a.json", Etag("input/a.json")));
+  queue_.Send(EventFor("input/a.json", Etag("input/a.json")));
+  config_.concurrency = 1;
+  store_.FailNext("delete_request", Status::Transient("503"));
+  Run();
+  int uploads = store_.CallCount("upload");
+  // The second delivery found the output stored by the first (create-only): one upload that
+  // lost, no second write.
+  EXPECT_TRUE(store_.Contains("output/a.json"));
+  EXPECT_EQ(uploads, 2);
+  EXPECT_FALSE(store_.Contains("input/a.json"));
+  EXPECT_EQ(queue_.MessageCount(), 1u) << "the first message waits for its delete";
+}
+
+TEST_F(QueueRunTest, ARedeliveryPastMaxAttemptsGoesToErrors) {
+  Drop("input/poison.json", "{}");
+  config_.max_attempts = 2;
+  config_.queue_visibility_seconds = 10;
+  // Three deliveries that never finished (a worker crashed each time) are simulated by
+  // receiving and abandoning the message.
+  for (int i = 0; i < 2; ++i) {
+    auto got = queue_.Receive(1, 0, 10);
+    ASSERT_EQ(got->size(), 1u);
+    ASSERT_TRUE(queue_.ExtendVisibility((*got)[0].receipt_handle, 0).ok());
+  }
+  RunSummary s = Run();
+  EXPECT_EQ(s.rejected, 1u);
+  EXPECT_NE(store_.Get("errors/poison.json.error.json")->find("gave up after 2 attempts"),
+            std::string::npos);
+  EXPECT_EQ(queue_.MessageCount(), 0u);
+}
+
+TEST_F(QueueRunTest, NonEventMessagesStayForTheDeadLetterQueue) {
+  queue_.Send("hello");
+  RunSummary s = Run();
+  EXPECT_EQ(s.failed, 1u);
+  EXPECT_EQ(queue_.MessageCount(), 1u);
+}
+
+TEST_F(QueueRunTest, MaxFilesBoundsTheRun) {
+  for (int i = 0; i < 5; ++i) Drop("input/" + std::to_string(i) + ".json", "{}");
+  config_.max_files = 2;
+  RunSummary s = Run();
+  EXPECT_EQ(s.done, 2u);
+  EXPECT_TRUE(s.stopped_early);
+  EXPECT_EQ(queue_.MessageCount(), 3u);
+}
+
+TEST(QueueBackoffTest, DoublesUpToTheVisibilityTimeout) {
+  EXPECT_EQ(BackoffSeconds(1, 300), 5);
+  EXPECT_EQ(BackoffSeconds(2, 300), 10);
+  EXPECT_EQ(BackoffSeconds(4, 300), 40);
+  EXPECT_EQ(BackoffSeconds(10, 300), 300);
+  EXPECT_EQ(BackoffSeconds(1000, 30), 30);
+}
+
+}  // namespace
+}  // namespace s3proc

@@ -1,0 +1,47 @@
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <mutex>
+#include <string_view>
+#include <vector>
+
+#include "common/logging.h"
+#include "config/run_config.h"
+#include "pipeline/object_task.h"
+#include "pipeline/pipeline.h"
+
+namespace s3proc {
+
+// The running summary of one pass, shared by its threads, and the log lines that go with it:
+// both pipelines (listing and queue mode) count and report through it, so their summaries,
+// object lines and metrics cannot drift apart. Thread-safe.
+class RunTally {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  explicit RunTally(Logger& logger) : logger_(logger) {}
+
+  // Changes the summary under the lock.
+  void Update(const std::function<void(RunSummary&)>& change);
+  // Logs one object's outcome and counts it.
+  void Record(const std::string& key, const ObjectOutcome& outcome, double seconds);
+  // Logs and counts inputs whose output is stored but whose delete failed.
+  void CountDeleteFailures(const std::vector<ObjectId>& failed);
+  RunSummary Snapshot() const;
+
+  // Closes the summary (seconds since `started`), writes the metrics file when configured and
+  // logs the summary line. Returns the summary.
+  RunSummary Finish(const RunConfig& config, Clock::time_point started, bool stopped_early);
+
+ private:
+  Logger& logger_;
+  mutable std::mutex mu_;
+  RunSummary summary_;
+};
+
+std::string_view OutcomeName(ObjectOutcome::Kind kind);
+
+double SecondsSince(RunTally::Clock::time_point t);
+
+}  // namespace s3proc

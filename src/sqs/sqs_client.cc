@@ -1,0 +1,181 @@
+#include "sqs/sqs_client.h"
+
+#include <array>
+#include <atomic>
+#include <mutex>
+#include <thread>
+
+#include "aws/sigv4.h"
+#include "common/hash.h"
+#include "sqs/sqs_error_table.h"
+#include "sqs/sqs_request.h"
+
+namespace s3proc {
+
+struct SqsClient::Counters {
+  std::atomic<uint64_t> requests{0};
+  std::atomic<uint64_t> retries{0};
+  std::atomic<uint64_t> credential_refreshes{0};
+
+  // The SigV4 signing key changes once a day (or with the credentials): derive it once, not
+  // four HMACs per request.
+  std::mutex key_mu;
+  std::string key_secret;  // the secret it was derived from (in memory only, like the
+                           // credentials themselves)
+  std::string key_scope;   // "YYYYMMDD/region/service"
+  std::array<uint8_t, 32> signing_key{};
+
+  std::array<uint8_t, 32> SigningKey(const std::string& secret, const SigV4Scope& scope) {
+    std::string scope_id = scope.amz_date.substr(0, 8) + "/" + scope.region + "/" + scope.service;
+    std::lock_guard<std::mutex> lock(key_mu);
+    if (secret != key_secret || scope_id != key_scope) {
+      signing_key = DeriveSigningKey(secret, scope);
+      key_secret = secret;
+      key_scope = std::move(scope_id);
+    }
+    return signing_key;
+  }
+};
+
+namespace {
+
+// Calls other than the long poll answer in well under a second; a minute without an answer
+// is a dead connection worth retrying.
+constexpr long kDefaultTimeoutMs = 60000;
+
+void DefaultSleep(std::chrono::milliseconds d) { std::this_thread::sleep_for(d); }
+
+// "https://host:port/..." -> "host:port".
+std::string HostOf(const std::string& endpoint) {
+  size_t sep = endpoint.find("://");
+  std::string rest = sep == std::string::npos ? endpoint : endpoint.substr(sep + 3);
+  return rest.substr(0, rest.find('/'));
+}
+
+// The endpoint with its path, as requests go to "/" of it ("http://h:1/" -> "http://h:1/").
+std::string RootUrl(const std::string& endpoint) {
+  size_t sep = endpoint.find("://");
+  std::string scheme = sep == std::string::npos ? "https" : endpoint.substr(0, sep);
+  return scheme + "://" + HostOf(endpoint) + "/";
+}
+
+}  // namespace
+
+SqsClient::SqsClient(HttpClient& http, CredentialsProvider& credentials, SqsClientOptions options)
+    : http_(http),
+      credentials_(credentials),
+      options_(std::move(options)),
+      counters_(std::make_unique<Counters>()) {}
+
+SqsClient::~SqsClient() = default;
+
+SqsClientStats SqsClient::stats() const {
+  return {counters_->requests.load(), counters_->retries.load(),
+          counters_->credential_refreshes.load()};
+}
+
+namespace {
+
+// The headers botocore sends for the JSON protocol, signed like botocore's SigV4Auth does for
+// sqs: the payload hash is signed but, unlike S3, not sent as x-amz-content-sha256.
+// x-amzn-query-mode makes SQS add the query-compatible code (x-amzn-query-error) to errors.
+HttpRequest SignedRequest(const std::string& url, const std::string& host,
+                          std::string_view action, const std::string& body,
+                          const Credentials& credentials, const SigV4Scope& scope,
+                          const std::array<uint8_t, 32>& signing_key) {
+  SigV4Request to_sign;
+  to_sign.method = "POST";
+  to_sign.encoded_path = "/";
+  to_sign.headers = {{"Content-Type", "application/x-amz-json-1.0"},
+                     {"X-Amz-Target", "AmazonSQS." + std::string(action)},
+                     {"x-amzn-query-mode", "true"},
+                     {"host", host},
+                     {"X-Amz-Date", scope.amz_date}};
+  if (!credentials.session_token.empty()) {
+    to_sign.headers.emplace_back("X-Amz-Security-Token", credentials.session_token);
+  }
+  to_sign.payload_sha256 = Sha256Hex(body);
+  SigV4Signature signature = SignV4(to_sign, credentials, scope, signing_key);
+
+  HttpRequest request;
+  request.method = "POST";
+  request.url = url;
+  request.headers = std::move(to_sign.headers);
+  request.headers.emplace_back("Authorization", std::move(signature.authorization));
+  return request;
+}
+
+// Hands a 2xx answer to the request. An answer that is not a JSON object is kTransient, so it
+// is retried: SQS always sends one (an empty body stands for {}), so it was damaged on the way
+// or came from something that is not SQS, which the message then points at.
+Status HandleSuccess(const SqsClient::Request& r, const HttpResponse& response) {
+  nlohmann::json json = response.body.empty()
+                            ? nlohmann::json::object()
+                            : nlohmann::json::parse(response.body, nullptr, false);
+  if (!json.is_object()) {
+    std::string_view id = response.Header("x-amzn-requestid");
+    return Status::Transient(
+        "the answer (" + std::to_string(response.status) +
+        (id.empty() ? "" : ", request id " + std::string(id)) + ", " +
+        std::to_string(response.body.size()) +
+        " bytes) is not SQS's JSON; if this persists, check that AWS_ENDPOINT_URL_SQS (or the "
+        "queue URL's host) is an SQS endpoint");
+  }
+  Status handled = r.on_success ? r.on_success(json) : Status::Ok();
+  if (handled.ok() || handled.IsTransient()) return handled;
+  return handled.WithContext(std::string(r.op.operation) + " " + r.op.queue);
+}
+
+}  // namespace
+
+Status SqsClient::Execute(const Request& r) {
+  const std::string host = HostOf(options_.endpoint);
+  const std::string url = RootUrl(options_.endpoint);
+  const std::string body = r.body.dump();
+  const std::string context = std::string(r.op.operation) + " " + r.op.queue;
+  const auto sleep = options_.sleep ? options_.sleep : DefaultSleep;
+  for (int attempt = 1;; ++attempt) {
+    auto credentials = credentials_.GetCredentials();
+    if (!credentials.ok()) return credentials.status().WithContext(context + ": no credentials");
+    SigV4Scope scope{options_.region, "sqs", FormatAmzDate(options_.now())};
+    HttpRequest request =
+        SignedRequest(url, host, r.op.operation, body, *credentials, scope,
+                      counters_->SigningKey(credentials->secret_access_key, scope));
+    request.body.data = body;
+    request.timeout_ms = r.timeout_ms > 0 ? r.timeout_ms : kDefaultTimeoutMs;
+
+    counters_->requests.fetch_add(1, std::memory_order_relaxed);
+    Result<HttpResponse> response = http_.Send(request);
+
+    AttemptOutcome outcome;
+    SqsErrorBody error;
+    if (!response.ok()) {
+      outcome.transport = response.status();
+    } else if (response->status >= 200 && response->status < 300) {
+      Status handled = HandleSuccess(r, *response);
+      if (handled.ok() || !handled.IsTransient()) return handled;
+      outcome.transport = handled;
+    } else {
+      outcome.http_status = response->status;
+      error = ParseSqsErrorBody(*response);
+      outcome.s3_error_code = error.ClassifiedCode();
+    }
+
+    RetryDecision decision = DecideSqsRetry(options_.retry, attempt, outcome);
+    if (decision == RetryDecision::kFail) {
+      if (!outcome.transport.ok()) {
+        return outcome.transport.WithContext(context + " (after " + std::to_string(attempt) +
+                                             " attempts)");
+      }
+      return MapSqsError(r.op, response->status, error);
+    }
+    if (decision == RetryDecision::kRefreshCredentialsThenRetry) {
+      credentials_.Invalidate();
+      counters_->credential_refreshes.fetch_add(1, std::memory_order_relaxed);
+    }
+    counters_->retries.fetch_add(1, std::memory_order_relaxed);
+    sleep(BackoffDelay(options_.retry, attempt));
+  }
+}
+
+}  // namespace s3proc

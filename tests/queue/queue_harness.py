@@ -1,0 +1,156 @@
+"""Shared by the queue-mode tests: moto's server (real S3 and SQS HTTP APIs, with S3 event
+notifications delivered into SQS by moto itself), boto3 clients as the oracle, and the real
+s3proc binary run in queue mode."""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+import warnings
+
+import boto3
+from botocore.config import Config
+
+warnings.simplefilter("ignore", ResourceWarning)
+
+BINARY = os.environ.get("S3PROC_BINARY", "")
+REGION = "us-east-1"
+CREDENTIALS = {"AWS_ACCESS_KEY_ID": "s3proc-queue-test", "AWS_SECRET_ACCESS_KEY": "queue-secret"}
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Moto:
+    """moto's server on a free loopback port, for the life of a test class."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.endpoint = f"http://127.0.0.1:{self.port}"
+        self.log = tempfile.NamedTemporaryFile(prefix="moto-", suffix=".log", delete=False)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)],
+            stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                return
+            except OSError:
+                if self.proc.poll() is not None:
+                    break
+                time.sleep(0.1)
+        raise RuntimeError("moto did not start; see " + self.log.name)
+
+    def client(self, service, endpoint=None):
+        return boto3.client(service, endpoint_url=endpoint or self.endpoint, region_name=REGION,
+                            aws_access_key_id=CREDENTIALS["AWS_ACCESS_KEY_ID"],
+                            aws_secret_access_key=CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+                            config=Config(s3={"addressing_style": "path"},
+                                          max_pool_connections=32))
+
+    def stop(self):
+        os.killpg(self.proc.pid, signal.SIGTERM)
+        self.proc.wait(timeout=20)
+        os.unlink(self.log.name)
+
+
+def new_queue(sqs, visibility=30, max_receive_count=None):
+    """A queue (and a dead-letter queue when max_receive_count is set): (url, arn, dlq_url)."""
+    name = "q-" + uuid.uuid4().hex[:12]
+    attributes = {"VisibilityTimeout": str(visibility)}
+    dlq_url = None
+    if max_receive_count:
+        dlq_url = sqs.create_queue(QueueName=name + "-dlq")["QueueUrl"]
+        dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])[
+            "Attributes"]["QueueArn"]
+        attributes["RedrivePolicy"] = json.dumps(
+            {"deadLetterTargetArn": dlq_arn, "maxReceiveCount": str(max_receive_count)})
+    url = sqs.create_queue(QueueName=name, Attributes=attributes)["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"]
+    return url, arn, dlq_url
+
+
+def notify(s3, bucket, queue_arn, prefix="input/"):
+    """Has the bucket send ObjectCreated events under `prefix` to the queue (moto sends an
+    s3:TestEvent first, as AWS does)."""
+    s3.put_bucket_notification_configuration(Bucket=bucket, NotificationConfiguration={
+        "QueueConfigurations": [{
+            "QueueArn": queue_arn, "Events": ["s3:ObjectCreated:*"],
+            "Filter": {"Key": {"FilterRules": [{"Name": "prefix", "Value": prefix}]}}}]})
+
+
+def new_bucket(s3, versioned=True):
+    name = "qb-" + uuid.uuid4().hex[:16]
+    s3.create_bucket(Bucket=name)
+    if versioned:
+        s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
+    return name
+
+
+def queue_counts(sqs, url):
+    a = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=[
+        "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"])["Attributes"]
+    return int(a["ApproximateNumberOfMessages"]), int(a["ApproximateNumberOfMessagesNotVisible"])
+
+
+def keys(s3, bucket, prefix=""):
+    out = []
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
+        out.extend(o["Key"] for o in page.get("Contents", []))
+    return out
+
+
+def versions(s3, bucket, prefix=""):
+    """{key: number of versions} under prefix (delete markers excluded)."""
+    out = {}
+    for page in s3.get_paginator("list_object_versions").paginate(Bucket=bucket, Prefix=prefix):
+        for v in page.get("Versions", []):
+            out[v["Key"]] = out.get(v["Key"], 0) + 1
+    return out
+
+
+def s3proc_env(s3_endpoint, sqs_endpoint):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "S3PROC_"))}
+    env.update(CREDENTIALS)
+    env.update({"AWS_REGION": REGION, "AWS_ENDPOINT_URL_S3": s3_endpoint,
+                "AWS_ENDPOINT_URL_SQS": sqs_endpoint, "AWS_EC2_METADATA_DISABLED": "true"})
+    return env
+
+
+def command(bucket, queue_url, work_dir, *args, wait=1, visibility=30):
+    """`s3proc run` in queue mode; `args` go last (an exec command after "--")."""
+    return [BINARY, "run", "--bucket", bucket, "--queue-url", queue_url, "--work-dir", work_dir,
+            "--log-format", "json", "--queue-wait-seconds", str(wait),
+            "--queue-visibility-seconds", str(visibility), *args]
+
+
+def run(bucket, queue_url, work_dir, env, *args, timeout=600, **options):
+    """Runs one queue-mode pass; returns (exit code, stderr)."""
+    proc = subprocess.run(command(bucket, queue_url, work_dir, *args, **options),
+                          capture_output=True, text=True, timeout=timeout, env=env)
+    return proc.returncode, proc.stderr
+
+
+def records(stderr):
+    out = []
+    for line in stderr.splitlines():
+        if line.startswith("{"):
+            out.append(json.loads(line))
+    return out
+
+
+def summary(stderr):
+    for r in records(stderr):
+        if r.get("event") == "summary":
+            return r
+    raise AssertionError("no summary line in:\n" + stderr[-3000:])
