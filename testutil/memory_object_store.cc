@@ -109,10 +109,6 @@ Status MemoryObjectStore::CheckConditionsLocked(const std::string& key,
     return Status::PreconditionFailed("put mem://" + key +
                                       ": PreconditionFailed (412): the key already exists");
   }
-  if (!options.if_match.empty() && (it == objects_.end() || it->second.etag != options.if_match)) {
-    return Status::PreconditionFailed("put mem://" + key +
-                                      ": PreconditionFailed (412): the ETag does not match");
-  }
   return Status::Ok();
 }
 
@@ -211,12 +207,11 @@ Result<PutResult> MemoryObjectStore::PutBytes(const std::string& key, std::strin
   return StoreLocked(key, std::string(data), options);
 }
 
-Result<std::string> MemoryObjectStore::GetBytes(const std::string& key, ObjectInfo* info) {
+Result<std::string> MemoryObjectStore::GetBytes(const std::string& key) {
   S3PROC_RETURN_IF_ERROR(Inject("get", key));
   std::lock_guard lock(mu_);
   auto it = objects_.find(key);
   if (it == objects_.end()) return Status::NotFound("get mem://" + key + ": NoSuchKey (404)");
-  if (info != nullptr) *info = InfoLocked(key, it->second);
   return it->second.data;
 }
 

@@ -15,8 +15,7 @@ namespace s3proc::testing {
 
 // An in-memory ObjectStore with S3's semantics for an unversioned bucket (version ids are always
 // empty): keys in byte order, ETags are the MD5 of the content, PutOptions::if_none_match_any
-// fails with kPreconditionFailed when the key exists, PutOptions::if_match fails with
-// kPreconditionFailed unless the key exists with that ETag; Delete of a missing key succeeds.
+// fails with kPreconditionFailed when the key exists; Delete of a missing key succeeds.
 // List pages continue after the last key of the previous page (so keys added or removed during
 // a listing behave as on S3), and `on_page` is called without the lock held, so it may call
 // back into the store.
@@ -63,7 +62,7 @@ class MemoryObjectStore final : public ObjectStore {
                            const PutOptions& options) override;
   Result<PutResult> PutBytes(const std::string& key, std::string_view data,
                              const PutOptions& options) override;
-  Result<std::string> GetBytes(const std::string& key, ObjectInfo* info) override;
+  Result<std::string> GetBytes(const std::string& key) override;
   Result<ObjectInfo> Head(const std::string& key) override;
   Result<PutResult> Copy(const std::string& source_key, const std::string& source_version_id,
                          const std::string& destination_key, const PutOptions& options) override;

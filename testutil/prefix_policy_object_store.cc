@@ -44,8 +44,8 @@ Result<PutResult> PrefixPolicyObjectStore::PutBytes(const std::string& key, std:
   return inner_.PutBytes(key, data, options);
 }
 
-Result<std::string> PrefixPolicyObjectStore::GetBytes(const std::string& key, ObjectInfo* info) {
-  auto r = inner_.GetBytes(key, info);
+Result<std::string> PrefixPolicyObjectStore::GetBytes(const std::string& key) {
+  auto r = inner_.GetBytes(key);
   if (r.ok()) return r;
   return Deny404("GetObject", key, r.status());
 }

@@ -32,7 +32,7 @@ class PrefixPolicyObjectStore final : public ObjectStore {
                            const PutOptions& options) override;
   Result<PutResult> PutBytes(const std::string& key, std::string_view data,
                              const PutOptions& options) override;
-  Result<std::string> GetBytes(const std::string& key, ObjectInfo* info) override;
+  Result<std::string> GetBytes(const std::string& key) override;
   Result<ObjectInfo> Head(const std::string& key) override;
   Result<PutResult> Copy(const std::string& source_key, const std::string& source_version_id,
                          const std::string& destination_key, const PutOptions& options) override;

@@ -93,13 +93,10 @@ Status MergeOverrides(const SettingOverrides& flags, RunConfig& config,
 //   lease_seconds 30..86400, lease_shards 1..4096, exec_timeout_seconds 1..86400;
 // - log_format text|json; endpoint_url empty or http(s)://host; region of [a-z0-9-_];
 //   work_dir non-empty;
-// - default_processor and every route's processor one of json, ndjson, csv, passthrough, exec;
+// - default_processor and every route's processor in kProcessorNames (common/processor_names.h);
 //   route globs non-empty; exec used anywhere requires exec_command.
 // Returns InvalidArgument naming the setting (and, from `origin`, where it was set).
 Status NormalizeAndValidate(RunConfig& config, ConfigPurpose purpose,
                             const SettingOrigins* origin = nullptr);
-
-// The processor names routes may use, in the order messages list them.
-const std::vector<std::string_view>& KnownProcessorNames();
 
 }  // namespace s3proc

@@ -1,8 +1,8 @@
-#include <algorithm>
 #include <array>
 #include <cctype>
 #include <string>
 
+#include "common/processor_names.h"
 #include "config/config_loader.h"
 
 namespace s3proc {
@@ -79,17 +79,6 @@ Status CheckRange(std::string_view key, int64_t value, int64_t min, int64_t max,
                                    std::to_string(value));
   }
   return Status::Ok();
-}
-
-bool KnownProcessor(std::string_view name) {
-  const auto& names = KnownProcessorNames();
-  return std::find(names.begin(), names.end(), name) != names.end();
-}
-
-std::string ProcessorList() {
-  std::string list;
-  for (auto n : KnownProcessorNames()) list += (list.empty() ? "" : ", ") + std::string(n);
-  return list;
 }
 
 // Queue mode's own rules: an http(s) URL, and no setting that only listing mode can honour.
@@ -181,19 +170,17 @@ Status NormalizeAndValidate(RunConfig& config, ConfigPurpose purpose,
   }
 
   bool uses_exec = config.default_processor == "exec";
-  if (!KnownProcessor(config.default_processor)) {
-    return Status::InvalidArgument(Named("default_processor", origin) + ": unknown processor '" +
-                                   config.default_processor + "': expected one of " +
-                                   ProcessorList());
+  if (!IsProcessorName(config.default_processor)) {
+    return Status::InvalidArgument(Named("default_processor", origin) + ": " +
+                                   UnknownProcessorMessage(config.default_processor));
   }
   for (size_t i = 0; i < config.routes.size(); ++i) {
     const RouteRule& r = config.routes[i];
     std::string which =
         "route " + std::to_string(i + 1) + " ('" + r.glob + "=" + r.processor + "')";
     if (r.glob.empty()) return Status::InvalidArgument(which + " has an empty glob");
-    if (!KnownProcessor(r.processor)) {
-      return Status::InvalidArgument(which + ": unknown processor '" + r.processor +
-                                     "': expected one of " + ProcessorList());
+    if (!IsProcessorName(r.processor)) {
+      return Status::InvalidArgument(which + ": " + UnknownProcessorMessage(r.processor));
     }
     uses_exec = uses_exec || r.processor == "exec";
   }

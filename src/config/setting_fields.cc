@@ -91,12 +91,6 @@ const SettingInfo* FindSetting(std::string_view key) {
   return nullptr;
 }
 
-const std::vector<std::string_view>& KnownProcessorNames() {
-  static const std::vector<std::string_view> kNames = {"json", "ndjson", "csv", "passthrough",
-                                                       "exec"};
-  return kNames;
-}
-
 std::string SettingValueText(const RunConfig& config, std::string_view key) {
   using config_internal::SettingKind;
   if (FindSetting(key) == nullptr) return "";

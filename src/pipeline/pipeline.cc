@@ -45,8 +45,11 @@ class PipelineRun {
   // Lists the input prefix and hands each object to the workers (or, in a dry run, logs it).
   // Returns a listing or lease failure; reaching --max-files / --max-seconds is not one.
   Status ListInputs();
-  // Claims the object's shard and queues it, or counts why not.
-  Status Admit(ObjectSummary&& object);
+  // Reads the leases before the first object is admitted rather than before the listing, so that
+  // an empty tick costs one LIST. Its error is a lease failure, reported as such.
+  Status LoadLeasesOnce();
+  // Claims the object's shard and queues it, or counts why not (a dry run only logs it).
+  void Admit(ObjectSummary&& object);
   bool LimitReached() const;
   // One worker: processes queued objects until the queue is closed.
   void Work();
@@ -59,7 +62,7 @@ class PipelineRun {
   const ProcessorRouter& router_;
   const Clock::time_point started_ = Clock::now();
   ShardLeases leases_;
-  bool leases_loaded_ = false;  // loaded at the first object: an empty tick lists only input/
+  bool leases_loaded_ = false;
   ObjectTask task_;
   InputDeleter deleter_;
   WorkQueue queue_;
@@ -102,8 +105,11 @@ Status PipelineRun::ListInputs() {
         stopped_early_ = true;
         return stop;
       }
-      lease_error = Admit(std::move(object));
-      if (!lease_error.ok()) return lease_error;
+      if (!config_.dry_run) {
+        lease_error = LoadLeasesOnce();
+        if (!lease_error.ok()) return lease_error;
+      }
+      Admit(std::move(object));
     }
     return Status::Ok();
   });
@@ -120,18 +126,21 @@ bool PipelineRun::LimitReached() const {
          (config_.max_seconds > 0 && SecondsSince(started_) >= config_.max_seconds);
 }
 
-Status PipelineRun::Admit(ObjectSummary&& object) {
+Status PipelineRun::LoadLeasesOnce() {
+  if (leases_loaded_) return Status::Ok();
+  S3PROC_RETURN_IF_ERROR(leases_.Load());
+  leases_loaded_ = true;
+  return Status::Ok();
+}
+
+void PipelineRun::Admit(ObjectSummary&& object) {
   ++admitted_;
   tally_.Update([](RunSummary& s) { ++s.listed; });
   DestinationKeys dest = DestinationsFor(config_, object.key);
   if (config_.dry_run) {
     logger_.Object({"would-process", object.key, dest.output_key,
                     router_.Route(dest.relative).name(), "", object.size, 0, 0});
-    return Status::Ok();
-  }
-  if (!leases_loaded_) {
-    S3PROC_RETURN_IF_ERROR(leases_.Load());
-    leases_loaded_ = true;
+    return;
   }
   leases_.RenewDue();
   int shard = ShardOf(dest.relative, config_.lease_shards);
@@ -140,14 +149,13 @@ Status PipelineRun::Admit(ObjectSummary&& object) {
     logger_.Object({"failed", object.key, "", "", "claiming its shard: " + claim.status().message(),
                     object.size, 0, 0});
     tally_.Update([](RunSummary& s) { ++s.failed; });
-    return Status::Ok();
+    return;
   }
   if (*claim == ClaimOutcome::kHeldByOther) {
     tally_.Update([](RunSummary& s) { ++s.skipped_claimed; });
-    return Status::Ok();
+    return;
   }
   queue_.Push({std::move(object), shard, *claim == ClaimOutcome::kOwnedRecovered});
-  return Status::Ok();
 }
 
 void PipelineRun::Work() {

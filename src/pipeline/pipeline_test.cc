@@ -234,5 +234,42 @@ TEST_F(PipelineTest, ALeaseFailureIsReportedAsOneNotAsTheListing) {
   EXPECT_TRUE(store_.Contains("input/a.json"));
 }
 
+// An empty tick (cron every minute over an empty input/) costs one LIST: the leases are read only
+// once there is an object to claim.
+TEST_F(PipelineTest, AnEmptyTickListsOnlyTheInput) {
+  store_.Put("input/", "");  // a folder marker is not an object
+  RunSummary s = Run();
+  EXPECT_EQ(s.listed, 0u);
+  EXPECT_EQ(store_.CallCount("list"), 1);
+}
+
+// A dry run claims nothing, so it reads no leases: it works where leases/ may not be listed.
+TEST_F(PipelineTest, ADryRunReadsNoLeases) {
+  store_.Put("input/a.json", "{}");
+  store_.SetFaultHook([](std::string_view operation, const std::string& key) {
+    return operation == "list" && key == "leases/" ? Status::AccessDenied("no s3:ListBucket")
+                                                   : Status::Ok();
+  });
+  config_.dry_run = true;
+  RunSummary s = Run();
+  EXPECT_EQ(s.listed, 1u);
+  EXPECT_EQ(store_.CallCount("list"), 1);
+  EXPECT_EQ(store_.Keys(), std::vector<std::string>{"input/a.json"});
+}
+
+// The leases are read once per run, however many objects and pages there are.
+TEST_F(PipelineTest, TheLeasesAreReadOnceARun) {
+  for (int i = 0; i < 5; ++i) store_.Put("input/" + std::to_string(i) + ".json", "{}");
+  store_.SetPageSize(2);
+  auto lease_lists = std::make_shared<int>(0);
+  store_.SetFaultHook([lease_lists](std::string_view operation, const std::string& key) {
+    if (operation == "list" && key == "leases/") ++*lease_lists;
+    return Status::Ok();
+  });
+  RunSummary s = Run();
+  EXPECT_EQ(s.done, 5u);
+  EXPECT_EQ(*lease_lists, 1);
+}
+
 }  // namespace
 }  // namespace s3proc

@@ -20,6 +20,8 @@ struct Candidate {
   bool has_reason = false;
 };
 
+enum class Outcome { kRedriven, kConflict, kFailed };
+
 void Log(Logger& logger, std::string_view outcome, const Candidate& c,
          const std::string& destination, std::string_view reason) {
   ObjectEvent event;
@@ -32,17 +34,16 @@ void Log(Logger& logger, std::string_view outcome, const Candidate& c,
   logger.Object(event);
 }
 
-}  // namespace
+Result<std::optional<Glob>> CompileFilter(const std::string& filter) {
+  if (filter.empty()) return std::optional<Glob>();
+  auto compiled = Glob::Compile(filter);
+  if (!compiled.ok()) return compiled.status().WithContext("redrive --filter");
+  return std::optional<Glob>(std::move(compiled).value());
+}
 
-Result<RedriveSummary> Redrive(ObjectStore& store, const RunConfig& config,
-                               const RedriveOptions& options, Logger& logger) {
-  std::optional<Glob> filter;
-  if (!options.filter.empty()) {
-    auto compiled = Glob::Compile(options.filter);
-    if (!compiled.ok()) return compiled.status().WithContext("redrive --filter");
-    filter = std::move(compiled).value();
-  }
-
+// The rejected objects under error_prefix that match `filter`, in key order.
+Result<std::vector<Candidate>> ListCandidates(ObjectStore& store, const RunConfig& config,
+                                              const std::optional<Glob>& filter) {
   // The whole listing first: deleting while listing would shift pages under us, and reason
   // files are told apart only with every key known.
   std::vector<ObjectSummary> listed;
@@ -66,7 +67,84 @@ Result<RedriveSummary> Redrive(ObjectStore& store, const RunConfig& config,
     if (filter && !filter->Matches(relative)) continue;
     candidates.push_back({o.key, o.etag, o.size, keys.count(reason_key) > 0});
   }
+  return candidates;
+}
 
+// Steps 1 and 2 of Redrive's contract: input_key holds the candidate afterwards, or the outcome
+// that stops this object (logged) is returned.
+std::optional<Outcome> CopyToInput(ObjectStore& store, const Candidate& c,
+                                   const std::string& input_key, Logger& logger) {
+  auto existing = store.Head(input_key);
+  if (existing.ok()) {
+    if (existing->etag == c.etag) return std::nullopt;  // an interrupted redrive copied it
+    Log(logger, "conflict", c, input_key,
+        input_key +
+            " already holds a different object; left in place: move or delete one "
+            "of them and run redrive again");
+    return Outcome::kConflict;
+  }
+  if (Status why = ResolveAccessDenied(store, input_key, existing.status()); !why.IsNotFound()) {
+    // On AWS a missing input/<key> answers 403 to the module's role; only a 403 for a key that
+    // is there (or any other error) stops the redrive of this object.
+    Log(logger, "failed", c, input_key, why.message());
+    return Outcome::kFailed;
+  }
+  auto copied = store.Copy(c.key, "", input_key, PutOptions{});
+  if (!copied.ok()) {
+    Log(logger, "failed", c, input_key, copied.status().message());
+    return Outcome::kFailed;
+  }
+  return std::nullopt;
+}
+
+// Step 3: deletes the error object and its reason file; the problem, empty when both went.
+std::string DeleteFromErrors(ObjectStore& store, const Candidate& c) {
+  std::vector<ObjectId> doomed = {{c.key, ""}};
+  if (c.has_reason) doomed.push_back({c.key + std::string(kReasonSuffix), ""});
+  auto deleted = store.Delete(doomed);
+  if (!deleted.ok()) return deleted.status().message();
+  if (!deleted->failures.empty()) {
+    const auto& f = deleted->failures.front();
+    return "delete " + f.object.key + ": " + f.status.message();
+  }
+  return "";
+}
+
+Outcome RedriveOne(ObjectStore& store, const RunConfig& config, const Candidate& c,
+                   const std::string& input_key, Logger& logger) {
+  if (auto stopped = CopyToInput(store, c, input_key, logger)) return *stopped;
+  if (std::string problem = DeleteFromErrors(store, c); !problem.empty()) {
+    // The input is back in input/; the copy left in errors/ is finished by the next redrive.
+    Log(logger, "failed", c, input_key,
+        problem + " (the object is back in " + config.input_prefix +
+            "; run redrive again to remove it from " + config.error_prefix + ")");
+    return Outcome::kFailed;
+  }
+  Log(logger, "redriven", c, input_key, "");
+  return Outcome::kRedriven;
+}
+
+void LogSummary(Logger& logger, const RedriveSummary& summary, bool dry_run) {
+  std::string fields_text = "matched=" + std::to_string(summary.matched) +
+                            " redriven=" + std::to_string(summary.redriven) +
+                            " conflicts=" + std::to_string(summary.conflicts) +
+                            " failed=" + std::to_string(summary.failed) +
+                            (dry_run ? " dry_run=true" : "");
+  std::string fields_json = "\"matched\":" + std::to_string(summary.matched) +
+                            ",\"redriven\":" + std::to_string(summary.redriven) +
+                            ",\"conflicts\":" + std::to_string(summary.conflicts) +
+                            ",\"failed\":" + std::to_string(summary.failed) +
+                            ",\"dry_run\":" + (dry_run ? "true" : "false");
+  logger.Record(summary.conflicts + summary.failed > 0 ? LogLevel::kWarning : LogLevel::kInfo,
+                "redrive summary", fields_text, fields_json);
+}
+
+}  // namespace
+
+Result<RedriveSummary> Redrive(ObjectStore& store, const RunConfig& config,
+                               const RedriveOptions& options, Logger& logger) {
+  S3PROC_ASSIGN_OR_RETURN(std::optional<Glob> filter, CompileFilter(options.filter));
+  S3PROC_ASSIGN_OR_RETURN(std::vector<Candidate> candidates, ListCandidates(store, config, filter));
   RedriveSummary summary;
   for (const Candidate& c : candidates) {
     ++summary.matched;
@@ -75,71 +153,13 @@ Result<RedriveSummary> Redrive(ObjectStore& store, const RunConfig& config,
       Log(logger, "would-redrive", c, input_key, "");
       continue;
     }
-
-    auto existing = store.Head(input_key);
-    bool already_copied = false;
-    if (existing.ok()) {
-      if (existing->etag != c.etag) {
-        ++summary.conflicts;
-        Log(logger, "conflict", c, input_key,
-            input_key +
-                " already holds a different object; left in place: move or delete one "
-                "of them and run redrive again");
-        continue;
-      }
-      already_copied = true;
-    } else if (Status why = ResolveAccessDenied(store, input_key, existing.status());
-               !why.IsNotFound()) {
-      // On AWS a missing input/<key> answers 403 to the module's role; only a 403 for a key that
-      // is there (or any other error) stops the redrive of this object.
-      ++summary.failed;
-      Log(logger, "failed", c, input_key, why.message());
-      continue;
+    switch (RedriveOne(store, config, c, input_key, logger)) {
+      case Outcome::kRedriven: ++summary.redriven; break;
+      case Outcome::kConflict: ++summary.conflicts; break;
+      case Outcome::kFailed: ++summary.failed; break;
     }
-
-    if (!already_copied) {
-      auto copied = store.Copy(c.key, "", input_key, PutOptions{});
-      if (!copied.ok()) {
-        ++summary.failed;
-        Log(logger, "failed", c, input_key, copied.status().message());
-        continue;
-      }
-    }
-
-    std::vector<ObjectId> doomed = {{c.key, ""}};
-    if (c.has_reason) doomed.push_back({c.key + std::string(kReasonSuffix), ""});
-    auto deleted = store.Delete(doomed);
-    std::string problem;
-    if (!deleted.ok()) {
-      problem = deleted.status().message();
-    } else if (!deleted->failures.empty()) {
-      const auto& f = deleted->failures.front();
-      problem = "delete " + f.object.key + ": " + f.status.message();
-    }
-    if (!problem.empty()) {
-      // The input is back in input/; the copy left in errors/ is finished by the next redrive.
-      ++summary.failed;
-      Log(logger, "failed", c, input_key,
-          problem + " (the object is back in " + config.input_prefix +
-              "; run redrive again to remove it from " + config.error_prefix + ")");
-      continue;
-    }
-    ++summary.redriven;
-    Log(logger, "redriven", c, input_key, "");
   }
-
-  std::string fields_text = "matched=" + std::to_string(summary.matched) +
-                            " redriven=" + std::to_string(summary.redriven) +
-                            " conflicts=" + std::to_string(summary.conflicts) +
-                            " failed=" + std::to_string(summary.failed) +
-                            (options.dry_run ? " dry_run=true" : "");
-  std::string fields_json = "\"matched\":" + std::to_string(summary.matched) +
-                            ",\"redriven\":" + std::to_string(summary.redriven) +
-                            ",\"conflicts\":" + std::to_string(summary.conflicts) +
-                            ",\"failed\":" + std::to_string(summary.failed) +
-                            ",\"dry_run\":" + (options.dry_run ? "true" : "false");
-  logger.Record(summary.conflicts + summary.failed > 0 ? LogLevel::kWarning : LogLevel::kInfo,
-                "redrive summary", fields_text, fields_json);
+  LogSummary(logger, summary, options.dry_run);
   return summary;
 }
 

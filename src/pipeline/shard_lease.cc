@@ -82,7 +82,7 @@ Result<ClaimOutcome> ShardLeases::CreateGeneration(int shard, int64_t generation
     if (!put.status().IsPreconditionFailed()) return put.status();
     // 412: somebody holds this generation. It may be us: a retried PUT whose first attempt
     // was stored but whose answer was lost. The owner field tells.
-    auto existing = store_.GetBytes(KeyFor(shard, generation), nullptr);
+    auto existing = store_.GetBytes(KeyFor(shard, generation));
     if (!existing.ok()) {
       // Gone already: its winner released it (on AWS the read of a missing lease answers 403).
       Status why = ResolveAccessDenied(store_, KeyFor(shard, generation), existing.status());
@@ -115,7 +115,7 @@ Result<ClaimOutcome> ShardLeases::Claim(int shard) {
 
   bool recovered = false;
   if (top > 0) {
-    auto text = store_.GetBytes(KeyFor(shard, top), nullptr);
+    auto text = store_.GetBytes(KeyFor(shard, top));
     if (text.ok()) {
       auto lease = ParseLease(*text);
       bool mine = lease.ok() && lease->owner == owner_;

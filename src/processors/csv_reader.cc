@@ -55,77 +55,88 @@ Status CsvReader::FinishRecord(std::vector<std::string>* fields) {
   return Status::Ok();
 }
 
+CsvReader::Step CsvReader::Consume(int c, size_t record_bytes, std::vector<std::string>* fields,
+                                   std::string_view* why) {
+  switch (state_) {
+    case State::kFieldStart:
+    case State::kUnquoted:
+    case State::kQuoteInQuoted:
+      if (c == ',') {
+        fields->push_back(std::move(field_));
+        field_.clear();
+        state_ = State::kFieldStart;
+      } else if (c == '\n') {
+        return record_bytes == 1 ? Step::kEmptyLine : Step::kRecordEnd;
+      } else if (c == '\r') {
+        state_ = State::kAfterCr;
+      } else if (state_ == State::kQuoteInQuoted) {
+        if (c != '"') {
+          *why = "unexpected character after a closing quote";
+          return Step::kReject;
+        }
+        field_.push_back('"');
+        state_ = State::kQuoted;
+      } else if (c == '"') {
+        if (state_ == State::kUnquoted) {
+          *why = "quote inside an unquoted field";
+          return Step::kReject;
+        }
+        quote_line_ = line_;
+        state_ = State::kQuoted;
+      } else {
+        field_.push_back(static_cast<char>(c));
+        state_ = State::kUnquoted;
+      }
+      return Step::kMore;
+    case State::kQuoted:
+      if (c == '"') {
+        state_ = State::kQuoteInQuoted;
+      } else {
+        field_.push_back(static_cast<char>(c));
+      }
+      return Step::kMore;
+    case State::kAfterCr:
+      if (c != '\n') {
+        *why = "carriage return (CR) outside quotes not followed by LF";
+        return Step::kReject;
+      }
+      return record_bytes == 2 ? Step::kEmptyLine : Step::kRecordEnd;
+  }
+  return Step::kMore;
+}
+
+Result<bool> CsvReader::EndOfInput(size_t record_bytes, std::vector<std::string>* fields) {
+  if (state_ == State::kQuoted) {
+    return Reject("unterminated quoted field (opened on line " + std::to_string(quote_line_) + ")");
+  }
+  if (record_bytes == 0) return false;
+  S3PROC_RETURN_IF_ERROR(FinishRecord(fields));
+  return true;
+}
+
 Result<bool> CsvReader::Next(std::vector<std::string>* fields) {
   fields->clear();
   field_.clear();
-  State state = State::kFieldStart;
+  state_ = State::kFieldStart;
   size_t record_bytes = 0;
-  size_t quote_line = 0;
   record_line_ = line_;
   for (;;) {
     S3PROC_ASSIGN_OR_RETURN(int c, NextByte());
-    if (c == -1) {
-      if (state == State::kQuoted) {
-        return Reject("unterminated quoted field (opened on line " + std::to_string(quote_line) +
-                      ")");
-      }
-      if (record_bytes == 0) return false;
-      S3PROC_RETURN_IF_ERROR(FinishRecord(fields));
-      return true;
-    }
+    if (c == -1) return EndOfInput(record_bytes, fields);
     if (++record_bytes > max_record_bytes_) {
       return Reject("record longer than " + std::to_string(max_record_bytes_) + " bytes");
     }
     if (c == '\n') ++line_;
-    switch (state) {
-      case State::kFieldStart:
-      case State::kUnquoted:
-      case State::kQuoteInQuoted:
-        if (c == ',') {
-          fields->push_back(std::move(field_));
-          field_.clear();
-          state = State::kFieldStart;
-        } else if (c == '\n') {
-          if (record_bytes == 1) {  // an empty line: skip it
-            record_bytes = 0;
-            record_line_ = line_;
-            continue;
-          }
-          S3PROC_RETURN_IF_ERROR(FinishRecord(fields));
-          return true;
-        } else if (c == '\r') {
-          state = State::kAfterCr;
-        } else if (state == State::kQuoteInQuoted) {
-          if (c != '"') return Reject("unexpected character after a closing quote");
-          field_.push_back('"');
-          state = State::kQuoted;
-        } else if (c == '"') {
-          if (state == State::kUnquoted) return Reject("quote inside an unquoted field");
-          quote_line = line_;
-          state = State::kQuoted;
-        } else {
-          field_.push_back(static_cast<char>(c));
-          state = State::kUnquoted;
-        }
+    std::string_view why;
+    switch (Consume(c, record_bytes, fields, &why)) {
+      case Step::kMore: break;
+      case Step::kEmptyLine:  // nothing between two line ends: skip it
+        record_bytes = 0;
+        record_line_ = line_;
+        state_ = State::kFieldStart;
         break;
-      case State::kQuoted:
-        if (c == '"') {
-          state = State::kQuoteInQuoted;
-        } else {
-          field_.push_back(static_cast<char>(c));
-        }
-        break;
-      case State::kAfterCr: {
-        if (c != '\n') return Reject("carriage return (CR) outside quotes not followed by LF");
-        if (record_bytes == 2) {  // an empty CRLF line: skip it
-          record_bytes = 0;
-          record_line_ = line_;
-          state = State::kFieldStart;
-          continue;
-        }
-        S3PROC_RETURN_IF_ERROR(FinishRecord(fields));
-        return true;
-      }
+      case Step::kRecordEnd: S3PROC_RETURN_IF_ERROR(FinishRecord(fields)); return true;
+      case Step::kReject: return Reject(why);
     }
   }
 }

@@ -42,11 +42,18 @@ class CsvReader {
 
  private:
   enum class State { kFieldStart, kUnquoted, kQuoted, kQuoteInQuoted, kAfterCr };
+  // What one byte did to the record being read.
+  enum class Step { kMore, kEmptyLine, kRecordEnd, kReject };
 
   // Returns the next byte, or -1 at end of input.
   Result<int> NextByte();
   Status Reject(std::string_view what) const;
   Status FinishRecord(std::vector<std::string>* fields);
+  // Applies byte `c` (the record's byte number `record_bytes`, counting the line end) to state_,
+  // field_ and *fields; on kReject, *why says what is wrong.
+  Step Consume(int c, size_t record_bytes, std::vector<std::string>* fields, std::string_view* why);
+  // Next() at end of input: the last record, false, or Rejected for an open quote.
+  Result<bool> EndOfInput(size_t record_bytes, std::vector<std::string>* fields);
 
   ScopedFd fd_;
   std::string path_;
@@ -60,6 +67,8 @@ class CsvReader {
   size_t row_ = 0;          // records returned so far
   size_t record_line_ = 0;  // line where the current record started
   std::string field_;
+  State state_ = State::kFieldStart;  // within the current record
+  size_t quote_line_ = 0;             // line where the open quoted field started
 };
 
 }  // namespace s3proc

@@ -44,6 +44,65 @@ std::string ZlibReason(const Inflater& z, int rc) {
   return reason;
 }
 
+// The compressed side, read in chunks as zlib consumes it, counted and hashed on the way.
+class CompressedInput {
+ public:
+  CompressedInput(ScopedFd fd, const std::string& path)
+      : fd_(std::move(fd)), path_(path), buf_(kChunkBytes, '\0') {}
+
+  // Gives `stream` the next chunk once it has consumed the last; at end of file, eof() is true
+  // and `stream` is left empty.
+  Status Refill(z_stream& stream) {
+    if (stream.avail_in != 0 || eof_) return Status::Ok();
+    S3PROC_ASSIGN_OR_RETURN(size_t n, ReadSome(fd_.get(), buf_.data(), buf_.size(), path_));
+    eof_ = n == 0;
+    total_ += n;
+    hash_.Update(std::string_view(buf_.data(), n));
+    stream.next_in = reinterpret_cast<Bytef*>(buf_.data());
+    stream.avail_in = static_cast<uInt>(n);
+    return Status::Ok();
+  }
+
+  bool eof() const { return eof_; }
+  uint64_t total() const { return total_; }
+  std::string HexDigest() { return hash_.HexDigest(); }
+
+ private:
+  ScopedFd fd_;
+  const std::string& path_;
+  std::string buf_;
+  Sha256Hasher hash_;
+  uint64_t total_ = 0;
+  bool eof_ = false;
+};
+
+// Inflates what z holds into `out` through `out_buf`, adding to *written (Rejected past
+// `max_decompressed_bytes`). At the end of a gzip member, resets z for the next one and sets
+// *member_ended.
+Status InflateChunk(Inflater& z, std::string& out_buf, OutputFile& out,
+                    uint64_t max_decompressed_bytes, uint64_t* written, bool* member_ended) {
+  z.stream.next_out = reinterpret_cast<Bytef*>(out_buf.data());
+  z.stream.avail_out = static_cast<uInt>(out_buf.size());
+  int rc = inflate(&z.stream, Z_NO_FLUSH);
+  if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR) {
+    return Status::Rejected(ZlibReason(z, rc));
+  }
+  size_t produced = out_buf.size() - z.stream.avail_out;
+  *written += produced;
+  if (*written > max_decompressed_bytes) {
+    return Status::Rejected("gzip data decompresses to more than the limit of " +
+                            std::to_string(max_decompressed_bytes) +
+                            " bytes (a zip bomb?); raise the gzip size limit if the file is "
+                            "genuine");
+  }
+  S3PROC_RETURN_IF_ERROR(out.Append(std::string_view(out_buf.data(), produced)));
+  *member_ended = rc == Z_STREAM_END;
+  if (*member_ended && inflateReset(&z.stream) != Z_OK) {
+    return Status::Internal("zlib: inflateReset failed");
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 bool IsGzipKey(std::string_view key) {
@@ -56,63 +115,37 @@ bool IsGzipKey(std::string_view key) {
 Status GunzipFile(const std::string& input_path, const std::string& output_path,
                   uint64_t max_decompressed_bytes, uint64_t* compressed_size,
                   std::string* compressed_sha256) {
-  S3PROC_ASSIGN_OR_RETURN(ScopedFd in, OpenForRead(input_path));
+  S3PROC_ASSIGN_OR_RETURN(ScopedFd in_fd, OpenForRead(input_path));
   S3PROC_ASSIGN_OR_RETURN(OutputFile out, OutputFile::Create(output_path));
   Inflater z;
   if (inflateInit2(&z.stream, 16 + MAX_WBITS) != Z_OK) {  // 16: gzip wrapper only
     return Status::Internal("zlib: inflateInit2 failed");
   }
   z.ready = true;
-  Sha256Hasher hash;
-  std::string in_buf(kChunkBytes, '\0');
+  CompressedInput in(std::move(in_fd), input_path);
   std::string out_buf(kChunkBytes, '\0');
-  uint64_t read_total = 0;
   uint64_t written_total = 0;
   bool in_member = false;  // inside a gzip member (not between or after members)
-  bool eof = false;
   for (;;) {
-    if (z.stream.avail_in == 0 && !eof) {
-      S3PROC_ASSIGN_OR_RETURN(size_t n,
-                              ReadSome(in.get(), in_buf.data(), in_buf.size(), input_path));
-      eof = n == 0;
-      read_total += n;
-      hash.Update(std::string_view(in_buf.data(), n));
-      z.stream.next_in = reinterpret_cast<Bytef*>(in_buf.data());
-      z.stream.avail_in = static_cast<uInt>(n);
-    }
-    if (z.stream.avail_in == 0 && eof) {
-      if (in_member || read_total == 0) {
-        return Status::Rejected(read_total == 0 ? "corrupt gzip data: empty file"
+    S3PROC_RETURN_IF_ERROR(in.Refill(z.stream));
+    if (z.stream.avail_in == 0 && in.eof()) {
+      if (in_member || in.total() == 0) {
+        return Status::Rejected(in.total() == 0 ? "corrupt gzip data: empty file"
                                                 : "corrupt gzip data: truncated (unexpected "
                                                   "end of file)");
       }
       break;
     }
-    in_member = true;
-    z.stream.next_out = reinterpret_cast<Bytef*>(out_buf.data());
-    z.stream.avail_out = static_cast<uInt>(out_buf.size());
-    int rc = inflate(&z.stream, Z_NO_FLUSH);
-    if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR) {
-      return Status::Rejected(ZlibReason(z, rc));
-    }
-    size_t produced = out_buf.size() - z.stream.avail_out;
-    written_total += produced;
-    if (written_total > max_decompressed_bytes) {
-      return Status::Rejected("gzip data decompresses to more than the limit of " +
-                              std::to_string(max_decompressed_bytes) +
-                              " bytes (a zip bomb?); raise the gzip size limit if the file is "
-                              "genuine");
-    }
-    S3PROC_RETURN_IF_ERROR(out.Append(std::string_view(out_buf.data(), produced)));
-    if (rc == Z_STREAM_END) {
-      // Another member may follow (concatenated gzip files, as `cat a.gz b.gz` makes).
-      in_member = false;
-      if (inflateReset(&z.stream) != Z_OK) return Status::Internal("zlib: inflateReset failed");
-    }
+    // Another member may follow one that ended (concatenated gzip files, as `cat a.gz b.gz`
+    // makes).
+    bool member_ended = false;
+    S3PROC_RETURN_IF_ERROR(
+        InflateChunk(z, out_buf, out, max_decompressed_bytes, &written_total, &member_ended));
+    in_member = !member_ended;
   }
   S3PROC_RETURN_IF_ERROR(out.Close());
-  *compressed_size = read_total;
-  *compressed_sha256 = hash.HexDigest();
+  *compressed_size = in.total();
+  *compressed_sha256 = in.HexDigest();
   return Status::Ok();
 }
 

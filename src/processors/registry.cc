@@ -1,5 +1,6 @@
 #include "processors/registry.h"
 
+#include "common/processor_names.h"
 #include "processors/csv_processor.h"
 #include "processors/json_processor.h"
 #include "processors/ndjson_processor.h"
@@ -27,21 +28,10 @@ Result<std::unique_ptr<Processor>> CreateUnwrapped(const ProcessorSpec& spec) {
   if (spec.name == "passthrough") {
     return std::unique_ptr<Processor>(std::make_unique<PassthroughProcessor>());
   }
-  std::string expected;
-  for (const std::string& name : ProcessorNames()) {
-    if (!expected.empty()) expected += ", ";
-    expected += name;
-  }
-  return Status::InvalidArgument("unknown processor '" + spec.name + "': expected one of " +
-                                 expected);
+  return Status::InvalidArgument(UnknownProcessorMessage(spec.name));
 }
 
 }  // namespace
-
-const std::vector<std::string>& ProcessorNames() {
-  static const std::vector<std::string> kNames = {"json", "ndjson", "csv", "passthrough", "exec"};
-  return kNames;
-}
 
 Result<std::unique_ptr<Processor>> CreateProcessor(const ProcessorSpec& spec) {
   S3PROC_ASSIGN_OR_RETURN(std::unique_ptr<Processor> processor, CreateUnwrapped(spec));

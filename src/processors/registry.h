@@ -16,7 +16,7 @@ namespace s3proc {
 
 // Everything needed to build one processor, as configuration states it.
 struct ProcessorSpec {
-  std::string name = "json";  // one of ProcessorNames()
+  std::string name = "json";  // one of kProcessorNames (common/processor_names.h)
   // exec only (InvalidArgument when exec_argv is set for another processor):
   std::vector<std::string> exec_argv;
   ExecInputMode exec_input_mode = ExecInputMode::kStdin;
@@ -25,10 +25,6 @@ struct ProcessorSpec {
   // Rejected). 0 turns decompression off: .gz inputs reach the processor as they are stored.
   uint64_t gzip_max_decompressed_bytes = GzipInputProcessor::kDefaultMaxDecompressedBytes;
 };
-
-// The known processor names, in the order error messages list them:
-// json, ndjson, csv, passthrough, exec.
-const std::vector<std::string>& ProcessorNames();
 
 // Builds the processor `spec` names, wrapped in a GzipInputProcessor unless
 // gzip_max_decompressed_bytes is 0. The result is thread-safe: build it once, share it.

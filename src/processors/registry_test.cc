@@ -5,13 +5,14 @@
 
 #include <string>
 
+#include "common/processor_names.h"
 #include "testutil/temp_dir.h"
 
 namespace s3proc {
 namespace {
 
 TEST(RegistryTest, CreatesEveryKnownProcessor) {
-  for (const std::string& name : ProcessorNames()) {
+  for (std::string_view name : kProcessorNames) {
     ProcessorSpec spec;
     spec.name = name;
     if (name == "exec") spec.exec_argv = {"cat"};

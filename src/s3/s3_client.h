@@ -28,7 +28,9 @@ struct S3ClientOptions {
   std::function<void(std::chrono::milliseconds)> sleep;
 };
 
-// Counters for the run summary and the benchmarks. Monotonic; read at any time.
+// What Execute did, counted as it goes. Monotonic; read at any time. Read today only by tests
+// (s3_client_test: retries and credential refreshes; the integration test: a bad signature is
+// sent once): counting where the requests are sent is the only place that sees retries.
 struct S3ClientStats {
   uint64_t requests = 0;
   uint64_t retries = 0;
@@ -64,8 +66,7 @@ class S3Client {
                                      const std::string& version_id, const std::string& local_path);
 
   // Small objects (leases, reasons) into memory. REQUIRES: the object is small.
-  Result<std::string> GetObjectToString(const std::string& bucket, const std::string& key,
-                                        ObjectInfo* info = nullptr);
+  Result<std::string> GetObjectToString(const std::string& bucket, const std::string& key);
 
   // Uploads a local file, with Content-MD5 and a signed SHA-256 payload, as one PUT or, from
   // options.multipart_threshold on, as a multipart upload with parallel parts (aborted on
@@ -91,7 +92,10 @@ class S3Client {
   Result<DeleteObjectsResult> DeleteObjects(const std::string& bucket,
                                             const std::vector<ObjectId>& objects);
 
-  // Bucket administration, for the demo, the tests and `s3proc status`.
+  // Bucket administration. s3proc never calls these (the demo and the module create buckets
+  // with their own tools); the integration tests do, for a bucket per test. They stay here
+  // because a request needs Execute's endpoint, signing and retries: a copy in testutil would be
+  // a second request loop.
   Status CreateBucket(const std::string& bucket);
   Status EnableVersioning(const std::string& bucket);
 

@@ -94,10 +94,6 @@ Status S3Client::AbortMultipartUpload(const std::string& bucket, const std::stri
 Result<PutResult> S3Client::PutMultipart(const std::string& bucket, const std::string& key,
                                          const std::string& local_path, uint64_t size,
                                          const PutOptions& options) {
-  if (!options.if_match.empty()) {
-    return Status::InvalidArgument("PutObject " + key +
-                                   ": If-Match is not supported for multipart uploads");
-  }
   if (options.if_none_match_any) {
     // Not every S3 server honours If-None-Match on CompleteMultipartUpload, so create-only is
     // checked with a HEAD first: not atomic, but a concurrent second writer of a large object

@@ -109,8 +109,7 @@ Result<ObjectInfo> S3Client::GetObjectToFile(const std::string& bucket, const st
   return info;
 }
 
-Result<std::string> S3Client::GetObjectToString(const std::string& bucket, const std::string& key,
-                                                ObjectInfo* info) {
+Result<std::string> S3Client::GetObjectToString(const std::string& bucket, const std::string& key) {
   Request r;
   r.op = {"GetObject", "s3:GetObject", bucket, key};
   r.method = "GET";
@@ -129,7 +128,6 @@ Result<std::string> S3Client::GetObjectToString(const std::string& bucket, const
     return Status::Ok();
   };
   S3PROC_ASSIGN_OR_RETURN(HttpResponse response, Execute(r));
-  if (info != nullptr) *info = ObjectInfoFromHeaders(key, response);
   return std::move(response.body);
 }
 

@@ -32,8 +32,8 @@ Result<PutResult> S3ObjectStore::PutBytes(const std::string& key, std::string_vi
   return client_.PutObjectFromString(bucket_, key, data, options);
 }
 
-Result<std::string> S3ObjectStore::GetBytes(const std::string& key, ObjectInfo* info) {
-  return client_.GetObjectToString(bucket_, key, info);
+Result<std::string> S3ObjectStore::GetBytes(const std::string& key) {
+  return client_.GetObjectToString(bucket_, key);
 }
 
 Result<ObjectInfo> S3ObjectStore::Head(const std::string& key) {

@@ -49,9 +49,8 @@ class ObjectStore {
   virtual Result<PutResult> PutBytes(const std::string& key, std::string_view data,
                                      const PutOptions& options) = 0;
 
-  // The content of a small object (a lease, a reason), and its description in `*info` when
-  // `info` is not null. kNotFound when it does not exist.
-  virtual Result<std::string> GetBytes(const std::string& key, ObjectInfo* info) = 0;
+  // The content of a small object (a lease, a reason). kNotFound when it does not exist.
+  virtual Result<std::string> GetBytes(const std::string& key) = 0;
 
   // The description of the current version of `key`, without its content. kNotFound when it
   // does not exist (some stores answer a HEAD of a missing key with kAccessDenied when the

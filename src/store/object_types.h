@@ -34,7 +34,6 @@ struct ObjectInfo {
 
 struct PutOptions {
   bool if_none_match_any = false;  // create only: fail with kPreconditionFailed if the key exists
-  std::string if_match;            // replace only the object with this ETag (tests only)
   std::string content_type;
   std::vector<std::pair<std::string, std::string>> metadata;  // user metadata
 };
