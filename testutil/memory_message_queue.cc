@@ -41,9 +41,8 @@ Result<std::vector<QueueMessage>> MemoryMessageQueue::Receive(int max_messages, 
     if (m.visible_at > now) continue;
     ++m.receive_count;
     m.visible_at = now + std::chrono::seconds(visibility_seconds);
-    out.push_back({std::to_string(id),
-                   std::to_string(id) + "#" + std::to_string(m.receive_count), m.body,
-                   m.receive_count});
+    out.push_back({std::to_string(id), std::to_string(id) + "#" + std::to_string(m.receive_count),
+                   m.body, m.receive_count});
   }
   return out;
 }

@@ -92,8 +92,9 @@ Status ValidateQueueMode(const RunConfig& config, const SettingOrigins* origin) 
   }
   const std::string& u = config.queue_url;
   if (!(u.starts_with("https://") && u.size() > 8) && !(u.starts_with("http://") && u.size() > 7)) {
-    return Status::InvalidArgument(Named("queue_url", origin) + " '" + u +
-                                   "' must look like https://sqs.REGION.amazonaws.com/ACCOUNT/NAME");
+    return Status::InvalidArgument(
+        Named("queue_url", origin) + " '" + u +
+        "' must look like https://sqs.REGION.amazonaws.com/ACCOUNT/NAME");
   }
   if (config.dry_run) {
     return Status::InvalidArgument(

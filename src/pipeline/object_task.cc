@@ -106,13 +106,14 @@ ObjectOutcome ObjectTask::Run(const ObjectSummary& object, const TaskOptions& op
   if (options.check_existing) {
     if (std::optional<ObjectOutcome> stored = FindStoredOutput(object, dest)) return *stored;
   }
-  Job job{object,
-          dest,
-          router_.Route(dest.relative),
-          options,
-          options.attempts > 0 ? options.attempts : work_dir_.RecordAttempt(object.key, object.etag),
-          LocalPathForKey(work_dir_.downloads(), object.key),
-          LocalPathForKey(work_dir_.processed(), object.key)};
+  Job job{
+      object,
+      dest,
+      router_.Route(dest.relative),
+      options,
+      options.attempts > 0 ? options.attempts : work_dir_.RecordAttempt(object.key, object.etag),
+      LocalPathForKey(work_dir_.downloads(), object.key),
+      LocalPathForKey(work_dir_.processed(), object.key)};
   LocalCopiesGuard guard(job.downloaded, job.processed, config_.keep_local_files);
 
   if (Status fetched = Fetch(job); !fetched.ok()) {

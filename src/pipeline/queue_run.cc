@@ -24,9 +24,8 @@ int BackoffSeconds(int receive_count, int visibility_seconds) {
   return std::min(visibility_seconds, 5 << doublings);
 }
 
-QueueRun::QueueRun(const RunConfig& config, ObjectStore& store, MessageQueue& queue,
-                   Logger& logger, WorkDir& work_dir, const ProcessorRouter& router,
-                   const std::atomic<bool>* stop)
+QueueRun::QueueRun(const RunConfig& config, ObjectStore& store, MessageQueue& queue, Logger& logger,
+                   WorkDir& work_dir, const ProcessorRouter& router, const std::atomic<bool>* stop)
     : config_(config),
       queue_(queue),
       logger_(logger),
@@ -56,7 +55,8 @@ Result<RunSummary> QueueRun::Run() {
   progress.reset();
   S3PROC_RETURN_IF_ERROR(polled);
   if (stopped_early_) {
-    logger_.Info("stopped receiving at the --max-files / --max-seconds bound; the next run goes on");
+    logger_.Info(
+        "stopped receiving at the --max-files / --max-seconds bound; the next run goes on");
   }
   return tally_.Finish(config_, started_, stopped_early_);
 }
@@ -173,8 +173,8 @@ bool QueueRun::Finish(const WorkItem& item, const ObjectOutcome& outcome) {
 
 void QueueRun::Heartbeat() {
   // Often enough to extend a message well before half its visibility has gone by.
-  const auto period = std::chrono::milliseconds(
-      std::clamp(config_.queue_visibility_seconds * 1000 / 4, 100, 1000));
+  const auto period =
+      std::chrono::milliseconds(std::clamp(config_.queue_visibility_seconds * 1000 / 4, 100, 1000));
   std::unique_lock<std::mutex> lock(heartbeat_mu_);
   while (!heartbeat_wake_.wait_for(lock, period, [this] { return workers_done_; })) {
     lock.unlock();

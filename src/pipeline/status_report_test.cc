@@ -10,8 +10,8 @@ namespace s3proc {
 namespace {
 
 using ::testing::HasSubstr;
-using ::testing::Not;
 using testing::MemoryObjectStore;
+using ::testing::Not;
 
 std::chrono::system_clock::time_point At(const char* iso) { return *ParseS3Time(iso); }
 
