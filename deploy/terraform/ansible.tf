@@ -6,31 +6,40 @@
 ################################################################################
 
 locals {
-  ansible_host = coalesce(aws_instance.this.public_ip, aws_instance.this.private_ip)
+  # One inventory host per instance, s3proc-1 .. s3proc-N, in instance order.
+  ansible_hosts = [
+    for i, inst in aws_instance.this : {
+      name    = "${var.name}-${i + 1}"
+      address = coalesce(inst.public_ip, inst.private_ip)
+    }
+  ]
+  # The first host: where the optional playbook run waits for SSH, and the ssh_command output.
+  ansible_host = local.ansible_hosts[0].address
 
   ansible_inventory = templatefile("${path.module}/templates/inventory.yml.tftpl", {
-    host_name                    = "${var.name}-1"
-    ansible_host                 = local.ansible_host
-    ansible_user                 = local.ssh_user
-    ansible_ssh_private_key_file = var.ssh_private_key_path
-    s3proc_bucket                = aws_s3_bucket.this.id
-    s3proc_region                = aws_s3_bucket.this.region
-    s3proc_input_prefix          = local.prefixes.input
-    s3proc_output_prefix         = local.prefixes.output
-    s3proc_error_prefix          = local.prefixes.errors
+    hosts                           = local.ansible_hosts
+    ansible_user                    = local.ssh_user
+    ansible_ssh_private_key_file    = var.ssh_private_key_path
+    s3proc_bucket                   = aws_s3_bucket.this.id
+    s3proc_region                   = aws_s3_bucket.this.region
+    s3proc_input_prefix             = local.prefixes.input
+    s3proc_output_prefix            = local.prefixes.output
+    s3proc_error_prefix             = local.prefixes.errors
+    s3proc_queue_url                = local.queue_url
+    s3proc_queue_visibility_seconds = var.queue_visibility_timeout_seconds
   })
 
   # deploy/terraform/inventory.yml by default, the file deploy/ansible/site.yml documents.
   ansible_inventory_path = var.ansible_inventory_path != null ? var.ansible_inventory_path : "${path.module}/inventory.yml"
 }
 
-# Off by default. Waits until the host answers on SSH, writes the inventory, then configures the
-# host with deploy/ansible.
+# Off by default. Waits until the first host answers on SSH (the playbook itself waits for the
+# others: bootstrap.yml), writes the inventory, then configures every host with deploy/ansible.
 resource "terraform_data" "ansible_playbook" {
   count = var.run_ansible_playbook ? 1 : 0
 
   triggers_replace = [
-    aws_instance.this.id,
+    aws_instance.this[*].id,
     sha256(local.ansible_inventory),
   ]
 

@@ -35,7 +35,11 @@ data "aws_ec2_instance_type" "this" {
   instance_type = var.instance_type
 }
 
+# instance_count identical workers. The first is aws_instance.this[0]; configurations from before
+# instance_count named it aws_instance.this, and the moved block below keeps that host.
 resource "aws_instance" "this" {
+  count = var.instance_count
+
   ami           = local.ami_id
   instance_type = var.instance_type
   key_name      = local.key_name
@@ -74,11 +78,11 @@ resource "aws_instance" "this" {
     tags                  = local.tags
   }
 
-  tags = local.tags
+  tags = merge(local.tags, { Name = "${var.name}-${count.index + 1}" })
 
   lifecycle {
     # A newer AMI in the SSM parameter must not replace the running host on the next apply.
-    # Move to it on purpose: terraform apply -replace=module.s3proc.aws_instance.this
+    # Move to it on purpose: terraform apply -replace='module.s3proc.aws_instance.this[0]'
     ignore_changes = [ami]
 
     precondition {
@@ -91,4 +95,9 @@ resource "aws_instance" "this" {
       error_message = "architecture = \"${local.architecture}\" does not run on ${var.instance_type} (it runs ${join(", ", local.type_architectures)}): leave architecture null to follow the instance type."
     }
   }
+}
+
+moved {
+  from = aws_instance.this
+  to   = aws_instance.this[0]
 }

@@ -127,3 +127,42 @@ resource "aws_iam_instance_profile" "this" {
 
   tags = local.tags
 }
+
+# Queue mode only: consume the event queue; read the dead-letter queue's count (`s3proc status`
+# finds it from the queue's RedrivePolicy attribute, then asks for its URL). No SendMessage or
+# PurgeQueue: s3proc never writes to either queue. A policy of its own, so that the bucket policy
+# above stays what tests/least_privilege enforces on a real S3 server.
+data "aws_iam_policy_document" "queue" {
+  count = var.enable_event_queue ? 1 : 0
+
+  statement {
+    sid    = "ConsumeEvents"
+    effect = "Allow"
+    actions = [
+      "sqs:ReceiveMessage",
+      "sqs:DeleteMessage",
+      "sqs:ChangeMessageVisibility",
+      "sqs:GetQueueAttributes",
+      "sqs:GetQueueUrl",
+    ]
+    resources = [aws_sqs_queue.events[0].arn]
+  }
+
+  statement {
+    sid    = "CountDeadLetters"
+    effect = "Allow"
+    actions = [
+      "sqs:GetQueueAttributes",
+      "sqs:GetQueueUrl",
+    ]
+    resources = [aws_sqs_queue.dead_letter[0].arn]
+  }
+}
+
+resource "aws_iam_role_policy" "queue" {
+  count = var.enable_event_queue ? 1 : 0
+
+  name   = "s3proc-queue-access"
+  role   = aws_iam_role.this.id
+  policy = data.aws_iam_policy_document.queue[0].json
+}

@@ -109,6 +109,18 @@ variable "access_log_prefix" {
 # Instance
 ################################################################################
 
+variable "instance_count" {
+  description = "Number of identical s3proc instances (workers), all with the same role, instance profile, security group and key pair. More than one is what enable_event_queue is for (SQS hands each message to one worker); in listing mode several hosts also work, sharing the bucket through s3proc's shard leases."
+  type        = number
+  default     = 1
+  nullable    = false
+
+  validation {
+    condition     = var.instance_count >= 1 && var.instance_count <= 100 && floor(var.instance_count) == var.instance_count
+    error_message = "instance_count must be a whole number from 1 to 100."
+  }
+}
+
 variable "instance_type" {
   description = "EC2 instance type. t3.micro is free-tier eligible in most regions."
   type        = string
@@ -213,6 +225,41 @@ variable "associate_public_ip_address" {
   type        = bool
   default     = true
   nullable    = false
+}
+
+################################################################################
+# Event queue (queue mode)
+################################################################################
+
+variable "enable_event_queue" {
+  description = "Create an SQS queue (SSE, long polling) with a dead-letter queue, the bucket notification that sends it every s3:ObjectCreated:* event under input/, and the instance role's SQS actions on it; the inventory then passes its URL to Ansible, and s3proc runs in queue mode (run --queue-url) instead of listing input/. Off by default."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+variable "queue_visibility_timeout_seconds" {
+  description = "Visibility timeout of the event queue: how long a message a worker received stays hidden from the others. s3proc extends it at half-life while it still works on the object, so it only bounds how soon a crashed worker's message is redelivered. Also passed to Ansible as s3proc_queue_visibility_seconds."
+  type        = number
+  default     = 300
+  nullable    = false
+
+  validation {
+    condition     = var.queue_visibility_timeout_seconds >= 30 && var.queue_visibility_timeout_seconds <= 43200 && floor(var.queue_visibility_timeout_seconds) == var.queue_visibility_timeout_seconds
+    error_message = "queue_visibility_timeout_seconds must be a whole number of seconds from 30 to 43200 (SQS's maximum, 12 hours); below 30 s a slow object would cost an extension call every few seconds."
+  }
+}
+
+variable "queue_max_receive_count" {
+  description = "Receives after which SQS moves a message to the dead-letter queue (the redrive policy's maxReceiveCount): an event no worker finished in that many tries (a worker that crashed on it each time, for example). Keep it at least s3proc's max_attempts (5 by default), so that s3proc itself moves a poison object to errors/ first."
+  type        = number
+  default     = 5
+  nullable    = false
+
+  validation {
+    condition     = var.queue_max_receive_count >= 1 && var.queue_max_receive_count <= 1000 && floor(var.queue_max_receive_count) == var.queue_max_receive_count
+    error_message = "queue_max_receive_count must be a whole number from 1 to 1000 (SQS's limits for maxReceiveCount)."
+  }
 }
 
 ################################################################################

@@ -6,13 +6,13 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { execFileSync } = require('node:child_process');
+const { execFileSync, spawnSync } = require('node:child_process');
 const { loadModule, MODULE_DIR, block } = require('./lib/hcl');
 const { isRef } = require('./lib/expr');
 
 const TEMPLATE = path.join(MODULE_DIR, 'templates', 'inventory.yml.tftpl');
 const SITE_YML = path.join(MODULE_DIR, '..', 'ansible', 'site.yml');
-const HOST_VARS = ['ansible_host', 'ansible_user', 'ansible_ssh_private_key_file', 's3proc_bucket', 's3proc_region', 's3proc_input_prefix', 's3proc_output_prefix', 's3proc_error_prefix'];
+const HOST_VARS = ['ansible_host', 'ansible_user', 'ansible_ssh_private_key_file', 's3proc_bucket', 's3proc_region', 's3proc_input_prefix', 's3proc_output_prefix', 's3proc_error_prefix', 's3proc_queue_url', 's3proc_queue_visibility_seconds'];
 
 let mod;
 test.before(async () => {
@@ -26,19 +26,27 @@ function templateArgs() {
   return Object.fromEntries([...call.matchAll(/^\s*(\w+)\s*=\s*(.+)$/gm)].map((m) => [m[1], m[2].trim()]));
 }
 
-// Renders the template the way templatefile() does for the ${x} and ${jsonencode(x)} forms it uses.
+// Renders the template with Terraform's own templatefile() (`terraform console`, which needs no
+// provider and no configuration); null when there is no terraform binary.
 function render(vars) {
-  const text = fs.readFileSync(TEMPLATE, 'utf8');
-  return text.replace(/\$\{(?:jsonencode\((\w+)\)|(\w+))\}/g, (whole, enc, plain) => {
-    const name = enc || plain;
-    assert.ok(name in vars, `template variable ${name} is passed`);
-    return enc ? JSON.stringify(vars[name]) : String(vars[name]);
-  });
+  if (spawnSync('terraform', ['version'], { encoding: 'utf8' }).status !== 0) return null;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tf-render-'));
+  try {
+    // A JSON object is also an HCL object constructor.
+    const r = spawnSync('terraform', ['console'], {
+      cwd: dir, encoding: 'utf8', input: `templatefile(${JSON.stringify(TEMPLATE)}, ${JSON.stringify(vars)})\n`,
+      env: { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null', CHECKPOINT_DISABLE: '1', NO_COLOR: '1' },
+    });
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    const m = r.stdout.match(/^<<EOT\n([\s\S]*)\nEOT\n?$/);
+    assert.ok(m, `terraform console printed a heredoc: ${r.stdout}`);
+    return m[1];
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
-const SAMPLE = {
-  host_name: 's3proc-1',
-  ansible_host: '203.0.113.10',
+const COMMON = {
   ansible_user: 'ec2-user',
   ansible_ssh_private_key_file: '~/.ssh/id_ed25519',
   s3proc_bucket: 's3proc-20250101abcdef',
@@ -46,19 +54,34 @@ const SAMPLE = {
   s3proc_input_prefix: 'input/',
   s3proc_output_prefix: 'output/',
   s3proc_error_prefix: 'errors/',
+  s3proc_queue_url: '',
+  s3proc_queue_visibility_seconds: 300,
 };
+const SAMPLE = { hosts: [{ name: 's3proc-1', address: '203.0.113.10' }], ...COMMON };
+const QUEUE_URL = 'https://sqs.eu-west-1.amazonaws.com/111122223333/s3proc-events-20250101abcdef';
+const FLEET = {
+  ...COMMON,
+  hosts: [{ name: 's3proc-1', address: '203.0.113.10' }, { name: 's3proc-2', address: '203.0.113.11' }, { name: 's3proc-3', address: '10.0.0.12' }],
+  s3proc_queue_url: QUEUE_URL,
+  s3proc_queue_visibility_seconds: 600,
+};
+const templateVars = () => [...new Set([...fs.readFileSync(TEMPLATE, 'utf8').matchAll(/\$\{(?:jsonencode\(([\w.]+)\)|([\w.]+))\}/g)].map((m) => (m[1] || m[2]).split('.')[0]))].sort();
 
 test('inventory: the template uses exactly the variables templatefile() passes', () => {
   const passed = Object.keys(templateArgs()).sort();
-  const used = [...new Set([...fs.readFileSync(TEMPLATE, 'utf8').matchAll(/\$\{(?:jsonencode\((\w+)\)|(\w+))\}/g)].map((m) => m[1] || m[2]))].sort();
-  assert.deepEqual(used, passed);
+  assert.deepEqual(templateVars(), passed.filter((v) => v !== 'hosts').concat('host').sort(), 'every variable but the host list is used directly; the loop variable is host');
+  assert.match(fs.readFileSync(TEMPLATE, 'utf8'), /^%\{ for host in hosts ~\}$/m, 'one entry per host');
   assert.deepEqual(Object.keys(SAMPLE).sort(), passed);
 });
 
-test('inventory: host vars come from the instance, the bucket and the module prefixes', () => {
+test('inventory: host vars come from the instances, the bucket, the module prefixes and the queue', () => {
   const a = templateArgs();
-  assert.equal(a.ansible_host, 'local.ansible_host');
-  assert.equal(mod.locals.ansible_host, '${coalesce(aws_instance.this.public_ip, aws_instance.this.private_ip)}');
+  assert.equal(a.hosts, 'local.ansible_hosts');
+  // One host per instance, named <name>-1 .. <name>-N, at its public address (private without one).
+  assert.match(mod.locals.ansible_hosts, /for i, inst in aws_instance\.this : \{/);
+  assert.match(mod.locals.ansible_hosts, /name += "\$\{var\.name\}-\$\{i \+ 1\}"/);
+  assert.match(mod.locals.ansible_hosts, /address = coalesce\(inst\.public_ip, inst\.private_ip\)/);
+  assert.equal(mod.locals.ansible_host, '${local.ansible_hosts[0].address}');
   assert.equal(a.ansible_user, 'local.ssh_user');
   assert.equal(mod.locals.ssh_user, 'ec2-user');
   assert.equal(a.ansible_ssh_private_key_file, 'var.ssh_private_key_path');
@@ -69,34 +92,60 @@ test('inventory: host vars come from the instance, the bucket and the module pre
   assert.equal(a.s3proc_input_prefix, 'local.prefixes.input');
   assert.equal(a.s3proc_output_prefix, 'local.prefixes.output');
   assert.equal(a.s3proc_error_prefix, 'local.prefixes.errors');
+  // The queue's URL, empty without the queue (the role then writes no queue_url: listing mode).
+  assert.equal(a.s3proc_queue_url, 'local.queue_url');
+  assert.equal(mod.locals.queue_url, '${var.enable_event_queue ? aws_sqs_queue.events[0].url : ""}');
+  assert.equal(a.s3proc_queue_visibility_seconds, 'var.queue_visibility_timeout_seconds');
 });
 
-test('inventory: the rendered file puts the host in group s3proc with every host var', () => {
+function hostVarLines(text, vars, host) {
+  const block = text.slice(text.indexOf(`\n        ${host.name}:\n`));
+  const expectVars = { ansible_host: host.address, ...vars };
+  delete expectVars.hosts;
+  for (const [v, value] of Object.entries(expectVars)) {
+    const want = typeof value === 'number' ? String(value) : JSON.stringify(value);
+    assert.ok(block.includes(`\n          ${v}: ${want}\n`), `${host.name}: ${v}: ${want}`);
+  }
+}
+
+test('inventory: the rendered file puts every host in group s3proc with every host var (skipped without terraform)', (t) => {
   const text = render(SAMPLE);
+  if (text === null) {
+    t.skip('terraform not installed');
+    return;
+  }
   assert.match(text, /^all:\n {2}children:\n {4}s3proc:\n {6}hosts:\n {8}s3proc-1:\n/m);
-  for (const v of HOST_VARS) assert.match(text, new RegExp(`^ {10}${v}: "${SAMPLE[v].replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"$`, 'm'), v);
+  hostVarLines(text, SAMPLE, SAMPLE.hosts[0]);
+  const fleet = render(FLEET);
+  for (const host of FLEET.hosts) hostVarLines(fleet, FLEET, host);
 });
 
-test('inventory: ansible-inventory reads the rendered file (skipped without ansible)', (t) => {
+test('inventory: ansible-inventory reads the rendered file, one host or three with the queue (skipped without ansible or terraform)', (t) => {
   let found = true;
   try {
     execFileSync('ansible-inventory', ['--version'], { stdio: 'ignore' });
   } catch {
     found = false;
   }
-  if (!found) {
-    t.skip('ansible-inventory not installed');
+  const texts = found ? [render(SAMPLE), render(FLEET)] : [null];
+  if (!found || texts[0] === null) {
+    t.skip(found ? 'terraform not installed' : 'ansible-inventory not installed');
     return;
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tf-inventory-'));
   try {
-    const file = path.join(dir, 'inventory.yml');
-    fs.writeFileSync(file, render(SAMPLE));
-    fs.writeFileSync(path.join(dir, 'ansible.cfg'), '[defaults]\n');
-    const out = JSON.parse(execFileSync('ansible-inventory', ['-i', file, '--list'], { encoding: 'utf8', env: { ...process.env, ANSIBLE_CONFIG: path.join(dir, 'ansible.cfg'), ANSIBLE_INVENTORY_UNPARSED_FAILED: 'true' } }));
-    assert.deepEqual(out.s3proc.hosts, ['s3proc-1']);
-    const hv = out._meta.hostvars['s3proc-1'];
-    for (const v of HOST_VARS) assert.equal(hv[v], SAMPLE[v], v);
+    [SAMPLE, FLEET].forEach((vars, i) => {
+      const file = path.join(dir, `inventory-${i}.yml`);
+      fs.writeFileSync(file, texts[i]);
+      fs.writeFileSync(path.join(dir, 'ansible.cfg'), '[defaults]\n');
+      const out = JSON.parse(execFileSync('ansible-inventory', ['-i', file, '--list'], { encoding: 'utf8', env: { ...process.env, ANSIBLE_CONFIG: path.join(dir, 'ansible.cfg'), ANSIBLE_INVENTORY_UNPARSED_FAILED: 'true' } }));
+      assert.deepEqual(out.s3proc.hosts, vars.hosts.map((h) => h.name));
+      for (const host of vars.hosts) {
+        const hv = out._meta.hostvars[host.name];
+        assert.equal(hv.ansible_host, host.address, `${host.name}: ansible_host`);
+        for (const v of HOST_VARS.filter((x) => x !== 'ansible_host')) assert.deepEqual(hv[v], vars[v], `${host.name}: ${v}`);
+      }
+    });
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -127,6 +176,7 @@ test('playbook run: off by default; waits for SSH, then runs ../ansible/site.yml
   assert.match(local.command, /printf '%s' "\$S3PROC_INVENTORY" > "\$S3PROC_INVENTORY_PATH\.tmp" && mv "\$S3PROC_INVENTORY_PATH\.tmp" "\$S3PROC_INVENTORY_PATH" && ansible-playbook -i "\$S3PROC_INVENTORY_PATH" \.\.\/ansible\/site\.yml$/);
   assert.ok(local.environment.ANSIBLE_CONFIG.includes('../ansible/ansible.cfg'));
   assert.ok(run.triggers_replace.includes('${sha256(local.ansible_inventory)}'), 'runs again when the inventory changes');
+  assert.ok(run.triggers_replace.includes('${aws_instance.this[*].id}'), 'and when an instance is added or replaced');
 });
 
 test('playbook: deploy/ansible/site.yml targets the s3proc group (skipped until it exists)', (t) => {

@@ -6,11 +6,15 @@ provider spends a fixed 55 s waiting for the lifecycle configuration to settle:
 
   al2          the defaults the requirement asks for: t3.micro, Amazon Linux 2, an imported
                public key, SSH and HTTPS from two different CIDR lists
-  al2023+vpce  Amazon Linux 2023, the S3 gateway endpoint, an existing key pair (left alone by
+  al2023+vpce+queue
+               Amazon Linux 2023, the S3 gateway endpoint, an existing key pair (left alone by
                destroy), HTTPS from the SSH CIDRs, and t2.micro (not EBS-optimizable: the module
-               must not ask for it)
+               must not ask for it); queue mode: enable_event_queue with two instances, the
+               queue, its dead-letter queue and policies, the bucket notification, the role's SQS
+               policy, and moto itself delivering an S3 event into the queue (and a message
+               that is never deleted reaching the dead-letter queue)
 
-moto differs from AWS in two places that matter here; moto_server.py patches both and says why.
+moto differs from AWS in a few places that matter here; moto_server.py patches them and says why.
 """
 
 import json
@@ -21,6 +25,7 @@ import sys
 import threading
 import time
 import traceback
+from urllib.parse import unquote_plus
 
 import moto
 import moto_server
@@ -123,10 +128,32 @@ def check_bucket(c, moto, bucket):
            and tags.get("Environment") == "test", "bucket tags (module and default_tags)", str(tags))
 
 
-def check_instance(c, moto, outputs, state, want):
+def check_instances(c, moto, outputs, state, want):
+    """Every instance as check_instance wants it, all alike: one profile, group, key, subnet."""
+    ids = outputs["instance_ids"]
+    c.equal(len(ids), want["instance_count"], f"{want['instance_count']} instance(s) (instance_count)")
+    c.equal(outputs["instance_id"], ids[0], "instance_id is the first of instance_ids")
+    insts = [check_instance(c, moto, outputs, state, want, i, ids[i]) for i in range(len(ids))]
+    alike = {(inst["IamInstanceProfile"]["Arn"], tuple(g["GroupId"] for g in inst["SecurityGroups"]),
+              inst.get("KeyName"), inst["SubnetId"], inst["ImageId"]) for inst in insts}
+    c.that(len(alike) == 1, "every instance has the same instance profile, security group, key "
+                            "pair, subnet and AMI", str(alike))
+    c.equal([t["Value"] for inst in insts for t in inst.get("Tags", []) if t["Key"] == "Name"],
+            [f"s3proc-{i + 1}" for i in range(len(ids))], "Name tags s3proc-1 .. s3proc-N")
+    return insts[0]
+
+
+def check_instance(c, moto, outputs, state, want, index, instance_id):
     ec2 = moto.client("ec2")
     iam = moto.client("iam")
-    inst = ec2.describe_instances(InstanceIds=[outputs["instance_id"]])["Reservations"][0]["Instances"][0]
+    inst = ec2.describe_instances(InstanceIds=[instance_id])["Reservations"][0]["Instances"][0]
+    if index > 0:  # the role and its policies are checked on the first; the rest must share them
+        c.equal(inst["State"]["Name"], "running", f"instance {index + 1} ({instance_id}) running")
+        host = f"ansible_host: \"{inst.get('PublicIpAddress')}\""
+        c.that(f"\n        s3proc-{index + 1}:\n" in outputs["ansible_inventory"]
+               and host in outputs["ansible_inventory"],
+               f"ansible_inventory lists s3proc-{index + 1} at its address")
+        return inst
     c.equal(inst["State"]["Name"], "running", "instance running")
     c.equal(inst["InstanceType"], want["instance_type"], "instance type")
     image = ec2.describe_images(ImageIds=[inst["ImageId"]])["Images"][0]
@@ -189,8 +216,9 @@ def check_instance(c, moto, outputs, state, want):
                 "only EC2 may assume the role")
         c.equal(iam.list_attached_role_policies(RoleName=role)["AttachedPolicies"], [],
                 "no managed policy attached")
-        c.equal(iam.list_role_policies(RoleName=role)["PolicyNames"], ["s3proc-bucket-access"],
-                "one inline policy")
+        c.equal(sorted(iam.list_role_policies(RoleName=role)["PolicyNames"]),
+                ["s3proc-bucket-access"] + (["s3proc-queue-access"] if want["queue"] else []),
+                "the bucket's inline policy" + (" and the queue's" if want["queue"] else ", no other"))
         doc = iam.get_role_policy(RoleName=role, PolicyName="s3proc-bucket-access")["PolicyDocument"]
         doc = json.loads(doc) if isinstance(doc, str) else doc
         rendered = json.loads(state["module.s3proc.data.aws_iam_policy_document.s3proc"]["json"])
@@ -204,10 +232,155 @@ def check_instance(c, moto, outputs, state, want):
     # The inventory Ansible gets.
     inv = outputs["ansible_inventory"]
     host = f"ansible_host: \"{inst.get('PublicIpAddress')}\""
-    c.that(host in inv and f"s3proc_bucket: \"{outputs['bucket_name']}\"" in inv
+    c.that("\n        s3proc-1:\n" in inv and host in inv
+           and f"s3proc_bucket: \"{outputs['bucket_name']}\"" in inv
            and f"s3proc_region: \"{REGION}\"" in inv and "ansible_user: \"ec2-user\"" in inv,
            "ansible_inventory names the instance, the bucket and the region", inv)
+    queue_url = outputs.get("queue_url") or ""
+    c.equal(inv.count(f"s3proc_queue_url: {json.dumps(queue_url)}\n"), want["instance_count"],
+            "ansible_inventory passes s3proc_queue_url to every host"
+            + (" (the queue's URL)" if queue_url else " (empty: no queue)"))
     return inst
+
+
+def check_no_queue(c, moto, outputs, state):
+    c.equal(moto.client("sqs").list_queues().get("QueueUrls", []), [], "no SQS queue unless asked for")
+    conf = moto.client("s3").get_bucket_notification_configuration(Bucket=outputs["bucket_name"])
+    c.equal({k: v for k, v in conf.items() if k != "ResponseMetadata"}, {}, "no bucket notification")
+    c.equal((outputs.get("queue_url"), outputs.get("queue_arn"), outputs.get("dead_letter_queue_url")),
+            (None, None, None), "queue outputs null")
+    c.equal([a for a in state if "sqs" in a or "notification" in a or a.endswith(".queue[0]")], [],
+            "nothing of the queue in the state")
+
+
+def policy_doc(v):
+    return json.loads(v) if isinstance(v, str) else v
+
+
+def check_queue(c, moto, outputs, state, want):
+    """The queue, its dead-letter queue and their policies, the notification, the role's SQS
+    policy; then moto delivers an event and redrives a message no worker deletes."""
+    sqs = moto.client("sqs")
+    s3 = moto.client("s3")
+    iam = moto.client("iam")
+    bucket = outputs["bucket_name"]
+    url, arn, dlq_url = outputs["queue_url"], outputs["queue_arn"], outputs["dead_letter_queue_url"]
+    c.equal(sorted(sqs.list_queues().get("QueueUrls", [])), sorted([url, dlq_url]),
+            "two queues: the event queue and its dead-letter queue")
+    q = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
+    dlq = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["All"])["Attributes"]
+    account = moto.client("sts").get_caller_identity()["Account"]
+    c.equal(q["QueueArn"], arn, "queue_arn is the queue's")
+    c.that(url.rsplit("/", 1)[-1].startswith("s3proc-events-")
+           and dlq_url.rsplit("/", 1)[-1].startswith("s3proc-events-dlq-"), "queues named after var.name")
+    c.equal((q.get("SqsManagedSseEnabled"), dlq.get("SqsManagedSseEnabled")), ("true", "true"),
+            "SSE-SQS on both queues")
+    c.equal((q["VisibilityTimeout"], q["ReceiveMessageWaitTimeSeconds"], q["MessageRetentionPeriod"]),
+            (str(want["visibility"]), "20", str(4 * 86400)),
+            f"queue: visibility {want['visibility']} s (the variable), long polling 20 s, 4 days' retention")
+    c.equal(dlq["MessageRetentionPeriod"], str(14 * 86400), "dead-letter queue keeps messages 14 days")
+    c.equal(policy_doc(q.get("RedrivePolicy")),
+            {"deadLetterTargetArn": dlq["QueueArn"], "maxReceiveCount": want["max_receive_count"]},
+            f"RedrivePolicy: to the dead-letter queue after {want['max_receive_count']} receives")
+    c.equal(policy_doc(dlq.get("RedriveAllowPolicy")),
+            {"redrivePermission": "byQueue", "sourceQueueArns": [arn]},
+            "RedriveAllowPolicy: only the event queue may redrive into the DLQ")
+
+    # Who may send: S3 for this bucket in this account; nobody without TLS.
+    policy = policy_doc(q.get("Policy"))
+    by_effect = {}
+    for st in policy["Statement"]:
+        by_effect.setdefault(st["Effect"], []).append(st)
+    allow = by_effect.get("Allow", [{}])
+    c.equal([(st.get("Principal"), st.get("Action"), st.get("Resource"), st.get("Condition"))
+             for st in allow],
+            [({"Service": "s3.amazonaws.com"}, "sqs:SendMessage", arn,
+              {"ArnEquals": {"aws:SourceArn": f"arn:aws:s3:::{bucket}"},
+               "StringEquals": {"aws:SourceAccount": account}})],
+            "queue policy: only s3.amazonaws.com may SendMessage, for this bucket in this account")
+    tls_deny = [("*", "sqs:*", arn, {"Bool": {"aws:SecureTransport": "false"}})]
+    c.equal([(st.get("Principal"), st.get("Action"), st.get("Resource"), st.get("Condition"))
+             for st in by_effect.get("Deny", [])], tls_deny, "queue policy: deny without TLS")
+    dlq_policy = policy_doc(dlq.get("Policy") or '{"Statement": []}')
+    c.equal([(st["Effect"], st.get("Principal"), st.get("Action"), st.get("Resource"), st.get("Condition"))
+             for st in dlq_policy["Statement"]],
+            [("Deny", "*", "sqs:*", dlq["QueueArn"], {"Bool": {"aws:SecureTransport": "false"}})],
+            "DLQ policy: deny without TLS, nothing else")
+
+    conf = s3.get_bucket_notification_configuration(Bucket=bucket)
+    c.equal([(qc.get("Id"), qc["QueueArn"], qc["Events"], qc.get("Filter"))
+             for qc in conf.get("QueueConfigurations", [])],
+            [("s3proc-input", arn, ["s3:ObjectCreated:*"],
+              {"Key": {"FilterRules": [{"Name": "prefix", "Value": "input/"}]}})],
+            "bucket notification: s3:ObjectCreated:* under input/ to the queue")
+    c.equal([k for k in conf if k not in ("QueueConfigurations", "ResponseMetadata")], [],
+            "no other notification (topic, lambda, EventBridge)")
+
+    # The role: exactly the five consumer actions on the queue, two read actions on the DLQ.
+    role = outputs["iam_role_arn"].rsplit("/", 1)[-1]
+    doc = policy_doc(iam.get_role_policy(RoleName=role, PolicyName="s3proc-queue-access")["PolicyDocument"])
+    c.equal(doc, json.loads(state["module.s3proc.data.aws_iam_policy_document.queue[0]"]["json"]),
+            "the role's queue policy is exactly the document the module renders")
+    grants = sorted((st["Effect"], st["Resource"], tuple(sorted(st["Action"]))) for st in doc["Statement"])
+    c.equal(grants, sorted([
+        ("Allow", arn, tuple(sorted(["sqs:ReceiveMessage", "sqs:DeleteMessage",
+                                     "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes",
+                                     "sqs:GetQueueUrl"]))),
+        ("Allow", dlq["QueueArn"], ("sqs:GetQueueAttributes", "sqs:GetQueueUrl")),
+    ]), "role's SQS statements: the consumer's five actions on the queue, GetQueueAttributes and "
+        "GetQueueUrl on the DLQ, no other resource")
+
+    # End to end: moto's S3 delivers the event. Configuring the notification sent an
+    # s3:TestEvent first; the folder markers were written before it, so they sent nothing.
+    def drain(queue_url, **kw):
+        bodies = []
+        while True:
+            got = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=1,
+                                      **kw).get("Messages", [])
+            if not got:
+                return bodies
+            for m in got:
+                bodies.append(json.loads(m["Body"]))
+                if not kw:
+                    sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=m["ReceiptHandle"])
+
+    before = drain(url)
+    c.equal([b.get("Event") for b in before], ["s3:TestEvent"],
+            "before any upload the queue holds only S3's s3:TestEvent (no event for the folder markers)")
+    key = "input/e2e a+b.json"
+    s3.put_object(Bucket=bucket, Key="other/outside.json", Body=b"{}")
+    s3.put_object(Bucket=bucket, Key=key, Body=b'{"a": 1}')
+    events = drain(url)
+    records = [r for b in events for r in b.get("Records", [])]
+    # The key is form-encoded (space as +, + as %2B); moto also encodes the / (%2F), AWS does not.
+    c.equal([(r["eventName"], r["s3"]["bucket"]["name"], unquote_plus(r["s3"]["object"]["key"]),
+              r["s3"]["object"]["key"].replace("%2F", "/"), r["s3"]["object"]["size"])
+             for r in records],
+            [("ObjectCreated:Put", bucket, key, "input/e2e+a%2Bb.json", 8)],
+            "a PutObject under input/ arrives as one ObjectCreated:Put record (key URL-encoded); "
+            "the key outside input/ sends nothing")
+
+    # A message no worker deletes reaches the dead-letter queue after maxReceiveCount receives.
+    s3.put_object(Bucket=bucket, Key="input/poison.json", Body=b"x")
+    receives = 0
+    for _ in range(want["max_receive_count"] + 2):
+        got = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=1,
+                                  VisibilityTimeout=0).get("Messages", [])
+        receives += len(got)
+        if not got:
+            break
+    dead = drain(dlq_url)
+    c.that(receives == want["max_receive_count"] and
+           [unquote_plus(r["s3"]["object"]["key"]) for b in dead for r in b.get("Records", [])]
+           == ["input/poison.json"],
+           f"a message received {want['max_receive_count']} times and never deleted is in the "
+           "dead-letter queue", f"{receives} receives, DLQ: {dead}")
+
+    # The objects written here are removed (every version), so destroy finds the bucket as it made it.
+    versions = s3.list_object_versions(Bucket=bucket)
+    for v in versions.get("Versions", []) + versions.get("DeleteMarkers", []):
+        if v["Key"] not in ("input/", "output/", "errors/"):
+            s3.delete_object(Bucket=bucket, Key=v["Key"], VersionId=v["VersionId"])
 
 
 def check_vpc_endpoint(c, moto, outputs, inst):
@@ -242,6 +415,7 @@ def check_nothing_left(c, moto, want):
     c.equal([r["RoleName"] for r in iam.list_roles()["Roles"]], [], "no IAM role left")
     c.equal([p["InstanceProfileName"] for p in iam.list_instance_profiles()["InstanceProfiles"]], [],
             "no instance profile left")
+    c.equal(moto.client("sqs").list_queues().get("QueueUrls", []), [], "no SQS queue left")
     eps = [e["VpcEndpointId"] for e in ec2.describe_vpc_endpoints()["VpcEndpoints"]
            if e["State"].lower() not in ("deleted", "deleting")]
     c.equal(eps, [], "no VPC endpoint left")
@@ -298,7 +472,11 @@ def run_variant(label, mirror, make_vars, want, result):
             outputs = tf.outputs()
             state = tf.state()
             check_bucket(c, moto, outputs["bucket_name"])
-            inst = check_instance(c, moto, outputs, state, want)
+            inst = check_instances(c, moto, outputs, state, want)
+            if want["queue"]:
+                check_queue(c, moto, outputs, state, want)
+            else:
+                check_no_queue(c, moto, outputs, state)
             if want["vpc_endpoint"]:
                 check_vpc_endpoint(c, moto, outputs, inst)
             else:
@@ -329,15 +507,20 @@ def main():
     def al2023_vars(work):
         return tfvars(region=REGION, environment="test", ssh_ingress_cidrs=SSH_CIDRS,
                       key_name=EXISTING_KEY, amazon_linux_version="2023",
-                      create_s3_vpc_endpoint=True, instance_type="t2.micro")
+                      create_s3_vpc_endpoint=True, instance_type="t2.micro",
+                      enable_event_queue=True, instance_count=2,
+                      queue_visibility_timeout_seconds=120, queue_max_receive_count=3)
 
     variants = [
         ("al2", al2_vars, {"instance_type": "t3.micro", "ami_name_prefix": "amzn2-ami-kernel-5.10-hvm-",
                            "ebs_optimized": True, "key_name": None, "https_cidrs": HTTPS_CIDRS,
-                           "vpc_endpoint": False, "graviton_plan": True}),
-        ("al2023+vpce", al2023_vars, {"instance_type": "t2.micro", "ami_name_prefix": "al2023-ami-",
-                                      "ebs_optimized": False, "key_name": EXISTING_KEY,
-                                      "https_cidrs": SSH_CIDRS, "vpc_endpoint": True}),
+                           "vpc_endpoint": False, "graviton_plan": True, "queue": False,
+                           "instance_count": 1}),
+        ("al2023+vpce+queue", al2023_vars, {"instance_type": "t2.micro", "ami_name_prefix": "al2023-ami-",
+                                            "ebs_optimized": False, "key_name": EXISTING_KEY,
+                                            "https_cidrs": SSH_CIDRS, "vpc_endpoint": True,
+                                            "queue": True, "instance_count": 2, "visibility": 120,
+                                            "max_receive_count": 3}),
     ]
     t0 = time.monotonic()
     results = {label: {} for label, _, _ in variants}

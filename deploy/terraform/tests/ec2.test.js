@@ -104,3 +104,19 @@ test('network: instance in the chosen (or a default) subnet with the module secu
   assert.deepEqual(inst.vpc_security_group_ids, ['${aws_security_group.this.id}']);
   assert.ok(isRef(inst.associate_public_ip_address, 'var.associate_public_ip_address'));
 });
+
+test('fleet: instance_count identical instances (one role, profile, group, key pair), 1 by default; the old address moved to [0]', () => {
+  assert.ok(isRef(inst.count, 'var.instance_count'));
+  assert.equal(mod.variable.instance_count.default, 1);
+  assert.ok(!('for_each' in inst));
+  // Nothing in the instance depends on its index but its Name tag.
+  const perIndex = Object.entries(inst).filter(([, v]) => JSON.stringify(v).includes('count.index')).map(([k]) => k);
+  assert.deepEqual(perIndex, ['tags']);
+  assert.equal(inst.tags, '${merge(local.tags, { Name = "${var.name}-${count.index + 1}" })}');
+  const moved = mod.files['ec2.tf'].moved;
+  assert.deepEqual(moved, [{ from: '${aws_instance.this}', to: '${aws_instance.this[0]}' }]);
+  // Outputs: the first instance under the old names, every instance in the list ones.
+  assert.equal(mod.output.instance_id.value, '${aws_instance.this[0].id}');
+  assert.equal(mod.output.instance_ids.value, '${aws_instance.this[*].id}');
+  assert.equal(mod.output.instance_public_ips.value, '${aws_instance.this[*].public_ip}');
+});

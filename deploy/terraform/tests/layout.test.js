@@ -18,7 +18,7 @@ test.before(async () => {
 
 test('layout: the expected files are there', () => {
   for (const f of ['versions.tf', 'variables.tf', 'outputs.tf', 'locals.tf', 'README.md', 'terraform.tfvars.example', '.gitignore',
-    'templates/inventory.yml.tftpl', 'examples/complete/main.tf', 'examples/complete/variables.tf', 'examples/complete/outputs.tf',
+    'templates/inventory.yml.tftpl', 'sqs.tf', 'examples/complete/main.tf', 'examples/complete/variables.tf', 'examples/complete/outputs.tf',
     'examples/complete/versions.tf', 'examples/complete/terraform.tfvars.example', 'examples/complete/README.md']) {
     assert.ok(fs.existsSync(path.join(MODULE_DIR, f)), f);
   }
@@ -26,7 +26,7 @@ test('layout: the expected files are there', () => {
 
 test('layout: resources are split by concern, one file each', () => {
   const home = {
-    's3.tf': /^aws_s3_/, 'iam.tf': /^aws_iam_/, 'ec2.tf': /^aws_instance$/, 'key_pair.tf': /^aws_key_pair$/,
+    's3.tf': /^aws_s3_(?!bucket_notification$)/, 'sqs.tf': /^aws_sqs_|^aws_s3_bucket_notification$/, 'iam.tf': /^aws_iam_/, 'ec2.tf': /^aws_instance$/, 'key_pair.tf': /^aws_key_pair$/,
     'security_group.tf': /^aws_(security_group|vpc_security_group_\w+_rule)$/, 'vpc_endpoint.tf': /^aws_vpc_endpoint$/,
     'ansible.tf': /^terraform_data$/,
   };

@@ -1,4 +1,4 @@
-"""moto's server on 127.0.0.1, with the two places where moto 5.2 differs from AWS for this module
+"""moto's server on 127.0.0.1, with the places where moto 5.2 differs from AWS for this module
 patched, so that the module is tested as it is (never weakened for moto):
 
 1. Bucket policy conditions. moto evaluates only StringEquals; every other operator (the module's
@@ -15,6 +15,18 @@ patched, so that the module is tested as it is (never weakened for moto):
    sends the groups inside the primary network interface; moto keeps them on that interface only,
    so DescribeInstances shows no groups and the next plan wants to add them. On AWS the instance's
    groups are those of its primary interface, which is what the patch reports.
+
+3. SQS queue attributes (the event queue, enable_event_queue). moto does not know the
+   RedriveAllowPolicy attribute: GetQueueAttributes refuses the name (InvalidAttributeName), which
+   aws_sqs_queue_redrive_allow_policy reads back after setting it. And every SetQueueAttributes
+   call resets the queue's Policy unless the call carries a Policy itself, so setting the
+   dead-letter queue's RedriveAllowPolicy after its queue policy would drop that policy (on AWS a
+   call changes only the attributes it names). And it returns RedrivePolicy re-serialized with
+   spaces (`{"deadLetterTargetArn": ...}`) where AWS returns the compact JSON it was given, which
+   the provider reports as a (whitespace) change on every plan. The patch stores
+   RedriveAllowPolicy like the other attributes (one set to "", the provider's way of removing
+   it on destroy, is unset and not listed, as on AWS; the provider waits until it is gone), keeps
+   the Policy a call does not name, and returns RedrivePolicy compact.
 
 Usage: moto_server.py PORT_FILE. Binds a free port (chosen by the kernel, so parallel runs never
 collide), writes it to PORT_FILE once it accepts connections, and serves until SIGTERM.
@@ -131,12 +143,44 @@ def patch_instance_security_groups():
     Instance.prep_nics = prep_nics
 
 
+def patch_sqs_queue_attributes():
+    from moto.sqs.models import Queue
+
+    if "RedriveAllowPolicy" not in Queue.BASE_ATTRIBUTES:
+        Queue.BASE_ATTRIBUTES = [*Queue.BASE_ATTRIBUTES, "RedriveAllowPolicy"]
+    Queue.redrive_allow_policy = None  # until a call sets it
+    original = Queue._set_attributes
+
+    def _set_attributes(self, attributes, now=None):
+        kept = getattr(self, "policy", None)
+        original(self, attributes, now)
+        if "Policy" not in attributes:
+            self.policy = kept
+
+    Queue._set_attributes = _set_attributes
+
+    attributes = Queue.attributes.fget
+
+    def compact_attributes(self):
+        result = attributes(self)
+        # Set to "" (how the provider removes it) is unset, as on AWS: not listed at all.
+        if result.get("RedriveAllowPolicy") in ("", None):
+            result.pop("RedriveAllowPolicy", None)
+        if result.get("RedrivePolicy"):
+            result["RedrivePolicy"] = json.dumps(json.loads(result["RedrivePolicy"]),
+                                                 separators=(",", ":"))
+        return result
+
+    Queue.attributes = property(compact_attributes)
+
+
 def main():
     if len(sys.argv) != 2:
         sys.exit("usage: moto_server.py PORT_FILE")
     port_file = sys.argv[1]
     patch_bucket_policy_conditions()
     patch_instance_security_groups()
+    patch_sqs_queue_attributes()
 
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
     from werkzeug.serving import make_server

@@ -25,7 +25,7 @@ EXAMPLE_REL = os.path.join("examples", "complete")
 SKIP = 77
 
 # The services the module calls, all sent to moto.
-MOTO_SERVICES = ("ec2", "iam", "s3", "ssm", "sts")
+MOTO_SERVICES = ("ec2", "iam", "s3", "sqs", "ssm", "sts")
 
 
 class Skip(Exception):

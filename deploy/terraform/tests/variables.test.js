@@ -26,7 +26,7 @@ test('variables: every one is typed, described, and validated (bools by their ty
 
 test('outputs: every one is described; the required ones exist', () => {
   for (const [name, o] of Object.entries(mod.output)) assert.ok(o.description && o.description.length > 10, `${name}: description`);
-  for (const name of ['bucket_name', 'instance_id', 'instance_public_ip', 'instance_public_dns', 'ssh_command', 'ansible_inventory']) {
+  for (const name of ['bucket_name', 'instance_id', 'instance_ids', 'instance_public_ip', 'instance_public_dns', 'ssh_command', 'ansible_inventory', 'queue_url', 'queue_arn', 'dead_letter_queue_url']) {
     assert.ok(mod.output[name], `output ${name}`);
   }
 });
@@ -63,6 +63,10 @@ const ACCEPTED = [
     bucket_name: 'my-s3proc-bucket', access_log_bucket: 'my-logs', create_s3_vpc_endpoint: true,
     vpc_endpoint_route_table_ids: ['rtb-0123456789abcdef0'],
   }],
+  ['queue mode with three workers', { enable_event_queue: true, instance_count: 3 }],
+  ['the queue\'s limits', { enable_event_queue: true, queue_visibility_timeout_seconds: 43200, queue_max_receive_count: 1000 }],
+  ['the queue\'s lower limits', { enable_event_queue: true, queue_visibility_timeout_seconds: 30, queue_max_receive_count: 1 }],
+  ['several workers in listing mode (shard leases)', { instance_count: 2 }],
 ];
 
 const REFUSED = [
@@ -96,6 +100,14 @@ const REFUSED = [
   ['a bad access log bucket', { access_log_bucket: 'Logs!' }, /valid S3 bucket name/],
   ['a bad access log prefix', { access_log_prefix: 'a b' }, /access_log_prefix/],
   ['a bad KMS key ARN for EBS', { ebs_kms_key_arn: 'key' }, /ebs_kms_key_arn/],
+  ['no instance at all', { instance_count: 0 }, /instance_count must be a whole number from 1 to 100/],
+  ['half an instance', { instance_count: 1.5 }, /instance_count must be a whole number/],
+  ['a fleet past the bound', { instance_count: 101 }, /from 1 to 100/],
+  ['a visibility timeout under 30 s', { queue_visibility_timeout_seconds: 10 }, /from 30 to 43200/],
+  ['a visibility timeout over 12 hours', { queue_visibility_timeout_seconds: 43201 }, /from 30 to 43200/],
+  ['a fractional visibility timeout', { queue_visibility_timeout_seconds: 60.5 }, /queue_visibility_timeout_seconds must be a whole number/],
+  ['maxReceiveCount 0', { queue_max_receive_count: 0 }, /from 1 to 1000/],
+  ['maxReceiveCount over 1000', { queue_max_receive_count: 1001 }, /from 1 to 1000/],
 ];
 
 test('validations evaluated by terraform: good settings accepted, bad ones refused', async (t) => {

@@ -23,6 +23,7 @@ module "s3proc" {
   access_log_bucket                      = var.access_log_bucket
   access_log_prefix                      = var.access_log_prefix
 
+  instance_count              = var.instance_count
   instance_type               = var.instance_type
   amazon_linux_version        = var.amazon_linux_version
   architecture                = var.architecture
@@ -33,6 +34,10 @@ module "s3proc" {
   detailed_monitoring         = var.detailed_monitoring
   subnet_id                   = var.subnet_id
   associate_public_ip_address = var.associate_public_ip_address
+
+  enable_event_queue               = var.enable_event_queue
+  queue_visibility_timeout_seconds = var.queue_visibility_timeout_seconds
+  queue_max_receive_count          = var.queue_max_receive_count
 
   key_name             = var.key_name
   public_key_path      = var.public_key_path

@@ -4,8 +4,18 @@ output "bucket_name" {
 }
 
 output "instance_id" {
-  description = "ID of the s3proc EC2 instance."
+  description = "ID of the first s3proc EC2 instance."
   value       = module.s3proc.instance_id
+}
+
+output "instance_ids" {
+  description = "IDs of all s3proc instances (s3proc-1 first)."
+  value       = module.s3proc.instance_ids
+}
+
+output "instance_public_ips" {
+  description = "Public IPv4 addresses of all s3proc instances."
+  value       = module.s3proc.instance_public_ips
 }
 
 output "instance_public_ip" {
@@ -36,4 +46,19 @@ output "iam_role_arn" {
 output "s3_vpc_endpoint_id" {
   description = "ID of the S3 gateway VPC endpoint, or null."
   value       = module.s3proc.s3_vpc_endpoint_id
+}
+
+output "queue_url" {
+  description = "URL of the event queue (s3proc run --queue-url), or null without enable_event_queue."
+  value       = module.s3proc.queue_url
+}
+
+output "queue_arn" {
+  description = "ARN of the event queue, or null."
+  value       = module.s3proc.queue_arn
+}
+
+output "dead_letter_queue_url" {
+  description = "URL of the dead-letter queue, or null."
+  value       = module.s3proc.dead_letter_queue_url
 }

@@ -31,6 +31,19 @@
 //     - copy errors/* back to input/ (GET the source, PUT the destination), then DELETE the error copy
 //                                                      -> s3:GetObject, s3:DeleteObject on errors/*, s3:PutObject on input/*
 //
+//   s3proc run --queue-url (queue mode, only with enable_event_queue; its own role policy)
+//     - ReceiveMessage (long poll), DeleteMessage once the output or error copy is stored,
+//       ChangeMessageVisibility at half-life while an object is still being worked on,
+//       GetQueueAttributes (the RedrivePolicy names the dead-letter queue), GetQueueUrl
+//                                                      -> those five sqs: actions on the event queue
+//     - the S3 side is listing mode's, less the listing of new inputs: a missing key is still
+//       found by listing it (the 403 above), and status and redrive still list, so s3:ListBucket stays
+//   s3proc status (queue mode)
+//     - GetQueueAttributes of the queue (visible, in flight) and of the dead-letter queue (its
+//       count), whose URL it asks for by the name in the RedrivePolicy -> sqs:GetQueueAttributes,
+//       sqs:GetQueueUrl on the dead-letter queue
+//   Never: SendMessage, PurgeQueue, DeleteQueue, SetQueueAttributes (S3 sends; Terraform manages).
+//
 // Resources are written with BUCKET for the bucket's ARN (arn:aws:s3:::BUCKET).
 
 const LIST_PREFIXES = ['input/*', 'output/*', 'errors/*', 'leases/*'];
@@ -56,7 +69,13 @@ const OBJECT_ACTIONS = {
 // Only when kms_key_arn is set (SSE-KMS): writing needs a data key, reading needs Decrypt.
 const KMS_ACTIONS = ['kms:Decrypt', 'kms:GenerateDataKey'];
 
+// Queue mode: what the instance role may do on the event queue and on its dead-letter queue.
+const QUEUE_ACTIONS = [
+  'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl',
+];
+const DEAD_LETTER_QUEUE_ACTIONS = ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl'];
+
 // The folder markers created as zero-byte objects (what users see in the console).
 const FOLDERS = ['input/', 'output/', 'errors/'];
 
-module.exports = { LIST_PREFIXES, BUCKET_ACTIONS, OBJECT_ACTIONS, KMS_ACTIONS, FOLDERS };
+module.exports = { LIST_PREFIXES, BUCKET_ACTIONS, OBJECT_ACTIONS, KMS_ACTIONS, QUEUE_ACTIONS, DEAD_LETTER_QUEUE_ACTIONS, FOLDERS };
