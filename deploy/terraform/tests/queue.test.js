@@ -50,7 +50,7 @@ test('queue: SSE (SQS-managed), visibility timeout from the variable, long polli
   assert.equal(mod.locals.queue_message_retention_seconds, 4 * 86400);
   assert.ok(!('fifo_queue' in q), 'a standard queue: S3 cannot notify a FIFO queue');
   assert.match(q.redrive_policy, /jsonencode\(\{\s*deadLetterTargetArn\s*=\s*aws_sqs_queue\.dead_letter\[0\]\.arn\s*maxReceiveCount\s*=\s*var\.queue_max_receive_count\s*\}\)/);
-  assert.equal(mod.variable.queue_max_receive_count.default, 5);
+  assert.equal(mod.variable.queue_max_receive_count.default, 10);
   assert.ok(q.tags.includes('local.tags'));
 });
 

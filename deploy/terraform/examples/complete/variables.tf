@@ -283,9 +283,9 @@ variable "queue_visibility_timeout_seconds" {
 }
 
 variable "queue_max_receive_count" {
-  description = "Receives after which SQS moves a message to the dead-letter queue (the redrive policy's maxReceiveCount): an event no worker finished in that many tries (a worker that crashed on it each time, for example). Keep it at least s3proc's max_attempts (5 by default), so that s3proc itself moves a poison object to errors/ first."
+  description = "Receives after which SQS moves a message to the dead-letter queue (the redrive policy's maxReceiveCount): an event no worker finished in that many tries (a worker that crashed on it each time, for example). Keep it above s3proc's max_attempts (5 by default): s3proc moves a poison object to errors/ itself on delivery max_attempts + 1, which SQS must still hand it."
   type        = number
-  default     = 5
+  default     = 10
   nullable    = false
 
   validation {
