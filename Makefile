@@ -65,6 +65,7 @@ demo: deps build
 
 bench: deps build dist
 	bench/run $(BUILD_DIR)
+	bench/queue_vs_listing $(BUILD_DIR)
 
 format:
 	clang-format -i $$(scripts/lint --list)

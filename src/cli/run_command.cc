@@ -6,6 +6,28 @@
 
 namespace s3proc {
 
+namespace {
+
+// The requests this run sent (retries included), for the operator's bill and the benchmarks'
+// requests-per-file column: "requests s3=… sqs=… retries=…".
+void LogRequestCounts(S3Context& s3, QueueContext* queue) {
+  const S3ClientStats s3_stats = s3.client->stats();
+  uint64_t sqs = 0, retries = s3_stats.retries;
+  if (queue != nullptr) {
+    const SqsClientStats sqs_stats = queue->client->stats();
+    sqs = sqs_stats.requests;
+    retries += sqs_stats.retries;
+  }
+  const std::string counts[] = {std::to_string(s3_stats.requests), std::to_string(sqs),
+                                std::to_string(retries)};
+  s3.logger->Record(LogLevel::kInfo, "requests",
+                    "s3=" + counts[0] + " sqs=" + counts[1] + " retries=" + counts[2],
+                    "\"event\":\"requests\",\"s3\":" + counts[0] + ",\"sqs\":" + counts[1] +
+                        ",\"retries\":" + counts[2]);
+}
+
+}  // namespace
+
 int RunCommand(const RunConfig& config, const CliIo& io) {
   auto context = NewS3Context(config, io.env, io.err);
   if (!context.ok()) {
@@ -25,6 +47,7 @@ int RunCommand(const RunConfig& config, const CliIo& io) {
   // RunPipeline logs the summary itself.
   auto summary = RunPipeline(config, *(*context)->store, *(*context)->logger,
                              queue ? queue->queue.get() : nullptr, stop);
+  LogRequestCounts(**context, queue.get());
   if (!summary.ok()) {
     std::fprintf(io.err, "s3proc: error: %s\n", summary.status().message().c_str());
     return 1;

@@ -28,9 +28,9 @@ struct S3ClientOptions {
   std::function<void(std::chrono::milliseconds)> sleep;
 };
 
-// What Execute did, counted as it goes. Monotonic; read at any time. Read today only by tests
-// (s3_client_test: retries and credential refreshes; the integration test: a bad signature is
-// sent once): counting where the requests are sent is the only place that sees retries.
+// What Execute did, counted as it goes (the only place that sees retries). Monotonic; read at
+// any time: `s3proc run` logs them at the end ("requests s3=... sqs=... retries=..."), which
+// bench/queue_vs_listing reads for its requests-per-file column; tests check retries with them.
 struct S3ClientStats {
   uint64_t requests = 0;
   uint64_t retries = 0;

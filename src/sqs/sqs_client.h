@@ -26,7 +26,7 @@ struct SqsClientOptions {
   std::function<void(std::chrono::milliseconds)> sleep;
 };
 
-// Counters for the run summary and the benchmarks. Monotonic; read at any time.
+// What the client sent, as S3ClientStats: logged at the end of `s3proc run`. Monotonic.
 struct SqsClientStats {
   uint64_t requests = 0;
   uint64_t retries = 0;
