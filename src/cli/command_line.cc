@@ -97,8 +97,9 @@ ParsedCommandLine ParseCommandLine(const std::vector<std::string>& args, FILE* o
 
   CLI::App* run = app.add_subcommand(
       "run",
-      "One pass: list input/, process each object, upload to output/ or route it to errors/ "
-      "with a reason, delete the input. Exit 0 when every object reached output/ or errors/, "
+      "One pass: list input/ (queue mode, --queue-url: receive its S3 events from SQS), process "
+      "each object, upload to output/ or route it to errors/ with a reason, delete the input. "
+      "Exit 0 when every object reached output/ or errors/, "
       "1 when some were left for the next run, 2 for a usage or configuration error.");
   CLI::App* status = app.add_subcommand(
       "status",
