@@ -5,6 +5,7 @@
 #include <mutex>
 #include <thread>
 
+#include "aws/signing_key_cache.h"
 #include "aws/sigv4.h"
 #include "common/hash.h"
 #include "sqs/sqs_error_table.h"
@@ -17,23 +18,10 @@ struct SqsClient::Counters {
   std::atomic<uint64_t> retries{0};
   std::atomic<uint64_t> credential_refreshes{0};
 
-  // The SigV4 signing key changes once a day (or with the credentials): derive it once, not
-  // four HMACs per request.
-  std::mutex key_mu;
-  std::string key_secret;  // the secret it was derived from (in memory only, like the
-                           // credentials themselves)
-  std::string key_scope;   // "YYYYMMDD/region/service"
-  std::array<uint8_t, 32> signing_key{};
+  SigningKeyCache signing_key;
 
   std::array<uint8_t, 32> SigningKey(const std::string& secret, const SigV4Scope& scope) {
-    std::string scope_id = scope.amz_date.substr(0, 8) + "/" + scope.region + "/" + scope.service;
-    std::lock_guard<std::mutex> lock(key_mu);
-    if (secret != key_secret || scope_id != key_scope) {
-      signing_key = DeriveSigningKey(secret, scope);
-      key_secret = secret;
-      key_scope = std::move(scope_id);
-    }
-    return signing_key;
+    return signing_key.Get(secret, scope);
   }
 };
 

@@ -16,6 +16,9 @@ import warnings
 import boto3
 from botocore.config import Config
 
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "integration"))
+import s3proc_e2e  # noqa: E402
+
 warnings.simplefilter("ignore", ResourceWarning)
 
 BINARY = os.environ.get("S3PROC_BINARY", "")
@@ -143,16 +146,6 @@ def run(bucket, queue_url, work_dir, env, *args, timeout=600, **options):
     return proc.returncode, proc.stderr
 
 
-def records(stderr):
-    out = []
-    for line in stderr.splitlines():
-        if line.startswith("{"):
-            out.append(json.loads(line))
-    return out
-
-
-def summary(stderr):
-    for r in records(stderr):
-        if r.get("event") == "summary":
-            return r
-    raise AssertionError("no summary line in:\n" + stderr[-3000:])
+# The JSON log lines and the summary, read as the listing-mode end-to-end tests read them.
+records = s3proc_e2e.events
+summary = s3proc_e2e.summary
