@@ -1,6 +1,7 @@
 #include "pipeline/queue_run.h"
 
 #include <algorithm>
+#include <set>
 #include <thread>
 #include <vector>
 
@@ -31,7 +32,7 @@ QueueRun::QueueRun(const RunConfig& config, ObjectStore& store, MessageQueue& qu
       logger_(logger),
       stop_(stop),
       task_(config, store, router, work_dir, Rfc3339Now()),
-      deleter_(store, /*batch_size=*/1),
+      store_(store),
       work_(static_cast<size_t>(config.concurrency) * 2),
       held_(config.queue_visibility_seconds),
       tally_(logger) {}
@@ -43,7 +44,13 @@ Result<RunSummary> QueueRun::Run() {
   std::optional<ProgressLine> progress;
   if (config_.progress) progress.emplace(logger_, [this] { return tally_.Snapshot(); });
 
-  Status polled = Poll();
+  // With --max-files, one poller: it alone asks for no more than what is left.
+  const int pollers = config_.max_files > 0 ? 1 : std::clamp((config_.concurrency + 9) / 10, 1, 8);
+  std::vector<Status> polled(static_cast<size_t>(pollers));
+  std::vector<std::thread> poll_threads;
+  for (int i = 0; i < pollers; ++i)
+    poll_threads.emplace_back([this, &polled, i] { polled[i] = Poll(); });
+  for (auto& t : poll_threads) t.join();
   work_.Close();
   for (auto& t : workers) t.join();
   {
@@ -53,7 +60,7 @@ Result<RunSummary> QueueRun::Run() {
   heartbeat_wake_.notify_all();
   heartbeat.join();  // its last tick deletes what the workers finished
   progress.reset();
-  S3PROC_RETURN_IF_ERROR(polled);
+  for (const Status& status : polled) S3PROC_RETURN_IF_ERROR(status);
   if (stopped_early_) {
     logger_.Info(
         "stopped receiving at the --max-files / --max-seconds bound; the next run goes on");
@@ -81,7 +88,7 @@ Status QueueRun::Poll() {
     if (pending >= ahead) continue;
     int room = static_cast<int>(std::min<size_t>(10, ahead - pending));
     if (config_.max_files > 0) {
-      room = std::min<int>(room, config_.max_files - static_cast<int>(admitted_));
+      room = std::min<int>(room, config_.max_files - static_cast<int>(admitted_.load()));
     }
     int wait = config_.queue_wait_seconds;
     if (config_.max_seconds > 0) {
@@ -159,16 +166,48 @@ void QueueRun::Work() {
     options.create_only = true;
     ObjectOutcome outcome = task_.Run(item.object, options);
     tally_.Record(item.object.key, outcome, SecondsSince(t0));
-    held_.Resolve(item.receipt_handle, Finish(item, outcome));
+    Finish(item, outcome);
   }
 }
 
-bool QueueRun::Finish(const WorkItem& item, const ObjectOutcome& outcome) {
-  if (outcome.kind == ObjectOutcome::Kind::kGone) return true;  // nothing left to do for it
-  if (!IsFinished(outcome.kind)) return false;
-  std::vector<ObjectId> failed = deleter_.Add(outcome.input, item.shard);
-  tally_.CountDeleteFailures(failed);
-  return failed.empty();
+void QueueRun::Finish(const WorkItem& item, const ObjectOutcome& outcome) {
+  if (!IsFinished(outcome.kind)) {
+    // Gone: nothing is left to do for it. Failed: the message must come back.
+    held_.Resolve(item.receipt_handle, outcome.kind == ObjectOutcome::Kind::kGone);
+    return;
+  }
+  std::lock_guard<std::mutex> lock(inputs_mu_);
+  inputs_to_delete_.emplace_back(outcome.input, item.receipt_handle);
+}
+
+void QueueRun::DeleteInputs() {
+  std::vector<std::pair<ObjectId, std::string>> batch;
+  {
+    std::lock_guard<std::mutex> lock(inputs_mu_);
+    batch.swap(inputs_to_delete_);
+  }
+  constexpr size_t kMaxPerRequest = 1000;  // DeleteObjects' limit
+  for (size_t begin = 0; begin < batch.size(); begin += kMaxPerRequest) {
+    const size_t end = std::min(batch.size(), begin + kMaxPerRequest);
+    std::vector<ObjectId> ids;
+    for (size_t i = begin; i < end; ++i) ids.push_back(batch[i].first);
+    auto deleted = store_.Delete(ids);
+    std::set<std::pair<std::string, std::string>> failed;
+    if (!deleted.ok()) {
+      for (const ObjectId& id : ids) failed.emplace(id.key, id.version_id);
+    } else {
+      for (const DeleteFailure& f : deleted->failures) {
+        failed.emplace(f.object.key, f.object.version_id);
+      }
+    }
+    std::vector<ObjectId> undeleted;
+    for (size_t i = begin; i < end; ++i) {
+      const bool ok = failed.count({batch[i].first.key, batch[i].first.version_id}) == 0;
+      if (!ok) undeleted.push_back(batch[i].first);
+      held_.Resolve(batch[i].second, ok);
+    }
+    tally_.CountDeleteFailures(undeleted);
+  }
 }
 
 void QueueRun::Heartbeat() {
@@ -186,6 +225,7 @@ void QueueRun::Heartbeat() {
 }
 
 void QueueRun::Tick() {
+  DeleteInputs();
   const int visibility = config_.queue_visibility_seconds;
   for (const std::string& handle : held_.DueForExtension(Clock::now())) {
     Status extended = queue_.ExtendVisibility(handle, visibility);

@@ -5,12 +5,13 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "common/logging.h"
 #include "common/result.h"
 #include "config/run_config.h"
 #include "pipeline/inflight_messages.h"
-#include "pipeline/input_deleter.h"
 #include "pipeline/object_task.h"
 #include "pipeline/run_tally.h"
 #include "pipeline/s3_event.h"
@@ -40,8 +41,10 @@ class QueueRun {
   Result<RunSummary> Run();
 
  private:
-  // Receives until the end of the pass; returns an error that ended it (a queue that cannot be
-  // read), not the bounds.
+  // One poller: receives until its poll comes back empty (unless --follow), a bound or the stop
+  // flag; returns an error that ended it (a queue that cannot be read), not the bounds. Several
+  // run at once (one per 10 of --concurrency, at most 8): one receive at a time would cap a run
+  // at 10 messages per round trip.
   Status Poll();
   // Whether the poller stops: a bound, the stop flag. Sets stopped_early_ for a bound.
   bool ShouldStop();
@@ -51,8 +54,11 @@ class QueueRun {
   std::string Ignored(const S3EventRecord& record) const;
   // One worker: processes queued objects until the queue is closed.
   void Work();
-  // Stores one object's outcome: deletes its input when it is finished.
-  bool Finish(const WorkItem& item, const ObjectOutcome& outcome);
+  // Resolves the object's record, or (finished) queues its input for DeleteInputs.
+  void Finish(const WorkItem& item, const ObjectOutcome& outcome);
+  // Deletes the queued inputs (one DeleteObjects per 1,000) and resolves their records: done
+  // when deleted, failed (the message comes back) when not.
+  void DeleteInputs();
   // The heartbeat: every tick, extends due messages, deletes finished ones, backs off
   // abandoned ones; until told to stop, then once more.
   void Heartbeat();
@@ -64,12 +70,16 @@ class QueueRun {
   const std::atomic<bool>* stop_;
   const RunTally::Clock::time_point started_ = RunTally::Clock::now();
   ObjectTask task_;
-  InputDeleter deleter_;  // batch of one: a message waits for its input's delete
+  ObjectStore& store_;
+  // Finished objects' inputs, with their messages, deleted by the heartbeat's next tick: a
+  // batch instead of a request per object, and a message still waits for its input's delete.
+  std::mutex inputs_mu_;
+  std::vector<std::pair<ObjectId, std::string>> inputs_to_delete_;
   WorkQueue work_;
   InFlightMessages held_;
   RunTally tally_;
-  uint64_t admitted_ = 0;  // objects queued
-  bool stopped_early_ = false;
+  std::atomic<uint64_t> admitted_{0};  // objects queued
+  std::atomic<bool> stopped_early_{false};
   std::mutex heartbeat_mu_;
   std::condition_variable heartbeat_wake_;
   bool workers_done_ = false;  // under heartbeat_mu_: the heartbeat's last tick is due
