@@ -81,7 +81,8 @@ bool QueueRun::ShouldStop() {
 Status QueueRun::Poll() {
   // Received ahead of the workers, so they never wait for a poll; the heartbeat keeps these
   // invisible while they wait.
-  const size_t ahead = static_cast<size_t>(config_.concurrency) * 2;
+  // (Plus the finished objects whose inputs wait for their batched delete.)
+  const size_t ahead = static_cast<size_t>(config_.concurrency) * 2 + DeleteBatch();
   while (!ShouldStop()) {
     held_.WaitForRoom(ahead, std::chrono::seconds(1));
     const size_t pending = held_.pending_records();
@@ -176,8 +177,14 @@ void QueueRun::Finish(const WorkItem& item, const ObjectOutcome& outcome) {
     held_.Resolve(item.receipt_handle, outcome.kind == ObjectOutcome::Kind::kGone);
     return;
   }
-  std::lock_guard<std::mutex> lock(inputs_mu_);
-  inputs_to_delete_.emplace_back(outcome.input, item.receipt_handle);
+  bool full = false;
+  {
+    std::lock_guard<std::mutex> lock(inputs_mu_);
+    inputs_to_delete_.emplace_back(outcome.input, item.receipt_handle);
+    full = inputs_to_delete_.size() >= DeleteBatch();
+  }
+  // A full batch goes now, not at the next tick: the tick would cap a run at a batch a second.
+  if (full) DeleteInputs();
 }
 
 void QueueRun::DeleteInputs() {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
@@ -59,6 +60,8 @@ class QueueRun {
   // Deletes the queued inputs (one DeleteObjects per 1,000) and resolves their records: done
   // when deleted, failed (the message comes back) when not.
   void DeleteInputs();
+  // Inputs deleted in one request once this many are waiting (else at the next tick).
+  size_t DeleteBatch() const { return static_cast<size_t>(std::max(10, config_.concurrency)); }
   // The heartbeat: every tick, extends due messages, deletes finished ones, backs off
   // abandoned ones; until told to stop, then once more.
   void Heartbeat();
