@@ -13,17 +13,7 @@
 
 namespace s3proc {
 
-struct SqsClient::Counters {
-  std::atomic<uint64_t> requests{0};
-  std::atomic<uint64_t> retries{0};
-  std::atomic<uint64_t> credential_refreshes{0};
-
-  SigningKeyCache signing_key;
-
-  std::array<uint8_t, 32> SigningKey(const std::string& secret, const SigV4Scope& scope) {
-    return signing_key.Get(secret, scope);
-  }
-};
+struct SqsClient::Counters : ClientCounters {};
 
 namespace {
 
