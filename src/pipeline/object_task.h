@@ -79,7 +79,7 @@ class ObjectTask {
   // Stores the reason, then the unchanged input, under errors/.
   ObjectOutcome RouteToErrors(Job& job, const std::string& reason);
   bool AlreadyStored(const std::string& key, const std::string& source_etag);
-  // Upload (or, for `data`, PutBytes) under `key` as options.create_only asks. Returns the
+  // Uploads `local_path` under `key`, create-only when options.create_only asks. Returns the
   // store's result; `*existed` is set when an output of this same input was already there
   // (then nothing was written).
   Result<PutResult> StoreOnce(const Job& job, const std::string& key, const std::string& local_path,
