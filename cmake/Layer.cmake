@@ -27,8 +27,6 @@ function(s3proc_layer_tests)
     if(tests)
       add_executable(${name}_tests ${tests})
       target_link_libraries(${name}_tests PRIVATE s3proc_${name} s3proc_testutil GTest::gmock GTest::gtest_main)
-      # Tests find their helper scripts (oracles, fakes) through the source tree.
-      target_compile_definitions(${name}_tests PRIVATE S3PROC_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
       gtest_discover_tests(${name}_tests
         TEST_PREFIX "${name}."
         PROPERTIES LABELS unit

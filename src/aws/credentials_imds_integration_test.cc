@@ -24,6 +24,7 @@
 #include "aws/region.h"
 #include "http/curl_http_client.h"
 #include "testutil/temp_dir.h"
+#include "testutil/source_dir.h"
 
 extern char** environ;
 
@@ -33,9 +34,7 @@ namespace {
 constexpr char kPython[] = "/usr/bin/python3";
 
 std::string FakeImdsScript() {
-  return (std::filesystem::path(__FILE__).parent_path().parent_path().parent_path() / "testutil" /
-          "fake_imds.py")
-      .string();
+  return testing::SourceDir() + "/testutil/fake_imds.py";
 }
 
 // fake_imds.py as a child process; stopped (SIGTERM, then reaped) on destruction.

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "aws/uri_encode.h"
+#include "testutil/source_dir.h"
 
 namespace s3proc {
 namespace {
@@ -108,7 +109,7 @@ TEST(SigV4, SessionTokenIsSignedButSecretNeverAppears) {
 // testutil/botocore_sigv4_oracle.py; our signer must produce the same canonical request and
 // Authorization header for each.
 nlohmann::json RunOracle() {
-  std::string cmd = "/usr/bin/python3 " S3PROC_SOURCE_DIR "/testutil/botocore_sigv4_oracle.py";
+  std::string cmd = "/usr/bin/python3 " + testing::SourceDir() + "/testutil/botocore_sigv4_oracle.py";
   FILE* pipe = popen(cmd.c_str(), "r");
   if (pipe == nullptr) return nullptr;
   std::string out;

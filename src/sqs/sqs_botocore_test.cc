@@ -14,6 +14,7 @@
 
 #include "sqs/sqs_client.h"
 #include "sqs/sqs_test_support.h"
+#include "testutil/source_dir.h"
 
 namespace s3proc {
 namespace {
@@ -153,7 +154,7 @@ TEST(SqsBotocoreTest, RequestsMatchBotocoresSerializerAndSigner) {
   close(fd);
   std::ofstream(path) << input.dump();
   std::string out =
-      RunCommand(python + " " S3PROC_SOURCE_DIR "/testutil/botocore_sqs_oracle.py " + path);
+      RunCommand(python + " " + testing::SourceDir() + "/testutil/botocore_sqs_oracle.py " + path);
   unlink(path);
   json oracle = json::parse(out, nullptr, false);
   ASSERT_TRUE(oracle.is_array()) << "the oracle failed; output: " << out;

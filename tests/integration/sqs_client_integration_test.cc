@@ -17,6 +17,7 @@
 #include "http/curl_http_client.h"
 #include "sqs/sqs_client.h"
 #include "sqs/sqs_message_queue.h"
+#include "testutil/source_dir.h"
 
 namespace s3proc {
 namespace {
@@ -39,7 +40,7 @@ std::string g_endpoint;  // http://127.0.0.1:PORT
 std::string g_python;    // the python3 with boto3
 
 std::string Admin(const std::string& args) {
-  std::string cmd = g_python + " " S3PROC_SOURCE_DIR "/tests/integration/moto_sqs_admin.py " +
+  std::string cmd = g_python + " " + testing::SourceDir() + "/tests/integration/moto_sqs_admin.py " +
                     g_endpoint + " " + args;
   FILE* pipe = popen(cmd.c_str(), "r");
   std::string out;
