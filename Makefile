@@ -6,7 +6,7 @@ JOBS ?= $(shell nproc)
 
 ARCH ?= $(shell uname -m)
 
-.PHONY: all deps build-deps build dist dist-all test test-unit test-asan sanitizers soak fuzz demo bench clean format lint
+.PHONY: all deps build-deps build dist dist-all test check test-unit test-asan sanitizers soak fuzz demo bench clean format lint
 
 all: build
 
@@ -31,16 +31,19 @@ dist-all: deps
 	scripts/build-dist --arch x86_64
 	scripts/build-dist --arch aarch64
 
-# Every test: unit, integration against a real local Ceph RGW, reliability (fault proxy, crashes,
-# hostile input, security, scale), Terraform checks, the Ansible playbook over SSH; then the
-# sanitizer builds (ASan+UBSan on unit and integration tests, TSan on the concurrent core) and
-# libFuzzer on every target for 10 s each. The release tarballs of both architectures are built
-# first: the dist tests and the playbook install them. Ends with ctest's summary line of the
-# main suite.
-test: deps build dist-all
-	scripts/ci-sanitizers all
-	fuzz/run --seconds 10
-	ctest --preset $(PRESET) -j 2 --timeout 1800
+# What a developer runs: the release build, then the unit tests and the integration and
+# end-to-end tests against a real local S3 server (Ceph RGW, started and stopped by ctest).
+# Minutes, not the hour of `make check` (docs/testing.md).
+TEST_JOBS ?= 4
+test: deps build
+	ctest --preset $(PRESET) -L '^(unit|integration)$$' -j $(TEST_JOBS) --timeout 1800
+
+# Everything CI runs (.ci/run): `make test`, then the release tarballs of both architectures,
+# the dist, Terraform, Ansible, queue and reliability tests, and beside them the sanitizer builds
+# (ASan+UBSan, TSan) and libFuzzer on every target for 10 s each (scripts/check). Ends with
+# ctest's summary line.
+check: test
+	scripts/check
 
 test-unit: deps build
 	ctest --preset $(PRESET) -L unit
