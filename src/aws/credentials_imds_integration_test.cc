@@ -23,8 +23,8 @@
 #include "aws/credentials_imds.h"
 #include "aws/region.h"
 #include "http/curl_http_client.h"
-#include "testutil/temp_dir.h"
 #include "testutil/source_dir.h"
+#include "testutil/temp_dir.h"
 
 extern char** environ;
 
@@ -33,9 +33,7 @@ namespace {
 
 constexpr char kPython[] = "/usr/bin/python3";
 
-std::string FakeImdsScript() {
-  return testing::SourceDir() + "/testutil/fake_imds.py";
-}
+std::string FakeImdsScript() { return testing::SourceDir() + "/testutil/fake_imds.py"; }
 
 // fake_imds.py as a child process; stopped (SIGTERM, then reaped) on destruction.
 class FakeImdsProcess {

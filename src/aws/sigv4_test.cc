@@ -109,7 +109,8 @@ TEST(SigV4, SessionTokenIsSignedButSecretNeverAppears) {
 // testutil/botocore_sigv4_oracle.py; our signer must produce the same canonical request and
 // Authorization header for each.
 nlohmann::json RunOracle() {
-  std::string cmd = "/usr/bin/python3 " + testing::SourceDir() + "/testutil/botocore_sigv4_oracle.py";
+  std::string cmd =
+      "/usr/bin/python3 " + testing::SourceDir() + "/testutil/botocore_sigv4_oracle.py";
   FILE* pipe = popen(cmd.c_str(), "r");
   if (pipe == nullptr) return nullptr;
   std::string out;

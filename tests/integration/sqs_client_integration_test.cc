@@ -40,8 +40,8 @@ std::string g_endpoint;  // http://127.0.0.1:PORT
 std::string g_python;    // the python3 with boto3
 
 std::string Admin(const std::string& args) {
-  std::string cmd = g_python + " " + testing::SourceDir() + "/tests/integration/moto_sqs_admin.py " +
-                    g_endpoint + " " + args;
+  std::string cmd = g_python + " " + testing::SourceDir() +
+                    "/tests/integration/moto_sqs_admin.py " + g_endpoint + " " + args;
   FILE* pipe = popen(cmd.c_str(), "r");
   std::string out;
   char buf[4096];
