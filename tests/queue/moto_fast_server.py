@@ -12,14 +12,18 @@ testable (the fleet test holds 5,000):
 
 Behaviour is unchanged: the same checks, the counts still exact.
 
-Usage: moto_fast_server.py HOST PORT (as `python3 -m moto.server -H HOST -p PORT`).
+Usage: moto_fast_server.py PORT_FILE: on 127.0.0.1 and a port the kernel assigns, written to
+PORT_FILE once listening (testutil/moto_serve.py; wait_for_port() there reads it).
 """
 
+import os
 import sys
 import time
 
 import moto.sqs.models as sqs_models
-from moto.server import main
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "testutil"))
+import moto_serve  # noqa: E402
 
 
 def _unix_time_millis(dt=None):
@@ -38,4 +42,6 @@ sqs_models.unix_time_millis = _unix_time_millis
 sqs_models.SQSBackend.is_message_valid_based_on_retention_period = _within_retention
 
 if __name__ == "__main__":
-    main(["-H", sys.argv[1], "-p", sys.argv[2]])
+    if len(sys.argv) != 2:
+        sys.exit("usage: moto_fast_server.py PORT_FILE")
+    moto_serve.serve(sys.argv[1])

@@ -4,12 +4,11 @@ s3proc binary run in queue mode."""
 
 import json
 import os
+import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 import uuid
 import warnings
 
@@ -17,6 +16,8 @@ import boto3
 from botocore.config import Config
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "integration"))
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "testutil"))
+import moto_serve  # noqa: E402
 import s3proc_e2e  # noqa: E402
 
 warnings.simplefilter("ignore", ResourceWarning)
@@ -26,34 +27,22 @@ REGION = "us-east-1"
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "s3proc-queue-test", "AWS_SECRET_ACCESS_KEY": "queue-secret"}
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class Moto:
-    """moto's server (moto_fast_server.py: SQS's clock made cheap) on a free loopback port, for
-    the life of a test class."""
+    """moto's server (moto_fast_server.py: SQS's clock made cheap) on a loopback port the kernel
+    assigns as it binds, for the life of a test class."""
 
     def __init__(self):
-        self.port = free_port()
-        self.endpoint = f"http://127.0.0.1:{self.port}"
-        self.log = tempfile.NamedTemporaryFile(prefix="moto-", suffix=".log", delete=False)
+        self.dir = tempfile.mkdtemp(prefix="moto-")
+        self.log = open(os.path.join(self.dir, "moto.log"), "w")
         self.proc = subprocess.Popen(
             [sys.executable, os.path.join(os.path.dirname(__file__), "moto_fast_server.py"),
-             "127.0.0.1", str(self.port)],
+             os.path.join(self.dir, "port")],
             stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-                return
-            except OSError:
-                if self.proc.poll() is not None:
-                    break
-                time.sleep(0.1)
-        raise RuntimeError("moto did not start; see " + self.log.name)
+        try:
+            self.port = moto_serve.wait_for_port(os.path.join(self.dir, "port"), self.proc, 30)
+        except RuntimeError as e:
+            raise RuntimeError(f"{e}; see {self.log.name}") from None
+        self.endpoint = f"http://127.0.0.1:{self.port}"
 
     def client(self, service, endpoint=None):
         return boto3.client(service, endpoint_url=endpoint or self.endpoint, region_name=REGION,
@@ -65,7 +54,8 @@ class Moto:
     def stop(self):
         os.killpg(self.proc.pid, signal.SIGTERM)
         self.proc.wait(timeout=20)
-        os.unlink(self.log.name)
+        self.log.close()
+        shutil.rmtree(self.dir)
 
 
 def new_queue(sqs, visibility=30, max_receive_count=None):
