@@ -52,14 +52,30 @@ std::map<uint64_t, MemoryMessageQueue::Stored>::iterator MemoryMessageQueue::Fin
   return messages_.find(std::stoull(receipt_handle.substr(0, receipt_handle.find('#'))));
 }
 
+Status MemoryMessageQueue::CheckCurrent(const std::string& receipt_handle, const Stored& message) {
+  size_t hash = receipt_handle.find('#');
+  int receive = hash == std::string::npos ? 0 : std::stoi(receipt_handle.substr(hash + 1));
+  if (receive == message.receive_count) return Status::Ok();
+  // The words SqsMessageQueue uses for SQS's ReceiptHandleIsInvalid (sqs_error_table.cc).
+  return Status::NotFound("ReceiptHandleIsInvalid: " + receipt_handle +
+                          ": the receipt handle is no longer valid: the message was deleted or "
+                          "received again");
+}
+
 Result<std::vector<QueueDeleteFailure>> MemoryMessageQueue::Delete(
     const std::vector<std::string>& receipt_handles) {
   std::lock_guard<std::mutex> lock(mu_);
+  std::vector<QueueDeleteFailure> failures;
   for (const auto& handle : receipt_handles) {
     auto it = Find(handle);
-    if (it != messages_.end()) messages_.erase(it);
+    if (it == messages_.end()) continue;
+    if (Status current = CheckCurrent(handle, it->second); !current.ok()) {
+      failures.push_back({handle, std::move(current)});
+      continue;
+    }
+    messages_.erase(it);
   }
-  return std::vector<QueueDeleteFailure>{};
+  return failures;
 }
 
 Status MemoryMessageQueue::ExtendVisibility(const std::string& receipt_handle,
@@ -68,6 +84,7 @@ Status MemoryMessageQueue::ExtendVisibility(const std::string& receipt_handle,
   ++extend_calls_;
   auto it = Find(receipt_handle);
   if (it == messages_.end()) return Status::NotFound("no message for " + receipt_handle);
+  S3PROC_RETURN_IF_ERROR(CheckCurrent(receipt_handle, it->second));
   it->second.visible_at = Clock::now() + std::chrono::seconds(visibility_seconds);
   return Status::Ok();
 }

@@ -12,9 +12,14 @@
 namespace s3proc::testing {
 
 // An in-memory MessageQueue with SQS's visibility semantics: a received message is hidden for
-// its visibility timeout, then handed out again with receive_count + 1 (under a new receipt
-// handle; the old one stays valid for Delete, as on SQS), unless deleted. Receive never waits:
-// it returns what is visible now. Thread-safe.
+// its visibility timeout, then handed out again with receive_count + 1 under a new receipt
+// handle, unless deleted. Receive never waits: it returns what is visible now. Thread-safe.
+//
+// A receipt handle from an earlier receive of a message that was received again is stale: as
+// SqsMessageQueue reports SQS's ReceiptHandleIsInvalid, ExtendVisibility returns NotFound and
+// Delete lists it among the failures (NotFound) and keeps the message. (Real SQS may instead
+// accept a stale DeleteMessage and not delete; either way the message is not deleted.) A
+// handle of a message that is gone counts as deleted, as the MessageQueue contract says.
 class MemoryMessageQueue final : public MessageQueue {
  public:
   using Clock = std::chrono::steady_clock;
@@ -44,6 +49,8 @@ class MemoryMessageQueue final : public MessageQueue {
   };
   // The message a receipt handle ("<id>#<receive>") points to, or end().
   std::map<uint64_t, Stored>::iterator Find(const std::string& receipt_handle);
+  // NotFound when `receipt_handle` is from an earlier receive of `message`.
+  static Status CheckCurrent(const std::string& receipt_handle, const Stored& message);
 
   mutable std::mutex mu_;
   uint64_t next_id_ = 1;

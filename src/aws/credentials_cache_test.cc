@@ -5,6 +5,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
+#include <set>
 #include <thread>
 #include <vector>
 
@@ -140,53 +141,82 @@ TEST_F(CredentialsCacheTest, InvalidateForcesRefreshOfTemporaryCredentials) {
   EXPECT_EQ(Key(*cache), "K2");
 }
 
-// A source that blocks until released, to check that concurrent callers share one refresh.
-class SlowProvider : public CredentialsProvider {
+// Makes kCallers callers provably pile up on one refresh. Every caller reads the cache's clock
+// to decide whether the cached credentials are fresh; the source (the first caller's refresh)
+// blocks until all kCallers callers have read it. So each of them found no fresh credentials
+// while the refresh was in progress, and must wait for it rather than ask the source again.
+class PileUp {
  public:
-  Result<Credentials> GetCredentials() override {
-    ++calls;
-    std::unique_lock<std::mutex> lock(mu);
-    entered = true;
-    cv.notify_all();
-    cv.wait(lock, [this] { return released; });
+  static constexpr int kCallers = 8;
+
+  // The cache's clock: records which threads have read it.
+  Clock::time_point Now() {
+    std::lock_guard<std::mutex> lock(mu_);
+    readers_.insert(std::this_thread::get_id());
+    cv_.notify_all();
+    return Clock::time_point(std::chrono::seconds(1'800'000'000));
+  }
+
+  // The source: blocks until every caller has read the clock (bounded, so that a cache that
+  // never reads it fails instead of hanging).
+  Result<Credentials> Fetch() {
+    int n = ++source_calls;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      all_arrived_ = cv_.wait_for(lock, std::chrono::seconds(20),
+                                  [this] { return readers_.size() >= kCallers; });
+    }
     Credentials c;
-    c.access_key_id = "K" + std::to_string(calls.load());
+    c.access_key_id = "K" + std::to_string(n);
     c.secret_access_key = "s";
-    c.expiration = Clock::now() + std::chrono::hours(1);
+    c.expiration = Clock::time_point(std::chrono::seconds(1'800'000'000)) + std::chrono::hours(1);
+    refreshed = true;
     return c;
   }
-  std::atomic<int> calls{0};
-  std::mutex mu;
-  std::condition_variable cv;
-  bool entered = false;
-  bool released = false;
+
+  bool all_arrived() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return all_arrived_;
+  }
+
+  std::atomic<int> source_calls{0};
+  std::atomic<bool> refreshed{false};  // a refresh has returned
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::set<std::thread::id> readers_;
+  bool all_arrived_ = false;
+};
+
+class PileUpProvider : public CredentialsProvider {
+ public:
+  explicit PileUpProvider(PileUp& pile_up) : pile_up_(pile_up) {}
+  Result<Credentials> GetCredentials() override { return pile_up_.Fetch(); }
+
+ private:
+  PileUp& pile_up_;
 };
 
 TEST(CredentialsCacheConcurrencyTest, OneRefreshForManyCallers) {
-  auto inner = std::make_unique<SlowProvider>();
-  SlowProvider* slow = inner.get();
-  auto cache = NewCachingCredentialsProvider(std::move(inner));
+  PileUp pile_up;
+  CredentialsCacheOptions options;
+  options.now = [&] { return pile_up.Now(); };
+  auto cache = NewCachingCredentialsProvider(std::make_unique<PileUpProvider>(pile_up), options);
+  std::atomic<int> got_k1{0}, returned_before_refresh{0};
   std::vector<std::thread> threads;
-  std::atomic<int> ok{0};
-  for (int i = 0; i < 8; ++i) {
+  for (int i = 0; i < PileUp::kCallers; ++i) {
     threads.emplace_back([&] {
       Result<Credentials> c = cache->GetCredentials();
-      if (c.ok() && c->access_key_id == "K1") ++ok;
+      if (!pile_up.refreshed) ++returned_before_refresh;
+      if (c.ok() && c->access_key_id == "K1") ++got_k1;
     });
   }
-  {
-    std::unique_lock<std::mutex> lock(slow->mu);
-    slow->cv.wait(lock, [&] { return slow->entered; });
-  }
-  std::this_thread::sleep_for(std::chrono::milliseconds(50));  // let the others pile up
-  {
-    std::lock_guard<std::mutex> lock(slow->mu);
-    slow->released = true;
-  }
-  slow->cv.notify_all();
   for (auto& t : threads) t.join();
-  EXPECT_EQ(slow->calls, 1);
-  EXPECT_EQ(ok, 8);
+  ASSERT_TRUE(pile_up.all_arrived()) << "the callers never all overlapped the refresh";
+  EXPECT_EQ(returned_before_refresh, 0) << "every caller waited for the refresh";
+  EXPECT_EQ(got_k1, PileUp::kCallers) << "every caller got its result";
+  EXPECT_EQ(pile_up.source_calls, 1) << "one refresh for all";
 }
 
 TEST_F(CredentialsCacheTest, CallersWithUsableCredentialsDoNotWaitForARefresh) {

@@ -38,10 +38,30 @@ class PipelineTest : public ::testing::Test {
     config_.bucket = "b";
     config_.work_dir = tmp_.path().string();
     config_.concurrency = 4;
-    log_ = fopen("/dev/null", "w");
+    log_ = open_memstream(&log_text_, &log_size_);
     logger_ = std::make_unique<Logger>(LogFormat::kJson, log_);
   }
-  void TearDown() override { fclose(log_); }
+  void TearDown() override {
+    fclose(log_);
+    free(log_text_);
+  }
+
+  // The outcome last logged for `key` ("done", "gone", ...), or "" when none was logged.
+  std::string LoggedOutcome(const std::string& key) {
+    fflush(log_);
+    std::string text(log_text_, log_size_);
+    std::string object = "\"event\":\"object\",\"outcome\":\"";
+    std::string outcome;
+    for (size_t at = text.find(object); at != std::string::npos; at = text.find(object, at + 1)) {
+      size_t begin = at + object.size();
+      size_t end = text.find('"', begin);
+      std::string key_field = "\",\"key\":\"" + key + "\"";
+      if (text.compare(end, key_field.size(), key_field) == 0) {
+        outcome = text.substr(begin, end - begin);
+      }
+    }
+    return outcome;
+  }
 
   RunSummary Run() {
     auto s = RunPipeline(config_, store_, *logger_);
@@ -53,6 +73,8 @@ class PipelineTest : public ::testing::Test {
   MemoryObjectStore store_;
   RunConfig config_;
   FILE* log_ = nullptr;
+  char* log_text_ = nullptr;
+  size_t log_size_ = 0;
   std::unique_ptr<Logger> logger_;
 };
 
@@ -108,10 +130,29 @@ TEST_F(PipelineTest, AnObjectThatKeepsFailingEndsInErrorsAfterMaxAttempts) {
 
 TEST_F(PipelineTest, AVanishedInputIsNotAFailure) {
   store_.Put("input/a.json", "{}");
+  DeleteBefore(store_, "download", "input/a.json", "input/a.json");
+  RunSummary s = Run();
+  EXPECT_EQ(s.listed, 1u);
+  EXPECT_EQ(s.done + s.rejected + s.already_done + s.failed, 0u) << "gone is none of these";
+  EXPECT_EQ(s.ExitCode(), 0);
+  EXPECT_EQ(LoggedOutcome("input/a.json"), "gone");
+  // Whoever finished it wrote its output; we wrote nothing anywhere, and tried no upload.
+  EXPECT_EQ(store_.Keys(), std::vector<std::string>{}) << "nothing in input/, output/, errors/";
+  EXPECT_EQ(store_.CallCount("upload"), 0);
+}
+
+// A NotFound for an input that is still listed (a lagging replica) is "gone" too: it is left in
+// input/, untouched, for the next run, and nothing is written for it.
+TEST_F(PipelineTest, AnInputAnsweringNotFoundIsLeftWhereItIs) {
+  store_.Put("input/a.json", "{}");
   store_.FailNext("download", Status::NotFound("NoSuchKey"));
   RunSummary s = Run();
-  EXPECT_EQ(s.failed, 0u);
+  EXPECT_EQ(s.listed, 1u);
+  EXPECT_EQ(s.done + s.rejected + s.already_done + s.failed, 0u);
   EXPECT_EQ(s.ExitCode(), 0);
+  EXPECT_EQ(LoggedOutcome("input/a.json"), "gone");
+  EXPECT_EQ(store_.Keys(), std::vector<std::string>{"input/a.json"});
+  EXPECT_EQ(*store_.Get("input/a.json"), "{}");
 }
 
 TEST_F(PipelineTest, AfterACrashTheStoredOutputIsFoundNotWrittenAgain) {
@@ -179,9 +220,11 @@ TEST_F(PipelineTest, OnAwsAnInputThatVanishedAnswers403AndIsNotAFailure) {
   auto s = RunPipeline(config_, aws, *logger_);
   ASSERT_TRUE(s.ok()) << s.status().ToString();
   EXPECT_EQ(aws.denied_missing_keys(), 1) << "the 403 path was taken";
-  EXPECT_EQ(s->failed, 0u);
+  EXPECT_EQ(s->listed, 1u);
+  EXPECT_EQ(s->done + s->rejected + s->already_done + s->failed, 0u);
   EXPECT_EQ(s->ExitCode(), 0);
-  EXPECT_FALSE(store_.Contains("output/a.json"));
+  EXPECT_EQ(LoggedOutcome("input/a.json"), "gone");
+  EXPECT_EQ(store_.Keys(), std::vector<std::string>{}) << "nothing in input/, output/, errors/";
 }
 
 // Recovery after a crash on AWS: the stored output is found, and the input, which another
@@ -202,9 +245,12 @@ TEST_F(PipelineTest, OnAwsRecoveryOfAnInputRemovedMeanwhileIsNotAFailure) {
   auto s = RunPipeline(config_, aws, *logger_);
   ASSERT_TRUE(s.ok()) << s.status().ToString();
   EXPECT_GE(aws.denied_missing_keys(), 1) << "the 403 path was taken";
-  EXPECT_EQ(s->failed, 0u);
+  EXPECT_EQ(s->listed, 1u);
+  EXPECT_EQ(s->done + s->rejected + s->already_done + s->failed, 0u);
   EXPECT_EQ(s->ExitCode(), 0);
+  EXPECT_EQ(LoggedOutcome("input/a.json"), "gone");
   EXPECT_EQ(store_.CallCount("upload"), uploads) << "no second output";
+  EXPECT_EQ(store_.Keys(), std::vector<std::string>{"output/a.json"}) << "the first run's output";
 }
 
 // A 403 for an input that is there (the role cannot read it: a real permission problem) leaves it
@@ -217,8 +263,10 @@ TEST_F(PipelineTest, A403ForAnInputThatExistsIsAFailure) {
   auto s = RunPipeline(config_, aws, *logger_);
   ASSERT_TRUE(s.ok()) << s.status().ToString();
   EXPECT_EQ(s->failed, 1u);
+  EXPECT_EQ(s->done + s->rejected + s->already_done, 0u);
   EXPECT_EQ(s->ExitCode(), 1);
-  EXPECT_TRUE(store_.Contains("input/a.json"));
+  EXPECT_EQ(LoggedOutcome("input/a.json"), "failed");
+  EXPECT_EQ(store_.Keys(), std::vector<std::string>{"input/a.json"}) << "nothing written";
 }
 
 TEST_F(PipelineTest, ALeaseFailureIsReportedAsOneNotAsTheListing) {

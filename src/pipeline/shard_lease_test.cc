@@ -24,8 +24,44 @@ struct FakeClock {
   }
 };
 
-TEST(ShardOf, IsStableAndInRange) {
-  EXPECT_EQ(ShardOf("a/b.json", 16), ShardOf("a/b.json", 16));
+// ShardOf is a wire format: processors of different versions, on different hosts, claim the
+// same key space through leases named by shard number. If a new version mapped a key to another
+// shard, two processors could each hold "the" lease of that key and both process it. These
+// values were computed by the implementation that shipped (64-bit FNV-1a of the key's UTF-8
+// bytes, modulo the shard count); they must never change. A change of function needs a new
+// lease prefix (or shard count) that no running version uses.
+TEST(ShardOf, IsPinnedAcrossVersions) {
+  struct Pinned {
+    std::string_view key;
+    int shards;
+    int shard;
+  };
+  constexpr Pinned kPinned[] = {
+      {"", 16, 3},
+      {"", 4096, 899},
+      {"a.json", 16, 10},
+      {"a.json", 100, 46},
+      {"a.json", 4096, 218},
+      {"a/b.json", 16, 13},
+      {"a/b.json", 100, 49},
+      {"a/b.json", 4096, 2365},
+      {"batch/00001.json", 16, 7},
+      {"batch/00001.json", 100, 39},
+      {"batch/00001.json", 4096, 455},
+      {"k0", 16, 8},
+      {"k999", 16, 5},
+      {"k999", 4096, 165},
+      {"dir/\xc3\xbc \xc3\xa9.csv", 16, 10},  // "dir/\u00fc \u00e9.csv": bytes, not characters
+      {"dir/\xc3\xbc \xc3\xa9.csv", 4096, 2698},
+      {"a.json", 1, 0},
+  };
+  for (const Pinned& p : kPinned) {
+    EXPECT_EQ(ShardOf(p.key, p.shards), p.shard)
+        << "ShardOf(\"" << p.key << "\", " << p.shards << ")";
+  }
+}
+
+TEST(ShardOf, IsInRange) {
   for (int i = 0; i < 1000; ++i) {
     int s = ShardOf("k" + std::to_string(i), 16);
     EXPECT_GE(s, 0);
@@ -39,6 +75,16 @@ TEST(LeaseRecord, RoundTrips) {
   EXPECT_EQ(parsed->owner, "host:abc");
   EXPECT_EQ(parsed->expires_unix, 12345);
   EXPECT_FALSE(ParseLease("garbage").ok());
+}
+
+// The lease body is read by other versions too (a round trip alone would pass a format change
+// made on both sides): pinned like ShardOf.
+TEST(LeaseRecord, IsPinnedAcrossVersions) {
+  EXPECT_EQ(EncodeLease({"host:abc", 12345}), "{\"owner\":\"host:abc\",\"expires\":12345}\n");
+  auto parsed = ParseLease("{\"owner\":\"ip-10-0-0-7:9f2c\",\"expires\":1800000600}\n");
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  EXPECT_EQ(parsed->owner, "ip-10-0-0-7:9f2c");
+  EXPECT_EQ(parsed->expires_unix, 1800000600);
 }
 
 TEST(ShardLeases, AFreeShardIsOwnedAndOthersAreKeptOut) {

@@ -37,12 +37,19 @@ class WorkQueue {
   // No more items: Pop drains what is queued, then returns false.
   void Close();
 
+  // For tests: how many Push calls wait because the queue is full, and how many Pop calls wait
+  // because it is empty (and open).
+  int TEST_BlockedPushes();
+  int TEST_BlockedPops();
+
  private:
   const size_t capacity_;
   std::mutex mu_;
   std::condition_variable not_full_, not_empty_;
   std::deque<WorkItem> items_;
   bool closed_ = false;
+  int blocked_pushes_ = 0;
+  int blocked_pops_ = 0;
 };
 
 }  // namespace s3proc

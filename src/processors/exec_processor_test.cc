@@ -2,9 +2,12 @@
 
 #include <dirent.h>
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <chrono>
+#include <cstdio>
 #include <string>
+#include <thread>
 
 #include "testutil/temp_dir.h"
 
@@ -96,22 +99,72 @@ TEST_F(ExecProcessorTest, SignalIsRejected) {
   EXPECT_NE(s.message().find("killed by signal 11"), std::string::npos) << s.message();
 }
 
-TEST_F(ExecProcessorTest, TimeoutKillsTheProcessGroup) {
-  auto start = std::chrono::steady_clock::now();
-  // The grandchild holds stdout open; the whole group must die.
-  Status s =
-      Run({{"sh", "-c", "echo started >&2; sleep 30 & sleep 30"}, ExecInputMode::kStdin, 300ms});
-  auto elapsed = std::chrono::steady_clock::now() - start;
-  EXPECT_TRUE(s.IsRejected()) << s.ToString();
-  EXPECT_NE(s.message().find("timed out after 300 ms"), std::string::npos) << s.message();
-  EXPECT_NE(s.message().find("stderr: started"), std::string::npos) << s.message();
-  EXPECT_LT(elapsed, 10s);
+// True while `pid` is a live (not zombie) member of process group `pgid`. The group check
+// keeps a recycled pid from passing for the process we mean: a new process cannot join the
+// group of a leader that is gone.
+bool RunsInGroup(pid_t pid, pid_t pgid) {
+  std::string stat = ReadFileOrEmpty("/proc/" + std::to_string(pid) + "/stat");
+  size_t paren = stat.rfind(')');  // the command name may hold spaces and parentheses
+  if (paren == std::string::npos) return false;
+  char state = 0;
+  int ppid = 0, group = 0;
+  if (std::sscanf(stat.c_str() + paren + 1, " %c %d %d", &state, &ppid, &group) != 3) return false;
+  return state != 'Z' && state != 'X' && group == pgid;
 }
 
+// Polls `condition` until it holds (true) or `limit` passes (false). The limit only bounds a
+// failing test: the assertion is on the condition, never on the time taken.
+template <typename F>
+bool Eventually(F condition, std::chrono::seconds limit = 20s) {
+  auto give_up = std::chrono::steady_clock::now() + limit;
+  while (!condition()) {
+    if (std::chrono::steady_clock::now() >= give_up) return false;
+    std::this_thread::sleep_for(10ms);
+  }
+  return true;
+}
+
+// A shell snippet that starts a grandchild (`sleep 30`) in the background and writes
+// "<grandchild pid> <process group>" to the file named by $1; the grandchild inherits whatever
+// stdout and stderr the shell has.
+constexpr char kStartGrandchild[] = "sleep 30 & echo \"$! $$\" > \"$1\"; ";
+
+// Checks that the grandchild recorded in `pids_file` by kStartGrandchild is dead (it is
+// killed if not, so that a failing test leaves nothing behind).
+void ExpectGrandchildGone(const std::string& pids_file) {
+  pid_t grandchild = 0, group = 0;
+  ASSERT_EQ(std::sscanf(ReadFileOrEmpty(pids_file).c_str(), "%d %d", &grandchild, &group), 2)
+      << "the command did not record its pids";
+  // SIGKILL is delivered asynchronously, and init reaps the orphan when it gets to it.
+  bool gone = Eventually([&] { return !RunsInGroup(grandchild, group); });
+  if (!gone) ::kill(grandchild, SIGKILL);
+  EXPECT_TRUE(gone) << "grandchild " << grandchild << " of group " << group
+                    << " survived the timeout";
+}
+
+TEST_F(ExecProcessorTest, TimeoutKillsTheProcessGroup) {
+  // The grandchild holds stdout open; killing only the shell would leave it running.
+  std::string pids = (dir_.path() / "pids").string();
+  Status s =
+      Run({{"sh", "-c", std::string(kStartGrandchild) + "echo started >&2; wait", "sh", pids},
+           ExecInputMode::kStdin,
+           1000ms});  // long enough for the shell to record its pids first
+  EXPECT_TRUE(s.IsRejected()) << s.ToString();
+  EXPECT_NE(s.message().find("timed out after 1000 ms"), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("stderr: started"), std::string::npos) << s.message();
+  ExpectGrandchildGone(pids);
+}
+
+// The timeout found while waiting for the exit (the pipes already closed) kills the group too.
 TEST_F(ExecProcessorTest, TimeoutAfterClosingPipes) {
-  Status s = Run({{"sh", "-c", "exec >&- 2>&-; sleep 30"}, ExecInputMode::kStdin, 300ms});
+  std::string pids = (dir_.path() / "pids").string();
+  Status s =
+      Run({{"sh", "-c", std::string("exec >&- 2>&-; ") + kStartGrandchild + "wait", "sh", pids},
+           ExecInputMode::kStdin,
+           1000ms});
   EXPECT_TRUE(s.IsRejected()) << s.ToString();
   EXPECT_NE(s.message().find("timed out"), std::string::npos) << s.message();
+  ExpectGrandchildGone(pids);
 }
 
 TEST_F(ExecProcessorTest, MissingExecutableIsAConfigurationError) {

@@ -5,6 +5,7 @@ The invariant: every input has exactly one output (or one error copy), nothing i
 import json
 import os
 import random
+import signal
 import subprocess
 import sys
 import threading
@@ -100,33 +101,91 @@ class CrashAndRace(unittest.TestCase):
         finally:
             work.cleanup()
 
+    def lease_owners(self, bucket):
+        owners = set()
+        for key in e2e.keys(self.s3, bucket, "leases/"):
+            try:
+                body = self.s3.get_object(Bucket=bucket, Key=key)["Body"].read()
+            except self.s3.exceptions.NoSuchKey:
+                continue  # released meanwhile
+            owners.add(json.loads(body)["owner"])
+        return owners
+
+    def wait_for(self, condition, what, limit=60):
+        """Polls condition() until it is true; fails the test after `limit` seconds."""
+        give_up = time.monotonic() + limit
+        while not condition():
+            self.assertLess(time.monotonic(), give_up, f"gave up waiting until {what}")
+            time.sleep(0.02)
+
+    def race_once(self, bucket, works):
+        """One run of each processor, made to overlap: the first is paused (SIGSTOP) as soon as
+        it holds a lease, the second starts and runs until it holds one too, then both go on
+        together. Without this the first often claimed every shard before the second had
+        started, and one processor drained the bucket alone. With the default 16 shards the
+        first holds them all within its first few dozen objects (they cover every shard), so
+        the key space is cut finer: a claim per object or so, racing at the listing's front.
+        Returns both (code, out, err)."""
+        procs, results, readers = [], [None, None], []
+
+        def start(i):
+            procs.append(subprocess.Popen(
+                [e2e.BINARY, "run", "--bucket", bucket, "--work-dir", works[i].path,
+                 "--endpoint-url", e2e.ENDPOINT, "--log-format", "json", "--concurrency", "8",
+                 "--lease-shards", "1024"],
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
+
+            def read():  # while it runs, so that a full pipe never blocks it
+                out, err = procs[i].communicate()
+                results[i] = (procs[i].returncode, out, err)
+
+            readers.append(threading.Thread(target=read))
+            readers[-1].start()
+
+        try:
+            start(0)
+            self.wait_for(lambda: self.lease_owners(bucket) or procs[0].poll() is not None,
+                          "the first processor holds a lease")
+            procs[0].send_signal(signal.SIGSTOP)  # a no-op once it has exited
+            start(1)
+            self.wait_for(lambda: len(self.lease_owners(bucket)) >= 2
+                          or procs[1].poll() is not None, "both processors hold a lease")
+        finally:
+            procs[0].send_signal(signal.SIGCONT)
+            for t in readers:
+                t.join(timeout=600)
+        return results
+
     def test_two_processors_drain_one_bucket_together(self):
         bucket = e2e.new_bucket(self.s3)  # unversioned: RGW 16 honours If-None-Match only there
         good, bad = seed(self.s3, bucket, FILES)
         works = [e2e.WorkDir(), e2e.WorkDir()]
-        results = [None, None]
+        # Every run of every iteration, by processor: (exit code, stdout, stderr).
+        runs = [[], []]
         try:
             for _ in range(10):
-                threads = [threading.Thread(target=lambda i=i: results.__setitem__(
-                    i, e2e.run(bucket, works[i].path, "--concurrency", "8"))) for i in range(2)]
-                for t in threads:
-                    t.start()
-                for t in threads:
-                    t.join()
-                for code, _, err in results:
+                results = self.race_once(bucket, works)
+                for i, (code, _, err) in enumerate(results):
                     self.assertEqual(code, 0, err[-3000:])
-                done = sum(e2e.summary(err)["done"] + e2e.summary(err)["rejected"]
-                           for _, _, err in results)
-                self.assertLessEqual(done, FILES)
+                    runs[i].append(results[i])
                 if not e2e.keys(self.s3, bucket, "input/"):
                     break
             self.assert_drained(bucket, good, bad)
-            # Both logs together: each input processed once.
-            processed = []
-            for _, _, err in results:
-                processed += [e["key"] for e in e2e.events(err)
-                              if e.get("event") == "object" and e["outcome"] in ("done", "rejected")]
-            self.assertEqual(len(processed), len(set(processed)))
+            # Each input was processed (stored to output/ or errors/) once, over all the runs of
+            # both processors: no double output.
+            processed = [e["key"] for i in range(2) for _, _, err in runs[i]
+                         for e in e2e.events(err)
+                         if e.get("event") == "object" and e["outcome"] in ("done", "rejected")]
+            duplicates = sorted({k for k in processed if processed.count(k) > 1})
+            self.assertEqual(duplicates, [], "processed more than once")
+            self.assertEqual(sorted(processed), sorted("input/" + r for r in good | bad))
+            # Both did work: otherwise one drained the bucket alone and nothing raced.
+            work = [sum(e2e.summary(err)["done"] + e2e.summary(err)["rejected"]
+                        for _, _, err in runs[i]) for i in range(2)]
+            self.assertGreater(work[0], 0, f"processor 0 did nothing; work by processor: {work}")
+            self.assertGreater(work[1], 0, f"processor 1 did nothing; work by processor: {work}")
+            print(f"race test: {FILES} files, work by processor {work}, "
+                  f"{len(runs[0])} iterations", file=sys.stderr)
         finally:
             for w in works:
                 w.cleanup()
