@@ -18,7 +18,7 @@ SKIP_RETURN_CODE = 77
 
 
 def in_ci():
-    return os.environ.get("CI", "").lower() in ("true", "1")
+    return os.environ.get("CI", "").lower() in ("true", "1", "yes")
 
 
 class Unavailable(unittest.SkipTest):
