@@ -12,7 +12,9 @@ Linux 2's 4.14) is tested outside the root, where there is a command for it to s
 
 Environment: S3PROC_DIST_ARCH (x86_64 or aarch64), S3PROC_DIST_TARBALL (default: the newest
 dist/s3proc-*-linux-ARCH.tar.gz), the local_s3 fixture's AWS_* variables. Needs root (chroot,
-mknod)."""
+mknod), chroot, strace, readelf, openssl, cc and, for a foreign ARCH, qemu-ARCH-static: without
+one, the cases that need it cannot run and the test exits 77 (a skip), or fails when CI=true
+(tests/integration/prerequisites.py)."""
 
 import glob
 import hashlib
@@ -33,6 +35,7 @@ import urllib.parse
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(REPO, "tests", "integration"))
+import prerequisites  # noqa: E402
 import s3proc_e2e as e2e  # noqa: E402
 
 ARCH = os.environ.get("S3PROC_DIST_ARCH", platform.machine())
@@ -41,6 +44,7 @@ HOSTNAME = "s3.s3proc-dist.test"  # resolvable only through the empty root's /et
 # Looked up with the host's PATH: the root's is "/".
 CHROOT = shutil.which("chroot") or "/usr/sbin/chroot"
 STRACE = shutil.which("strace") or "/usr/bin/strace"
+QEMU = f"qemu-{ARCH}-static"
 NSSWITCH = "passwd: files\ngroup: files\nhosts: files dns myhostname\n"
 
 
@@ -157,10 +161,7 @@ class EmptyRoot:
         os.makedirs(self.path("work"))
         self.prefix = []
         if ARCH != platform.machine():
-            qemu = shutil.which(f"qemu-{ARCH}-static")
-            if not qemu:
-                raise SystemExit(f"qemu-{ARCH}-static not found: run scripts/install-deps")
-            shutil.copy(qemu, self.path("qemu"))
+            shutil.copy(shutil.which(QEMU), self.path("qemu"))
             self.prefix = ["/qemu"]
 
     def path(self, *parts):
@@ -201,8 +202,9 @@ class EmptyRoot:
 class EmptyRootTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        if os.geteuid() != 0:
-            raise unittest.SkipTest("needs root (chroot, mknod)")
+        prerequisites.require_root("chroot, mknod")
+        prerequisites.require_tools(CHROOT, STRACE, "readelf", "openssl",
+                                    *([QEMU] if ARCH != platform.machine() else []))
         cls.tarball = find_tarball()
         cls.tmp = tempfile.mkdtemp(prefix="s3proc-dist-test-")
         cls.ca, cert, key = make_ca(cls.tmp, "good")
@@ -347,7 +349,6 @@ class EmptyRootTest(unittest.TestCase):
         self.assertEqual(e2e.keys(self.s3, bucket, "output/"), [])
 
 
-@unittest.skipIf(ARCH != platform.machine(), "the seccomp helper runs native binaries only")
 class CloseRangeFallbackTest(unittest.TestCase):
     """posix_spawn's 'close every descriptor from 3' uses close_range(2) (Linux 5.9+); on older
     kernels glibc falls back to walking /proc/self/fd. With close_range made to fail with ENOSYS,
@@ -355,6 +356,7 @@ class CloseRangeFallbackTest(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
+        prerequisites.require_tools("cc", STRACE)
         cls.tmp = tempfile.mkdtemp(prefix="s3proc-close-range-")
         cls.helper = os.path.join(cls.tmp, "without_close_range")
         subprocess.run(["cc", "-O2", "-o", cls.helper, os.path.join(HERE, "without_close_range.c")],
@@ -375,7 +377,7 @@ class CloseRangeFallbackTest(unittest.TestCase):
         trace = os.path.join(self.tmp, "strace.log")
         try:
             proc = subprocess.run(
-                ["strace", "-f", "-qq", "-e", "trace=close_range", "-o", trace, self.helper,
+                [STRACE, "-f", "-qq", "-e", "trace=close_range", "-o", trace, self.helper,
                  self.binary, "process", src, "--processor", "exec", "--",
                  "/bin/sh", "-c", "ls /proc/self/fd; cat"],
                 capture_output=True, text=True, timeout=120, pass_fds=(leaked,))
@@ -393,5 +395,15 @@ class CloseRangeFallbackTest(unittest.TestCase):
         self.assertIn("ENOSYS", calls, "close_range was never tried: the test proves nothing")
 
 
+def load_tests(loader, tests, pattern):
+    """The close_range case runs in the native architecture's entry only (the seccomp helper runs
+    native binaries): left out of the suite elsewhere, not skipped, since every skip counts as a
+    missing prerequisite."""
+    suite = unittest.TestSuite(loader.loadTestsFromTestCase(EmptyRootTest))
+    if ARCH == platform.machine():
+        suite.addTests(loader.loadTestsFromTestCase(CloseRangeFallbackTest))
+    return suite
+
+
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    prerequisites.main()

@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """`s3proc run` end to end: the real binary against the local RGW; boto3 seeds and checks."""
 
+import fcntl
 import gzip
 import hashlib
 import json
@@ -26,6 +27,22 @@ TRICKY_RELATIVE_KEYS = [
     "./dot/../x.json",
     "deep/a/b/c/d/e/f.json",
 ]
+
+
+def flock_held(path):
+    """True when another open file description holds an flock on `path` (the file exists and a
+    non-blocking exclusive flock of our own fails)."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except FileNotFoundError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)  # also drops the lock when we got it
+    return False
 
 
 class PipelineEndToEnd(unittest.TestCase):
@@ -174,14 +191,17 @@ class PipelineEndToEnd(unittest.TestCase):
     def test_a_second_run_on_a_busy_work_dir_exits_cleanly(self):
         self.put("input/a.json", b"{}")
         lock = os.path.join(self.work.path, ".s3proc.lock")
-        holder = subprocess.Popen(["flock", "-x", lock, "sleep", "30"])
+        holder = subprocess.Popen(["flock", "-x", lock, "sleep", "300"])
         try:
-            time.sleep(0.3)
-            start = time.monotonic()
+            e2e.wait_for(lambda: flock_held(lock) or holder.poll() is not None,
+                         f"flock(1) holding {lock}", timeout=30)
+            self.assertIsNone(holder.poll(), "flock(1) exited before it held the lock")
             code, _, err = e2e.run(self.bucket, self.work.path)
             self.assertEqual(code, 0, err)
-            self.assertLess(time.monotonic() - start, 5)
             self.assertIn("busy", err)
+            # It did not wait for the lock: the holder (300 s) still holds it.
+            self.assertIsNone(holder.poll())
+            self.assertTrue(flock_held(lock))
             self.assertEqual(e2e.keys(self.s3, self.bucket, "input/"), ["input/a.json"])
         finally:
             holder.kill()

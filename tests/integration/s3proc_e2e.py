@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
 import uuid
 import warnings
 
@@ -70,6 +71,20 @@ def run(bucket, work_dir, *args, timeout=600, env=None):
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
                           env={**os.environ, **(env or {})})
     return proc.returncode, proc.stdout, proc.stderr
+
+
+def wait_for(condition, what, timeout=30, interval=0.05):
+    """Polls condition() until it returns a true value, and returns that value. Raises
+    AssertionError naming `what` when `timeout` seconds pass first. Use it where a test would
+    sleep for "long enough": it waits for the condition itself, as long as needed and no longer."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() >= deadline:
+            raise AssertionError(f"{what}: still not so after {timeout} s")
+        time.sleep(interval)
 
 
 def events(stderr):

@@ -139,3 +139,4 @@ def run(bucket, queue_url, work_dir, env, *args, timeout=600, **options):
 # The JSON log lines and the summary, read as the listing-mode end-to-end tests read them.
 records = s3proc_e2e.events
 summary = s3proc_e2e.summary
+wait_for = s3proc_e2e.wait_for

@@ -8,7 +8,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
@@ -51,6 +50,16 @@ class QueueModeTest(unittest.TestCase):
 
     def assert_queue_empty(self, url=None):
         self.assertEqual(h.queue_counts(self.sqs, url or self.queue), (0, 0))
+
+    def all_visible(self):
+        """Something waits in the queue and nothing is in flight."""
+        visible, in_flight = h.queue_counts(self.sqs, self.queue)
+        return visible > 0 and in_flight == 0
+
+    def all_in_flight(self):
+        """A worker holds what was queued: nothing visible, something in flight."""
+        visible, in_flight = h.queue_counts(self.sqs, self.queue)
+        return visible == 0 and in_flight > 0
 
     def test_good_bad_and_gzipped_files_and_tricky_keys(self):
         self.wire()
@@ -140,7 +149,9 @@ class QueueModeTest(unittest.TestCase):
         for _ in range(count):
             rc, err = self.run_s3proc(*args)
             self.assertEqual(rc, -9, err[-2000:])
-            time.sleep(10.5)
+            # What the killed run held comes back when its visibility timeout runs out.
+            h.wait_for(self.all_visible, "the killed run's messages visible again",
+                       timeout=self.visibility + 30, interval=0.2)
 
     POISON = ("--max-attempts", "2", "--route", "*.poison=exec", "--", "sh", "-c", "kill -9 $PPID")
 
@@ -191,7 +202,9 @@ class QueueModeTest(unittest.TestCase):
         first = subprocess.Popen(h.command(self.bucket, self.queue, self.work, *slow,
                                            visibility=10),
                                  stderr=subprocess.PIPE, text=True, env=self.env)
-        time.sleep(4)
+        h.wait_for(lambda: self.all_in_flight() or first.poll() is not None,
+                   "the first worker holding the message", timeout=60, interval=0.1)
+        self.assertIsNone(first.poll(), "the first worker ended before it held the message")
         # A second worker polls for 20 s: without an extension the message would come back to
         # it after 10 s.
         other = tempfile.mkdtemp(prefix="s3proc-queue-")

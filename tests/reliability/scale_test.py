@@ -36,15 +36,31 @@ class Scale(unittest.TestCase):
             r = ru.run_s3proc(bucket, work.path, e2e.ENDPOINT, "--max-files", "500",
                               "--concurrency", "16", "--route", "**=passthrough")
             s = r.summary()
-            self.assertIn(r.code, (0, 1), r.stderr[-2000:])  # 1: see the test below
+            self.assertEqual(r.code, 1, r.stderr[-2000:])  # objects left: see the test below
+            self.assertEqual(s["listed"], 500, r.stderr[-2000:])
             self.assertLessEqual(s["done"], 500)
             self.assertGreater(s["done"], 0)
-            # Bounded by time: stops claiming after 2 s, ends soon after.
+            # Bounded by time: stops claiming after 2 s. The effect, not the wall clock: the run
+            # says it stopped early (exit 1, its log), claimed only part of what was left, and
+            # left the rest in input/.
+            before = len(e2e.keys(s3, bucket, "input/"))
             r = ru.run_s3proc(bucket, work.path, e2e.ENDPOINT, "--max-seconds", "2",
                               "--concurrency", "16", "--route", "**=passthrough")
-            self.assertIn(r.code, (0, 1), r.stderr[-2000:])
-            self.assertLess(r.seconds, 2 + 15, "a --max-seconds 2 run went on")
-            bounded_done = s["done"] + r.summary()["done"]
+            timed = r.summary()
+            left = len(e2e.keys(s3, bucket, "input/"))
+            print(f"--max-seconds 2: exit {r.code} after {r.seconds:.1f} s, {before} in input/ "
+                  f"before, {left} after; summary {json.dumps(timed)}", file=sys.stderr)
+            self.assertEqual(r.code, 1, "a run that --max-seconds stopped must exit 1 (objects "
+                             "left): " + r.stderr[-2000:])
+            self.assertTrue(any("--max-seconds bound" in e.get("msg", "")
+                                for e in e2e.events(r.stderr)), r.stderr[-2000:])
+            self.assertLess(timed["listed"], before, "the --max-seconds 2 run claimed everything")
+            self.assertEqual(timed["failed"], 0, r.stderr[-2000:])
+            finished = timed["done"] + timed["rejected"] + timed["already_done"]
+            self.assertEqual(left, before - finished,
+                             "input/ should hold exactly what the bounded run did not finish")
+            self.assertGreater(left, 0)
+            bounded_done = s["done"] + timed["done"]
             # Then drain it all in one run, sampling memory.
             r = ru.run_s3proc(bucket, work.path, e2e.ENDPOINT, "--concurrency", "32",
                               "--route", "**=passthrough", timeout=3600)

@@ -55,8 +55,9 @@ class Soak(unittest.TestCase):
                     left = e2e.keys(s3, bucket, "input/")
                     if not left:
                         break
-                    # Exit 0 must mean drained; see test_exit_zero_means_drained in
-                    # crash_proxy_test.py. Keep going so the data invariant is still checked.
+                    # Exit 0 must mean drained (see test_exit_zero_means_drained in
+                    # crash_proxy_test.py): recorded, and asserted below once the data
+                    # invariant has been checked too.
                     runs[-1]["exit0_but_left"] = len(left)
             wall = time.monotonic() - start
             proxy.proxy.enabled = False
@@ -75,6 +76,8 @@ class Soak(unittest.TestCase):
             }
             print("soak figures: " + json.dumps(figures, sort_keys=True), file=sys.stderr)
             self.assertEqual(runs[-1]["code"], 0, f"not drained after {MAX_RUNS} runs")
+            self.assertEqual(figures["exit0_but_left"], 0, "runs exited 0 with inputs left: "
+                             + json.dumps([r for r in runs if "exit0_but_left" in r]))
             self.assertGreater(stats["total_faults"], stats["total_requests"] * RATE * 0.5)
             # Flat memory: a run holds a bounded window of objects, not the listing; 150 MiB is
             # far above what a run needs and far below what holding 5,000 bodies would take.

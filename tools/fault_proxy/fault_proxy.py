@@ -202,8 +202,10 @@ class FaultProxy:
         self.random = random.Random(seed)
         self.delay_seconds = delay_seconds
         self.stall_seconds = stall_seconds
-        # on_response(op, method, key, status): called after the server answered a forwarded
-        # request, before the client gets the answer (a test kills the client there).
+        # on_response(op, method, key, status, fault): called after the server answered a
+        # forwarded request, before the client gets the answer (a test kills the client there);
+        # `fault` is the kind the request drew (None, or one of the forwarded kinds: "reset"
+        # means the client will never see this answer).
         self.on_response = on_response
         self.verbose = verbose
         # Serve HTTPS (the upstream stays plain HTTP): a TLS endpoint with any certificate.
@@ -349,7 +351,7 @@ class FaultProxy:
                     ureader = uwriter = None
                 status = int(response.start.split(" ", 2)[1])
                 if self.on_response is not None:
-                    self.on_response(op, method, object_key(target), status)
+                    self.on_response(op, method, object_key(target), status, kind)
                 rbody = response.body
                 has_body = method != "HEAD" and rbody
                 if kind == "flip" and op == "get" and has_body and 200 <= status < 300:
