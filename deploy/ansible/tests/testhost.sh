@@ -9,7 +9,6 @@
 #                                     internet: it only ever talks to $TH_HOST_ADDR.
 #   $TH_RUN/root                      this run's copy of the root file system
 #   $TH_RUN/id_ed25519, known_hosts   this run's SSH client key and the host's key
-#   $TH_EXTRA_AUTHORIZED_KEY          (optional) a public key also let in as $TH_USER
 #
 # Isolation: the test host's processes run in a new PID namespace (PID 1 is a small bash that
 # reaps orphans; killing it kills every process of the host) and a new mount namespace (its
@@ -29,6 +28,21 @@ TH_INIT_PID=
 
 th_log() { printf '[testhost] %s\n' "$*" >&2; }
 
+# th_wait_for SECONDS WHAT CMD...: runs CMD every 0.2 s until it succeeds; fails (saying WHAT it
+# waited for) when SECONDS pass first. Every wait in these tests is on its condition, bounded.
+th_wait_for() {
+  local seconds=$1 what=$2 deadline
+  shift 2
+  deadline=$((SECONDS + seconds))
+  until "$@"; do
+    if ((SECONDS >= deadline)); then
+      th_log "gave up after ${seconds}s waiting for $what"
+      return 1
+    fi
+    sleep 0.2
+  done
+}
+
 # th_assert_unmounted DIR: fails unless nothing is mounted at or below DIR (host's view).
 th_assert_unmounted() {
   local dir=$1
@@ -39,7 +53,9 @@ th_assert_unmounted() {
   fi
 }
 
-# th_safe_rm DIR: unmounts anything below DIR, checks twice, then deletes it.
+th_unmounted() { ! findmnt -rn -o TARGET | grep -qF -- "$1"; }
+
+# th_safe_rm DIR: unmounts anything below DIR, waits (bounded) until nothing is, then deletes it.
 th_safe_rm() {
   local dir=$1
   [[ -n $dir && $dir != / && -e $dir ]] || return 0
@@ -47,8 +63,8 @@ th_safe_rm() {
   while read -r m; do
     if [[ -n $m ]]; then umount -R -l -- "$m" 2>/dev/null || true; fi
   done < <(findmnt -rn -o TARGET | grep -F -- "$dir" | sort -r)
-  th_assert_unmounted "$dir" || return 1
-  sleep 0.2
+  # A lazy unmount may take a moment to leave the mount table.
+  th_wait_for 10 "$dir to be unmounted" th_unmounted "$dir" || true
   th_assert_unmounted "$dir" || return 1
   rm -rf --one-file-system -- "$dir"
 }
@@ -136,10 +152,6 @@ th_up() {
   ssh-keygen -q -t ed25519 -N '' -C "s3proc-ansible-test" -f "$TH_RUN/id_ed25519"
   install -d -m 0700 -o 1000 -g 1000 "$root/home/$TH_USER/.ssh"
   install -m 0600 -o 1000 -g 1000 "$TH_RUN/id_ed25519.pub" "$root/home/$TH_USER/.ssh/authorized_keys"
-  # The key pair Terraform attached to "the instance", when the test host stands in for one.
-  if [[ -n ${TH_EXTRA_AUTHORIZED_KEY:-} ]]; then
-    cat "$TH_EXTRA_AUTHORIZED_KEY" >>"$root/home/$TH_USER/.ssh/authorized_keys"
-  fi
   chroot "$root" /usr/bin/ssh-keygen -A >/dev/null
 
   ip netns add "$TH_NETNS"
@@ -193,11 +205,20 @@ EOF
   return 1
 }
 
+# th_authorize_key PUBLIC_KEY_FILE: lets that key in as $TH_USER too (the key pair Terraform
+# attached to "the instance", when the test host stands in for one). Works on a running host:
+# sshd reads authorized_keys at each login.
+th_authorize_key() {
+  cat -- "$1" >>"$TH_RUN/root/home/$TH_USER/.ssh/authorized_keys"
+}
+
 # th_ssh CMD...: runs a command on the test host as the test user.
 th_ssh() {
   ssh -i "$TH_RUN/id_ed25519" -o UserKnownHostsFile="$TH_RUN/known_hosts" -o BatchMode=yes \
     -o StrictHostKeyChecking=yes "$TH_USER@$TH_GUEST_ADDR" "$@"
 }
+
+th_netns_empty() { [[ -z $(ip netns pids "$TH_NETNS" 2>/dev/null || true) ]]; }
 
 # th_down: stops every process of the test host, removes the network, then the files.
 th_down() {
@@ -208,18 +229,14 @@ th_down() {
     wait "$TH_INIT_PID" 2>/dev/null || true
   fi
   if ip netns list 2>/dev/null | grep -qw "$TH_NETNS"; then
-    local pids i
+    local pids
     # The kernel takes a moment to finish off a PID namespace's processes.
-    for ((i = 0; i < 50; i++)); do
+    if ! th_wait_for 5 "the processes of $TH_NETNS to end" th_netns_empty; then
       pids=$(ip netns pids "$TH_NETNS" 2>/dev/null || true)
-      [[ -z $pids ]] && break
-      sleep 0.1
-    done
-    if [[ -n $pids ]]; then
       th_log "killing leftover processes in $TH_NETNS: $pids"
       # shellcheck disable=SC2086
       kill -9 $pids 2>/dev/null || true
-      sleep 0.5
+      th_wait_for 5 "the killed processes of $TH_NETNS to end" th_netns_empty || true
     fi
     ip netns del "$TH_NETNS" || true
   fi

@@ -1,8 +1,14 @@
-"""The module applied for real, against moto's server on 127.0.0.1 (run by ./apply, ctest
-terraform.apply): init from the committed lock file and a filesystem mirror, validate, plan, apply,
-plan again (it must be empty: -detailed-exitcode 0), what exists checked with boto3, destroy, and
-nothing left. Two variants, applied at the same time (each against its own moto), because the
-provider spends a fixed 55 s waiting for the lifecycle configuration to settle:
+"""The module applied for real, against moto's server on 127.0.0.1 (run by ./apply): init from the
+committed lock file and a filesystem mirror, validate, plan, apply, plan again (it must be empty:
+-detailed-exitcode 0), what exists checked with boto3, destroy, and nothing left. Two variants,
+applied at the same time (each against its own moto), because the provider spends a fixed 55 s
+waiting for the lifecycle configuration to settle:
+
+  apply [VARIANT ...]     the variants named (default: both)
+
+ctest runs each variant once: terraform.apply runs al2023+vpce+queue; ansible.seed_flow
+(tests/seed_flow) runs al2 through run_variant() with the playbook as its step between the checks
+and destroy, so that one apply cycle serves both.
 
   al2          the defaults the requirement asks for: t3.micro, Amazon Linux 2, an imported
                public key, SSH and HTTPS from two different CIDR lists
@@ -443,7 +449,10 @@ def check_graviton_plan(c, moto, tf, want):
 
 # ---- one variant, start to end ----------------------------------------------------------------
 
-def run_variant(label, mirror, make_vars, want, result):
+def run_variant(label, mirror, make_vars, want, result, before_destroy=None):
+    """Runs one variant start to end; result["failures"] lists what failed (empty: passed).
+    before_destroy(c, moto, tf, outputs), when given, runs once every check of the applied
+    infrastructure has run, and before destroy (which runs whatever it does)."""
     prefix = f"[{label}] "
     c = Checks(prefix)
     work = h.new_work_dir(f"apply-{label.replace('+', '-')}")
@@ -481,7 +490,11 @@ def run_variant(label, mirror, make_vars, want, result):
                 check_vpc_endpoint(c, moto, outputs, inst)
             else:
                 c.equal(outputs.get("s3_vpc_endpoint_id"), None, "no VPC endpoint unless asked for")
-            tf.run("destroy", "destroy", "-auto-approve", "-input=false", *tf.vars(), show=SHOW)
+            try:
+                if before_destroy:
+                    before_destroy(c, moto, tf, outputs)
+            finally:
+                tf.run("destroy", "destroy", "-auto-approve", "-input=false", *tf.vars(), show=SHOW)
             check_nothing_left(c, moto, want)
     except Exception as e:  # reported with the rest; the other variant goes on
         c.failures.append(f"{type(e).__name__}: {e}")
@@ -489,61 +502,83 @@ def run_variant(label, mirror, make_vars, want, result):
     result["failures"] = c.failures
 
 
-def main():
+def al2_vars(work):
+    key = public_key(work)
+    return tfvars(region=REGION, environment="test", ssh_ingress_cidrs=SSH_CIDRS,
+                  https_ingress_cidrs=HTTPS_CIDRS, public_key_path=key + ".pub",
+                  ssh_private_key_path=key)
+
+
+def al2023_vars(work):
+    return tfvars(region=REGION, environment="test", ssh_ingress_cidrs=SSH_CIDRS,
+                  key_name=EXISTING_KEY, amazon_linux_version="2023",
+                  create_s3_vpc_endpoint=True, instance_type="t2.micro",
+                  enable_event_queue=True, instance_count=2,
+                  queue_visibility_timeout_seconds=120, queue_max_receive_count=3)
+
+
+# label -> (make_vars(work dir) -> tfvars text, what the checks expect)
+VARIANTS = {
+    "al2": (al2_vars, {"instance_type": "t3.micro", "ami_name_prefix": "amzn2-ami-kernel-5.10-hvm-",
+                       "ebs_optimized": True, "key_name": None, "https_cidrs": HTTPS_CIDRS,
+                       "vpc_endpoint": False, "graviton_plan": True, "queue": False,
+                       "instance_count": 1}),
+    "al2023+vpce+queue": (al2023_vars, {"instance_type": "t2.micro", "ami_name_prefix": "al2023-ami-",
+                                        "ebs_optimized": False, "key_name": EXISTING_KEY,
+                                        "https_cidrs": SSH_CIDRS, "vpc_endpoint": True,
+                                        "queue": True, "instance_count": 2, "visibility": 120,
+                                        "max_receive_count": 3}),
+}
+
+
+def find_prerequisites(name):
+    """(mirror, version) of the provider; SKIP (77) locally or FAIL in CI when one is missing."""
     try:
         h.find_terraform()
         mirror, version = h.find_mirror()
     except h.Skip as e:
         h.skip_or_fail(str(e))
-    print(f"terraform.apply: hashicorp/aws {version} from the mirror {mirror}; moto "
+    print(f"{name}: hashicorp/aws {version} from the mirror {mirror}; moto "
           f"{moto.__version__} on 127.0.0.1", flush=True)
+    return mirror, version
 
-    def al2_vars(work):
-        key = public_key(work)
-        return tfvars(region=REGION, environment="test", ssh_ingress_cidrs=SSH_CIDRS,
-                      https_ingress_cidrs=HTTPS_CIDRS, public_key_path=key + ".pub",
-                      ssh_private_key_path=key)
 
-    def al2023_vars(work):
-        return tfvars(region=REGION, environment="test", ssh_ingress_cidrs=SSH_CIDRS,
-                      key_name=EXISTING_KEY, amazon_linux_version="2023",
-                      create_s3_vpc_endpoint=True, instance_type="t2.micro",
-                      enable_event_queue=True, instance_count=2,
-                      queue_visibility_timeout_seconds=120, queue_max_receive_count=3)
-
-    variants = [
-        ("al2", al2_vars, {"instance_type": "t3.micro", "ami_name_prefix": "amzn2-ami-kernel-5.10-hvm-",
-                           "ebs_optimized": True, "key_name": None, "https_cidrs": HTTPS_CIDRS,
-                           "vpc_endpoint": False, "graviton_plan": True, "queue": False,
-                           "instance_count": 1}),
-        ("al2023+vpce+queue", al2023_vars, {"instance_type": "t2.micro", "ami_name_prefix": "al2023-ami-",
-                                            "ebs_optimized": False, "key_name": EXISTING_KEY,
-                                            "https_cidrs": SSH_CIDRS, "vpc_endpoint": True,
-                                            "queue": True, "instance_count": 2, "visibility": 120,
-                                            "max_receive_count": 3}),
-    ]
-    t0 = time.monotonic()
-    results = {label: {} for label, _, _ in variants}
-    threads = [threading.Thread(target=run_variant, args=(label, mirror, make, want, results[label]))
-               for label, make, want in variants]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+def report(name, results):
+    """Prints each variant's failures (or ok, removing its work dir); True when all passed."""
     failed = False
     for label, r in results.items():
         if r.get("failures"):
             failed = True
-            print(f"terraform.apply [{label}]: FAILED ({len(r['failures'])}); logs in {r['work']}/logs")
+            print(f"{name} [{label}]: FAILED ({len(r['failures'])}); logs in {r['work']}/logs")
             for f in r["failures"]:
                 print(f"  - {f[:2000]}")
         else:
-            print(f"terraform.apply [{label}]: ok")
-            if not os.environ.get("S3PROC_KEEP_TF_WORK"):
+            print(f"{name} [{label}]: ok")
+            if not os.environ.get("S3PROC_KEEP_TF_WORK") and r.get("work"):
                 shutil.rmtree(r["work"], ignore_errors=True)
-    print(f"terraform.apply: {'FAILED' if failed else 'passed'} in {time.monotonic() - t0:.0f}s")
-    return 1 if failed else 0
+    return not failed
+
+
+def main(argv):
+    labels = argv or list(VARIANTS)
+    unknown = [x for x in labels if x not in VARIANTS]
+    if unknown:
+        print(f"usage: apply [VARIANT ...]; unknown {unknown}, known {list(VARIANTS)}", file=sys.stderr)
+        return 2
+    mirror, _ = find_prerequisites("terraform.apply")
+    t0 = time.monotonic()
+    results = {label: {} for label in labels}
+    threads = [threading.Thread(target=run_variant,
+                                args=(label, mirror, *VARIANTS[label], results[label]))
+               for label in labels]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    ok = report("terraform.apply", results)
+    print(f"terraform.apply: {'passed' if ok else 'FAILED'} in {time.monotonic() - t0:.0f}s")
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

@@ -142,7 +142,8 @@ class Moto:
         self.proc = subprocess.Popen(
             [sys.executable, os.path.join(TESTS_DIR, "moto_server.py"), self.port_file],
             stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-        deadline = time.monotonic() + 60
+        # Importing moto takes seconds, and minutes on a 2-core machine under a full ctest -j2.
+        deadline = time.monotonic() + 240
         while not os.path.exists(self.port_file):
             if self.proc.poll() is not None or time.monotonic() > deadline:
                 self.__exit__(None, None, None)
