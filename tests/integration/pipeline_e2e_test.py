@@ -191,7 +191,10 @@ class PipelineEndToEnd(unittest.TestCase):
     def test_a_second_run_on_a_busy_work_dir_exits_cleanly(self):
         self.put("input/a.json", b"{}")
         lock = os.path.join(self.work.path, ".s3proc.lock")
-        holder = subprocess.Popen(["flock", "-x", lock, "sleep", "300"])
+        # Its own process group, so that the kill below also ends the sleep that flock(1) runs
+        # (which would otherwise keep the test's output pipe open for 300 s).
+        holder = subprocess.Popen(["flock", "-x", lock, "sleep", "300"], start_new_session=True,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             e2e.wait_for(lambda: flock_held(lock) or holder.poll() is not None,
                          f"flock(1) holding {lock}", timeout=30)
@@ -204,7 +207,7 @@ class PipelineEndToEnd(unittest.TestCase):
             self.assertTrue(flock_held(lock))
             self.assertEqual(e2e.keys(self.s3, self.bucket, "input/"), ["input/a.json"])
         finally:
-            holder.kill()
+            os.killpg(holder.pid, signal.SIGKILL)
             holder.wait()
 
     def test_wrong_credentials_fail_clearly_without_leaking_the_secret(self):
