@@ -34,7 +34,6 @@ collide), writes it to PORT_FILE once it accepts connections, and serves until S
 
 import json
 import os
-import signal
 import sys
 
 # The context of every request: what AWS would see for a client that speaks TLS 1.3.
@@ -182,23 +181,13 @@ def main():
     patch_instance_security_groups()
     patch_sqs_queue_attributes()
 
-    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
-    from werkzeug.serving import make_server
+    # The same server as every other test's moto: a port the kernel assigns, announced by file.
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..",
+                                    "testutil"))
+    import moto_serve
 
-    app = DomainDispatcherApplication(create_backend_app)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    port = server.server_address[1]
-    # moto builds some URLs (presigned, redirects) from it.
-    os.environ["MOTO_PORT"] = str(port)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    with open(port_file + ".tmp", "w") as f:
-        f.write(f"{port}\n")
-    os.rename(port_file + ".tmp", port_file)
-    print(f"moto_server: serving on http://127.0.0.1:{port}", file=sys.stderr, flush=True)
-    try:
-        server.serve_forever()
-    finally:
-        server.server_close()
+    print("moto_server: serving, port in " + port_file, file=sys.stderr, flush=True)
+    moto_serve.serve(port_file)
 
 
 if __name__ == "__main__":
