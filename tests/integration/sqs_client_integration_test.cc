@@ -161,7 +161,15 @@ TEST_F(SqsIntegration, AMessageReceivedTooOftenReachesTheDeadLetterQueue) {
   Admin("send " + url_ + " 1 poison");
   auto first = ReceiveAll(*queue, 1, 1);
   ASSERT_EQ(first.size(), 1u);
-  std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // visibility runs out
+  // Its 1 s visibility runs out: wait until the queue shows it visible again (bounded).
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  for (;;) {
+    auto waiting = queue->Counts();
+    ASSERT_TRUE(waiting.ok()) << waiting.status().ToString();
+    if (waiting->visible == 1 && waiting->in_flight == 0) break;
+    ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "the message never became visible";
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
   // The second receive exceeds maxReceiveCount=1: moto moves the message instead.
   auto second = queue->Receive(10, 1, 1);
   ASSERT_TRUE(second.ok()) << second.status().ToString();
