@@ -38,11 +38,11 @@ TEST_JOBS ?= 4
 test: deps build
 	ctest --preset $(PRESET) -L '^(unit|integration)$$' -j $(TEST_JOBS) --timeout 1800
 
-# Everything CI runs (.ci/run): `make test`, then the release tarballs of both architectures,
-# the dist, Terraform, Ansible, queue and reliability tests, and beside them the sanitizer builds
-# (ASan+UBSan, TSan) and libFuzzer on every target for 10 s each (scripts/check). Ends with
-# ctest's summary line.
-check: test
+# Everything CI runs (.ci/run): `make test` with the release tarballs of both architectures
+# built beside it, then the dist, Terraform, Ansible, queue and reliability tests, and beside
+# them the sanitizer builds (ASan+UBSan, TSan) and libFuzzer on every target for 10 s each
+# (scripts/check). Ends with ctest's summary line.
+check: deps
 	scripts/check
 
 test-unit: deps build
