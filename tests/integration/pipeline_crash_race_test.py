@@ -111,13 +111,6 @@ class CrashAndRace(unittest.TestCase):
             owners.add(json.loads(body)["owner"])
         return owners
 
-    def wait_for(self, condition, what, limit=60):
-        """Polls condition() until it is true; fails the test after `limit` seconds."""
-        give_up = time.monotonic() + limit
-        while not condition():
-            self.assertLess(time.monotonic(), give_up, f"gave up waiting until {what}")
-            time.sleep(0.02)
-
     def race_once(self, bucket, works):
         """One run of each processor, made to overlap: the first is paused (SIGSTOP) as soon as
         it holds a lease, the second starts and runs until it holds one too, then both go on
@@ -144,12 +137,13 @@ class CrashAndRace(unittest.TestCase):
 
         try:
             start(0)
-            self.wait_for(lambda: self.lease_owners(bucket) or procs[0].poll() is not None,
-                          "the first processor holds a lease")
+            e2e.wait_for(lambda: self.lease_owners(bucket) or procs[0].poll() is not None,
+                         "the first processor holds a lease", timeout=60, interval=0.02)
             procs[0].send_signal(signal.SIGSTOP)  # a no-op once it has exited
             start(1)
-            self.wait_for(lambda: len(self.lease_owners(bucket)) >= 2
-                          or procs[1].poll() is not None, "both processors hold a lease")
+            e2e.wait_for(lambda: len(self.lease_owners(bucket)) >= 2
+                         or procs[1].poll() is not None, "both processors hold a lease",
+                         timeout=60, interval=0.02)
         finally:
             procs[0].send_signal(signal.SIGCONT)
             for t in readers:
