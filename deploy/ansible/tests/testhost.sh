@@ -154,6 +154,7 @@ th_up() {
   install -m 0600 -o 1000 -g 1000 "$TH_RUN/id_ed25519.pub" "$root/home/$TH_USER/.ssh/authorized_keys"
   chroot "$root" /usr/bin/ssh-keygen -A >/dev/null
 
+  th_reap_stale
   ip netns add "$TH_NETNS"
   ip link add "$TH_VETH_HOST" type veth peer name "$TH_VETH_GUEST"
   ip link set "$TH_VETH_GUEST" netns "$TH_NETNS"
@@ -218,7 +219,25 @@ th_ssh() {
     -o StrictHostKeyChecking=yes "$TH_USER@$TH_GUEST_ADDR" "$@"
 }
 
-th_netns_empty() { [[ -z $(ip netns pids "$TH_NETNS" 2>/dev/null || true) ]]; }
+th_netns_empty() { [[ -z $(ip netns pids "${1:-$TH_NETNS}" 2>/dev/null || true) ]]; }
+
+# th_reap_stale: removes the network of test hosts whose run was killed before it could tear them
+# down (SIGKILL, a machine shutting down a session): their veth would still hold $TH_HOST_ADDR,
+# and this run's test host would be unreachable. Call it under tests/run's lock, which every run
+# holds while its test host exists: any other s3proc-ansible-* namespace then belongs to a dead run.
+th_reap_stale() {
+  local ns pids
+  for ns in $(ip netns list 2>/dev/null | awk '$1 ~ /^s3proc-ansible-[0-9]+$/ {print $1}'); do
+    [[ $ns == "$TH_NETNS" ]] && continue
+    th_log "removing the test host network $ns left by a run that was killed"
+    pids=$(ip netns pids "$ns" 2>/dev/null || true)
+    # shellcheck disable=SC2086
+    [[ -z $pids ]] || kill -9 $pids 2>/dev/null || true
+    th_wait_for 5 "the processes of $ns to end" th_netns_empty "$ns" || true
+    ip netns del "$ns" || true
+    ip link del "s3pa${ns#s3proc-ansible-}h" 2>/dev/null || true
+  done
+}
 
 # th_down: stops every process of the test host, removes the network, then the files.
 th_down() {
