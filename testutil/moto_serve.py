@@ -15,12 +15,15 @@ import sys
 import time
 
 
-def serve(port_file, host="127.0.0.1"):
-    """Serves moto on HOST and a port the kernel assigns; writes that port to port_file."""
+def serve(port_file, host="127.0.0.1", wrap=None):
+    """Serves moto on HOST and a port the kernel assigns; writes that port to port_file.
+    `wrap`, when given, takes moto's WSGI application and returns the one to serve."""
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
     from werkzeug.serving import make_server
 
     app = DomainDispatcherApplication(create_backend_app)
+    if wrap:
+        app = wrap(app)
     server = make_server(host, 0, app, threaded=True)
     port = server.server_address[1]
     # moto builds some URLs (queue URLs, presigned URLs) from it; `python -m moto.server -p P`

@@ -22,6 +22,10 @@ Fault kinds (what the client sees; whether the request reached the server):
     delay       forwarded; the response is held back --delay-seconds (under the client's timeouts)
     stall       forwarded; headers and half the body are sent, then nothing for --stall-seconds
                 (past the client's low-speed timeout), then the connection is closed
+    409         409 ConditionalRequestConflict, not forwarded: what AWS answers a conditional
+                request (If-None-Match, If-Match) that races another; conditional requests only
+    412         412 PreconditionFailed, not forwarded: a condition that seems to fail although
+                nothing is there (another writer's object deleted since); conditional requests only
 
 Operations: list, get, head, put, copy, delete, delete_batch, multipart, upload_part, bucket,
 service; '*' means all. A request draws at most one fault: the rules that apply to its
@@ -45,7 +49,7 @@ import sys
 import threading
 from urllib.parse import urlsplit, parse_qs
 
-KINDS = ("503", "500", "429", "reset", "reset_body", "truncate", "flip", "delay", "stall")
+KINDS = ("503", "500", "429", "409", "412", "reset", "reset_body", "truncate", "flip", "delay", "stall")
 OPS = ("list", "get", "head", "put", "copy", "delete", "delete_batch", "multipart",
        "upload_part", "bucket", "service")
 # Kinds that never reach the server.
@@ -53,7 +57,13 @@ _CANNED = {
     "503": (503, "Service Unavailable", "SlowDown", "Please reduce your request rate."),
     "500": (500, "Internal Server Error", "InternalError", "We encountered an internal error."),
     "429": (429, "Too Many Requests", "TooManyRequests", "Too many requests."),
+    "409": (409, "Conflict", "ConditionalRequestConflict",
+            "A conflicting operation occurred. If using PutObject you can retry the request."),
+    "412": (412, "Precondition Failed", "PreconditionFailed",
+            "At least one of the pre-conditions you specified did not hold"),
 }
+# Kinds that only a conditional request can draw.
+_CONDITIONAL = ("409", "412")
 _MAX_HEAD = 1 << 20
 
 
@@ -271,6 +281,8 @@ class FaultProxy:
             return (op in ("put", "upload_part") and request.body) or op == "get"
         if kind == "truncate":
             return op in ("get", "list")
+        if kind in _CONDITIONAL:
+            return bool(request.header("if-none-match") or request.header("if-match"))
         return True
 
     # ---- serving -------------------------------------------------------------------------------
