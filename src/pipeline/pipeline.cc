@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "pipeline/destination_keys.h"
+#include "pipeline/folder_marker.h"
 #include "pipeline/input_deleter.h"
 #include "pipeline/object_task.h"
 #include "pipeline/progress_line.h"
@@ -100,7 +101,10 @@ Status PipelineRun::ListInputs() {
   Status lease_error;
   Status listed = store_.List(config_.input_prefix, [&](std::vector<ObjectSummary>&& page) {
     for (ObjectSummary& object : page) {
-      if (object.key.ends_with('/') || object.key.size() <= config_.input_prefix.size()) continue;
+      if (IsFolderMarker(object.key, object.size) ||
+          object.key.size() <= config_.input_prefix.size()) {
+        continue;
+      }
       if (LimitReached()) {
         stopped_early_ = true;
         return stop;

@@ -100,6 +100,16 @@ TEST_F(PipelineTest, GoodFilesGoToOutputBadOnesToErrorsAndInputsAreDeleted) {
   EXPECT_TRUE(store_.Keys("leases/").empty()) << "leases are released at the end";
 }
 
+TEST_F(PipelineTest, AKeyEndingInASlashThatHoldsBytesIsAFileNotAFolderMarker) {
+  store_.Put("input/notes.json/", R"({"a":1})");
+  store_.Put("input/folder/", "");
+  RunSummary s = Run();
+  EXPECT_EQ(s.listed, 1u);
+  EXPECT_EQ(s.done, 1u);
+  EXPECT_TRUE(store_.Contains("output/notes.json/"));
+  EXPECT_EQ(store_.Keys("input/"), (std::vector<std::string>{"input/folder/"}));
+}
+
 TEST_F(PipelineTest, ATransientFailureLeavesTheInputForTheNextRun) {
   store_.Put("input/a.json", "{}");
   store_.FailNext("upload", Status::Transient("503 SlowDown after retries"));

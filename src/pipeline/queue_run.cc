@@ -5,6 +5,7 @@
 #include <thread>
 #include <vector>
 
+#include "pipeline/folder_marker.h"
 #include "pipeline/progress_line.h"
 
 namespace s3proc {
@@ -152,7 +153,7 @@ std::string QueueRun::Ignored(const S3EventRecord& record) const {
   if (!record.key.starts_with(prefix) || record.key.size() <= prefix.size()) {
     return "outside the input prefix " + prefix;
   }
-  if (record.key.ends_with('/')) return "a folder marker";
+  if (IsFolderMarker(record.key, record.size)) return "a folder marker";
   return "";
 }
 

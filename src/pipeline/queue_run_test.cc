@@ -91,7 +91,9 @@ TEST_F(QueueRunTest, TestEventsAndForeignRecordsAreDeletedWithoutWork) {
   queue_.Send(EventFor("other/x.json", "e"));
   queue_.Send(EventFor("input/x.json", "e", "another-bucket"));
   queue_.Send(EventFor("input/x.json", "e", "b", "ObjectRemoved:Delete"));
-  queue_.Send(EventFor("input/folder/", "e"));
+  // A folder marker: zero bytes under a key ending in '/'.
+  queue_.Send(R"({"Records":[{"eventName":"ObjectCreated:Put","s3":{"bucket":{"name":"b"},)"
+              R"("object":{"key":"input/folder/","size":0,"eTag":"e"}}}]})");
   RunSummary s = Run();
   EXPECT_EQ(s.listed, 0u);
   EXPECT_EQ(s.ExitCode(), 0);
