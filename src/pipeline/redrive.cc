@@ -4,6 +4,7 @@
 #include <set>
 #include <vector>
 
+#include "pipeline/folder_marker.h"
 #include "pipeline/missing_key.h"
 #include "processors/glob.h"
 
@@ -49,7 +50,7 @@ Result<std::vector<Candidate>> ListCandidates(ObjectStore& store, const RunConfi
   std::vector<ObjectSummary> listed;
   Status s = store.List(config.error_prefix, [&](std::vector<ObjectSummary>&& page) {
     for (auto& o : page) {
-      if (!o.key.ends_with('/')) listed.push_back(std::move(o));
+      if (!IsFolderMarker(o.key, o.size)) listed.push_back(std::move(o));
     }
     return Status::Ok();
   });

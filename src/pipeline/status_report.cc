@@ -7,6 +7,7 @@
 #include <set>
 
 #include "common/logging.h"
+#include "pipeline/folder_marker.h"
 
 namespace s3proc {
 
@@ -109,7 +110,7 @@ Result<StatusReport> CollectStatus(ObjectStore& store, const RunConfig& config,
     std::set<std::string> error_keys;
     Status s = store.List(w.prefix, [&](std::vector<ObjectSummary>&& page) {
       for (auto& o : page) {
-        if (o.key.ends_with('/')) continue;
+        if (IsFolderMarker(o.key, o.size)) continue;
         Entry e{std::move(o.key), o.size, std::move(o.last_modified)};
         if (is_errors) {
           error_keys.insert(e.key);
