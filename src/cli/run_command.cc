@@ -43,7 +43,8 @@ int RunCommand(const RunConfig& config, const CliIo& io) {
     }
     queue = std::move(*built);
   }
-  const std::atomic<bool>* stop = config.follow ? StopOnTermination() : nullptr;
+  // Either mode: a stopped run finishes what it holds, so that what it logged is so.
+  const std::atomic<bool>* stop = StopOnTermination();
   // RunPipeline logs the summary itself.
   auto summary = RunPipeline(config, *(*context)->store, *(*context)->logger,
                              queue ? queue->queue.get() : nullptr, stop);

@@ -10,6 +10,7 @@
 #include "pipeline/destination_keys.h"
 #include "pipeline/folder_marker.h"
 #include "pipeline/input_deleter.h"
+#include "pipeline/lease_heartbeat.h"
 #include "pipeline/object_task.h"
 #include "pipeline/progress_line.h"
 #include "pipeline/queue_run.h"
@@ -29,12 +30,16 @@ using Clock = RunTally::Clock;
 class PipelineRun {
  public:
   PipelineRun(const RunConfig& config, ObjectStore& store, Logger& logger, WorkDir& work_dir,
-              const ProcessorRouter& router)
+              const ProcessorRouter& router, const std::atomic<bool>* stop,
+              const LeaseClock& lease_clock)
       : config_(config),
         store_(store),
         logger_(logger),
         router_(router),
-        leases_(store, config.lease_prefix, work_dir.identity(), config.lease_seconds),
+        stop_(stop),
+        heartbeat_period_(lease_clock.heartbeat_period),
+        leases_(store, config.lease_prefix, work_dir.identity(), config.lease_seconds,
+                lease_clock.now_unix),
         task_(config, store, router, work_dir, Rfc3339Now()),
         deleter_(store),
         queue_(static_cast<size_t>(config.concurrency) * 2),
@@ -44,7 +49,8 @@ class PipelineRun {
 
  private:
   // Lists the input prefix and hands each object to the workers (or, in a dry run, logs it).
-  // Returns a listing or lease failure; reaching --max-files / --max-seconds is not one.
+  // Returns a listing or lease failure; reaching --max-files / --max-seconds, or a stop
+  // request, is not one.
   Status ListInputs();
   // Reads the leases before the first object is admitted rather than before the listing, so that
   // an empty tick costs one LIST. Its error is a lease failure, reported as such.
@@ -52,15 +58,22 @@ class PipelineRun {
   // Claims the object's shard and queues it, or counts why not (a dry run only logs it).
   void Admit(ObjectSummary&& object);
   bool LimitReached() const;
-  // One worker: processes queued objects until the queue is closed.
+  // A signal asked the run to stop: list and start nothing more.
+  bool StopRequested() const { return stop_ != nullptr && stop_->load(); }
+  // One worker: processes queued objects until the queue is closed; after a stop request it
+  // only counts them, unstarted.
   void Work();
-  // After the workers: releases the leases (or keeps them, see the definition).
+  // After the workers: releases the leases of the clean shards, see the definition.
   void ReleaseLeases();
+  // Marks the summary stopped by a signal and says what was left.
+  void LogStop();
 
   const RunConfig& config_;
   ObjectStore& store_;
   Logger& logger_;
   const ProcessorRouter& router_;
+  const std::atomic<bool>* const stop_;
+  const std::chrono::milliseconds heartbeat_period_;
   const Clock::time_point started_ = Clock::now();
   ShardLeases leases_;
   bool leases_loaded_ = false;
@@ -68,7 +81,8 @@ class PipelineRun {
   InputDeleter deleter_;
   WorkQueue queue_;
   uint64_t admitted_ = 0;
-  bool stopped_early_ = false;  // the listing ended at a bound, with objects left
+  bool stopped_early_ = false;      // the listing ended at a bound, with objects left
+  bool stopped_by_signal_ = false;  // the listing ended at a stop request, not at an error
   RunTally tally_;
 };
 
@@ -77,6 +91,10 @@ Result<RunSummary> PipelineRun::Run() {
   if (!config_.dry_run) {
     for (int i = 0; i < config_.concurrency; ++i) workers.emplace_back([this] { Work(); });
   }
+  // Renews the leases while objects are in work, the last ones included (Admit is not called
+  // for them); stopped once their inputs are deleted, before the leases are released.
+  std::optional<LeaseHeartbeat> heartbeat;
+  if (!config_.dry_run) heartbeat.emplace(leases_, heartbeat_period_);
   std::optional<ProgressLine> progress;
   if (config_.progress && !config_.dry_run)
     progress.emplace(logger_, [this] { return tally_.Snapshot(); });
@@ -85,19 +103,30 @@ Result<RunSummary> PipelineRun::Run() {
   queue_.Close();
   for (auto& t : workers) t.join();
   tally_.CountDeleteFailures(deleter_.FlushAll());
+  heartbeat.reset();
   progress.reset();
   ReleaseLeases();
   S3PROC_RETURN_IF_ERROR(listed);
   if (stopped_early_) {
     logger_.Info("stopped listing at the --max-files / --max-seconds bound; the next run goes on");
   }
+  // Also when the signal came after the listing: the workers may have left queued objects.
+  if (StopRequested()) LogStop();
   return tally_.Finish(config_, started_, stopped_early_);
 }
 
+void PipelineRun::LogStop() {
+  tally_.Update([](RunSummary& s) { s.stopped_by_signal = true; });
+  const uint64_t not_started = tally_.Snapshot().not_started;
+  logger_.Info("stopped by a signal after finishing the objects in work; " +
+               std::to_string(not_started) +
+               " listed but not started are left in input/ for the next run");
+}
+
 Status PipelineRun::ListInputs() {
-  // Only an error ends a List early: `stop` is ours, told apart by stopped_early_, not by its
-  // message.
-  Status stop = Status::Internal("limit reached");
+  // Only an error ends a List early: `end` is ours, told apart by stopped_early_ and
+  // stopped_by_signal_, not by its message.
+  Status end = Status::Internal("listing ended early");
   Status lease_error;
   Status listed = store_.List(config_.input_prefix, [&](std::vector<ObjectSummary>&& page) {
     for (ObjectSummary& object : page) {
@@ -105,9 +134,13 @@ Status PipelineRun::ListInputs() {
           object.key.size() <= config_.input_prefix.size()) {
         continue;
       }
+      if (StopRequested()) {
+        stopped_by_signal_ = true;
+        return end;
+      }
       if (LimitReached()) {
         stopped_early_ = true;
-        return stop;
+        return end;
       }
       if (!config_.dry_run) {
         lease_error = LoadLeasesOnce();
@@ -117,7 +150,7 @@ Status PipelineRun::ListInputs() {
     }
     return Status::Ok();
   });
-  if (stopped_early_) return Status::Ok();
+  if (stopped_early_ || stopped_by_signal_) return Status::Ok();
   if (!lease_error.ok()) return lease_error;
   if (!listed.ok()) {
     return listed.WithContext("listing " + store_.Describe() + "/" + config_.input_prefix);
@@ -146,7 +179,6 @@ void PipelineRun::Admit(ObjectSummary&& object) {
                     router_.Route(dest.relative).name(), "", object.size, 0, 0});
     return;
   }
-  leases_.RenewDue();
   int shard = ShardOf(dest.relative, config_.lease_shards);
   auto claim = leases_.Claim(shard);
   if (!claim.ok()) {
@@ -165,6 +197,11 @@ void PipelineRun::Admit(ObjectSummary&& object) {
 void PipelineRun::Work() {
   WorkItem item;
   while (queue_.Pop(item)) {
+    if (StopRequested()) {
+      // Left as it is: its input stays in input/ and nothing was written for it.
+      tally_.Update([](RunSummary& s) { ++s.not_started; });
+      continue;
+    }
     auto t0 = Clock::now();
     ObjectOutcome o;
     if (!leases_.Owns(item.shard)) {
@@ -184,14 +221,15 @@ void PipelineRun::Work() {
 void PipelineRun::ReleaseLeases() {
   // Keep the leases of shards whose inputs could not be deleted: the next run on this work dir
   // takes them over at once and, seeing a recovered shard, finds the stored outputs instead of
-  // processing again.
-  if (leases_loaded_ && deleter_.dirty_shards().empty()) leases_.ReleaseAll();
+  // processing again. The clean shards are free for anyone at once.
+  if (leases_loaded_) leases_.ReleaseAllExcept(deleter_.dirty_shards());
 }
 
 }  // namespace
 
 Result<RunSummary> RunPipeline(const RunConfig& config, ObjectStore& store, Logger& logger,
-                               MessageQueue* queue, const std::atomic<bool>* stop) {
+                               MessageQueue* queue, const std::atomic<bool>* stop,
+                               const LeaseClock& lease_clock) {
   auto work_dir = WorkDir::Open(config.work_dir);
   if (!work_dir.ok()) {
     if (work_dir.status().IsPreconditionFailed()) {
@@ -207,7 +245,7 @@ Result<RunSummary> RunPipeline(const RunConfig& config, ObjectStore& store, Logg
     QueueRun run(config, store, *queue, logger, *work_dir, router, stop);
     return run.Run();
   }
-  PipelineRun run(config, store, logger, *work_dir, router);
+  PipelineRun run(config, store, logger, *work_dir, router, stop, lease_clock);
   return run.Run();
 }
 

@@ -1,7 +1,10 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
+#include <ctime>
+#include <functional>
 #include <string>
 
 #include "common/logging.h"
@@ -25,10 +28,21 @@ struct RunSummary {
   double seconds = 0;
   bool lock_busy = false;      // another run holds this work dir: nothing was done
   bool stopped_early = false;  // --max-files / --max-seconds ended the listing with objects left
+  bool stopped_by_signal = false;  // SIGTERM / SIGINT: the run stopped listing (or receiving)
+  uint64_t not_started = 0;  // listed before the signal, not started: left in input/, not failed
 
   // 0 when every object reached output/ or errors/ (or belongs to another processor),
   // 1 when some were left for the next run (failures, or a bounded run that stopped early).
+  // A run stopped by a signal is judged by what it started: its `not_started` objects were
+  // left because the operator asked, not because they failed.
   int ExitCode() const { return failed > 0 || stopped_early ? 1 : 0; }
+};
+
+// How a listing-mode run keeps its leases: the clock they are stamped with (seconds since the
+// epoch) and how often the lease heartbeat looks for one past half its life. Tests replace both.
+struct LeaseClock {
+  std::function<int64_t()> now_unix = [] { return static_cast<int64_t>(std::time(nullptr)); };
+  std::chrono::milliseconds heartbeat_period = std::chrono::seconds(1);
 };
 
 // One pass over the input prefix: list -> claim -> download -> process -> upload -> delete.
@@ -38,10 +52,15 @@ struct RunSummary {
 // Per-object failures never stop the run: they are counted in the summary and logged.
 //
 // With a `queue` (queue mode, config.queue_url set), the objects come from the S3 event
-// notifications in it instead of a listing, and no lease is taken: see QueueRun. `stop`, when
-// given, ends a --follow run gracefully once set (a signal handler sets it).
+// notifications in it instead of a listing, and no lease is taken: see QueueRun.
+//
+// `stop`, when given, ends the run gracefully once set (a signal handler sets it): no more
+// objects are listed (or received) or started, those in work are finished, the inputs of the
+// finished ones deleted, the leases released, and the summary says `stopped_by_signal`. Listed
+// objects not yet started are left in input/ for the next run (`not_started`).
 Result<RunSummary> RunPipeline(const RunConfig& config, ObjectStore& store, Logger& logger,
                                MessageQueue* queue = nullptr,
-                               const std::atomic<bool>* stop = nullptr);
+                               const std::atomic<bool>* stop = nullptr,
+                               const LeaseClock& lease_clock = {});
 
 }  // namespace s3proc

@@ -66,6 +66,9 @@ Result<RunSummary> QueueRun::Run() {
     logger_.Info(
         "stopped receiving at the --max-files / --max-seconds bound; the next run goes on");
   }
+  if (stop_ != nullptr && stop_->load()) {
+    tally_.Update([](RunSummary& s) { s.stopped_by_signal = true; });
+  }
   return tally_.Finish(config_, started_, stopped_early_);
 }
 

@@ -21,6 +21,11 @@ void LogSummary(Logger& logger, const RunSummary& s) {
     text += (text.empty() ? "" : " ") + std::string(name) + "=" + std::to_string(value);
     json += ",\"" + std::string(name) + "\":" + std::to_string(value);
   }
+  if (s.stopped_by_signal) {
+    // Only then: a summary line without it is a run that went to its end (or bound).
+    text += " stopped=signal not_started=" + std::to_string(s.not_started);
+    json += ",\"stopped\":\"signal\",\"not_started\":" + std::to_string(s.not_started);
+  }
   char timing[128];
   snprintf(timing, sizeof(timing), "seconds=%.3f files_per_second=%.1f", s.seconds, rate);
   text += std::string(" ") + timing;

@@ -174,11 +174,13 @@ void ShardLeases::RenewDue() {
   }
 }
 
-void ShardLeases::ReleaseAll() {
+void ShardLeases::ReleaseAllExcept(const std::set<int>& keep) {
   std::vector<ObjectId> ids;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    for (const auto& [shard, held] : held_) ids.push_back({KeyFor(shard, held.generation), ""});
+    for (const auto& [shard, held] : held_) {
+      if (keep.count(shard) == 0) ids.push_back({KeyFor(shard, held.generation), ""});
+    }
     held_.clear();
   }
   if (!ids.empty()) (void)store_.Delete(ids);

@@ -5,6 +5,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -64,9 +65,11 @@ class ShardLeases {
   // took over is dropped (Owns() turns false).
   void RenewDue();
 
-  // Deletes this run's leases. Best effort: an undeleted lease expires, or is taken over at once
-  // by the next run on the same work dir.
-  void ReleaseAll();
+  // Deletes this run's leases except those of the shards in `keep`. Best effort: a lease left
+  // (kept or undeleted) expires, or is taken over at once by the next run on the same work dir.
+  // Afterwards the run holds no shard.
+  void ReleaseAllExcept(const std::set<int>& keep);
+  void ReleaseAll() { ReleaseAllExcept({}); }
 
  private:
   std::string KeyFor(int shard, int64_t generation) const;
