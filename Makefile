@@ -36,7 +36,7 @@ dist-all: deps
 # Minutes, not the hour of `make check` (docs/testing.md).
 TEST_JOBS ?= 4
 test: deps build
-	ctest --preset $(PRESET) -L '^(unit|integration)$$' -j $(TEST_JOBS) --timeout 1800
+	ctest --preset $(PRESET) -L '^(unit|integration|model)$$' -j $(TEST_JOBS) --timeout 1800
 
 # Everything CI runs (.ci/run): `make test` with the release tarballs of both architectures
 # built beside it, then the dist, Terraform, Ansible, queue and reliability tests, and beside
@@ -54,10 +54,12 @@ test-asan: deps
 sanitizers: deps
 	scripts/ci-sanitizers all
 
-# The long forms of the reliability tests (see docs/reliability.md): ~25 minutes.
+# The long forms of the reliability tests (see docs/reliability.md), then 3,000 scenarios of the
+# model checker (docs/semantics.md): about 2 hours.
 soak: deps build
 	S3PROC_SOAK_FILES=5000 S3PROC_SCALE_OBJECTS=100000 S3PROC_CRASH_PROXY_RUNS=600 \
 	  ctest --preset $(PRESET) -L reliability --timeout 3600 --output-on-failure
+	S3PROC_BINARY=$(BUILD_DIR)/s3proc tests/queue/run_python tests/model/run --scenarios 3000 --first 1 --jobs 3
 
 # libFuzzer on every target (clang), 300 s each.
 fuzz: deps

@@ -162,7 +162,9 @@ def _run(rng, hosts, rels):
     if roll < 0.25:
         stop = ("KILL", rng.randrange(0, max(1, len(rels))))
     elif roll < 0.4:
-        stop = ("TERM", rng.randrange(0, max(1, len(rels))))
+        # After the first object at the earliest: a SIGTERM before s3proc has set up its handler
+        # (the first milliseconds) ends it by the signal's default action, as for any program.
+        stop = ("TERM", rng.randrange(1, max(2, len(rels))))
     overwrite = [r for r in rels if rng.random() < 0.08]
     return Run(host=rng.randrange(hosts), stop=stop, faults=_faults(rng), overwrite=overwrite)
 
