@@ -4,9 +4,10 @@
 
 namespace s3proc {
 
-std::string LocalNameForKey(std::string_view key) {
+std::string LocalNameForKey(std::string_view key, uint64_t instance) {
   constexpr size_t kMaxTail = 80;
   std::string name = Sha256Hex(key).substr(0, 24);
+  if (instance != 0) name += "." + std::to_string(instance);
   size_t slash = key.rfind('/');
   std::string_view last = slash == std::string_view::npos ? key : key.substr(slash + 1);
   if (last.size() > kMaxTail) last = last.substr(last.size() - kMaxTail);  // keep the extension
@@ -23,8 +24,8 @@ std::string LocalNameForKey(std::string_view key) {
   return name;
 }
 
-std::string LocalPathForKey(const std::string& dir, std::string_view key) {
-  return dir + "/" + LocalNameForKey(key);
+std::string LocalPathForKey(const std::string& dir, std::string_view key, uint64_t instance) {
+  return dir + "/" + LocalNameForKey(key, instance);
 }
 
 }  // namespace s3proc

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -11,9 +12,11 @@ namespace s3proc {
 // starting with '.', and unique per key (a SHA-256 prefix of the whole key leads it). The key's
 // last path segment is kept, sanitised, for people reading the directory.
 // Joined under a directory, it cannot name anything outside that directory.
-std::string LocalNameForKey(std::string_view key);
+// A non-zero `instance` is put after the hash ("<hash>.<instance>-<tail>"): two copies of one key
+// in one directory at once (two deliveries of one event) then never share a file.
+std::string LocalNameForKey(std::string_view key, uint64_t instance = 0);
 
-// `dir` + "/" + LocalNameForKey(key).
-std::string LocalPathForKey(const std::string& dir, std::string_view key);
+// `dir` + "/" + LocalNameForKey(key, instance).
+std::string LocalPathForKey(const std::string& dir, std::string_view key, uint64_t instance = 0);
 
 }  // namespace s3proc

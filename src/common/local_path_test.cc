@@ -54,5 +54,14 @@ TEST(LocalNameForKey, DistinctKeysGetDistinctNamesAndTheExtensionIsKept) {
   EXPECT_EQ(LocalPathForKey("/w/d", "input/a.json"), "/w/d/" + LocalNameForKey("input/a.json"));
 }
 
+TEST(LocalNameForKey, InstancesOfOneKeyGetDistinctNamesThatKeepTheExtension) {
+  std::string first = LocalNameForKey("input/a.json", 1);
+  std::string second = LocalNameForKey("input/a.json", 2);
+  EXPECT_NE(first, second);
+  EXPECT_NE(first, LocalNameForKey("input/a.json"));
+  EXPECT_TRUE(first.ends_with("-a.json"));
+  EXPECT_EQ(first.find('/'), std::string::npos);
+}
+
 }  // namespace
 }  // namespace s3proc

@@ -106,14 +106,15 @@ ObjectOutcome ObjectTask::Run(const ObjectSummary& object, const TaskOptions& op
   if (options.check_existing) {
     if (std::optional<ObjectOutcome> stored = FindStoredOutput(object, dest)) return *stored;
   }
+  const uint64_t instance = ++runs_started_;
   Job job{
       object,
       dest,
       router_.Route(dest.relative),
       options,
       options.attempts > 0 ? options.attempts : work_dir_.RecordAttempt(object.key, object.etag),
-      LocalPathForKey(work_dir_.downloads(), object.key),
-      LocalPathForKey(work_dir_.processed(), object.key)};
+      LocalPathForKey(work_dir_.downloads(), object.key, instance),
+      LocalPathForKey(work_dir_.processed(), object.key, instance)};
   LocalCopiesGuard guard(job.downloaded, job.processed, config_.keep_local_files);
 
   if (Status fetched = Fetch(job); !fetched.ok()) {

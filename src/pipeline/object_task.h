@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -90,6 +91,8 @@ class ObjectTask {
   const ProcessorRouter& router_;
   WorkDir& work_dir_;
   const std::string processed_at_;
+  // Numbers each Run's local files, so that two runs of one key at once never share them.
+  std::atomic<uint64_t> runs_started_{0};
 };
 
 }  // namespace s3proc

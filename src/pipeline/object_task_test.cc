@@ -69,6 +69,27 @@ class ObjectTaskTest : public ::testing::Test {
   std::optional<WorkDir> work_dir_;
 };
 
+TEST_F(ObjectTaskTest, TwoDeliveriesOfOneKeyAtOnceEachHaveTheirOwnLocalFiles) {
+  // Queue mode can hand two deliveries of one event to two workers of one process. The second
+  // runs to its end while the first is uploading: it must not remove the first one's files.
+  ObjectSummary in = Put("input/dup.json", R"({"a":1})");
+  ObjectTask task(config_, store_, *router_, *work_dir_, "2026-01-01T00:00:00Z");
+  std::optional<ObjectOutcome> second;
+  bool started = false;
+  store_.SetFaultHook([&](std::string_view op, const std::string& key) {
+    if (op == "upload" && key == "output/dup.json" && !started) {
+      started = true;
+      second = task.Run(in, false);
+    }
+    return Status::Ok();
+  });
+  ObjectOutcome first = task.Run(in, false);
+  ASSERT_TRUE(second.has_value());
+  EXPECT_EQ(second->kind, Kind::kDone) << second->reason;
+  EXPECT_NE(first.kind, Kind::kFailed) << first.reason;
+  EXPECT_EQ(LocalFiles(), 0u);
+}
+
 TEST_F(ObjectTaskTest, DoneStoresTheOutputTiedToItsInput) {
   ObjectSummary in = Put("input/a.json", R"({"a":1})");
   ObjectOutcome o = Run(in);
