@@ -238,14 +238,27 @@ Result<int> WaitUntil(pid_t pid, Clock::time_point deadline, const std::string& 
   }
 }
 
-// OK when the command exited 0; otherwise a rejection saying how it ended.
+// Signals that stop a command from outside (a service manager stopping every process of the
+// service, the OOM killer, an operator) rather than report on the content: SIGSEGV or SIGABRT
+// are the command's own verdict, these are not.
+bool StoppedFromOutside(int signal) {
+  return signal == SIGTERM || signal == SIGINT || signal == SIGHUP || signal == SIGKILL ||
+         signal == SIGQUIT;
+}
+
+// OK when the command exited 0; kTransient when it was stopped from outside (the input stays for
+// the next run); otherwise a rejection saying how it ended. A timeout is judged before this.
 Status ExitVerdict(int status, const std::string& command, std::string stderr_tail) {
   if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return Status::Ok();
   std::string how = WIFEXITED(status) ? "exited with code " + std::to_string(WEXITSTATUS(status))
                                       : "was killed by signal " + std::to_string(WTERMSIG(status)) +
                                             " (" + SignalDescription(WTERMSIG(status)) + ")";
-  return Status::Rejected("command '" + command + "' " + how +
-                          "; stderr: " + TailForMessage(std::move(stderr_tail)));
+  std::string message =
+      "command '" + command + "' " + how + "; stderr: " + TailForMessage(std::move(stderr_tail));
+  if (WIFSIGNALED(status) && StoppedFromOutside(WTERMSIG(status))) {
+    return Status::Transient(std::move(message) + " (stopped from outside: left for the next run)");
+  }
+  return Status::Rejected(std::move(message));
 }
 
 }  // namespace

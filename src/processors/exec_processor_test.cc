@@ -93,10 +93,20 @@ TEST_F(ExecProcessorTest, OnlyTheStderrTailIsKept) {
   EXPECT_NE(s.message().find("aaaaEND"), std::string::npos);
 }
 
-TEST_F(ExecProcessorTest, SignalIsRejected) {
+TEST_F(ExecProcessorTest, ACrashIsRejected) {
   Status s = Run({{"sh", "-c", "kill -SEGV $$"}});
   EXPECT_TRUE(s.IsRejected()) << s.ToString();
   EXPECT_NE(s.message().find("killed by signal 11"), std::string::npos) << s.message();
+}
+
+// Stopped from outside (a service manager stopping every process of the service, the OOM
+// killer, an operator): nothing is known about the content, so the input stays for the next run.
+TEST_F(ExecProcessorTest, AStopFromOutsideIsTransientNotARejection) {
+  for (const char* sig : {"TERM", "INT", "HUP", "KILL"}) {
+    Status s = Run({{"sh", "-c", std::string("kill -") + sig + " $$"}});
+    EXPECT_TRUE(s.IsTransient()) << sig << ": " << s.ToString();
+    EXPECT_NE(s.message().find("killed by signal"), std::string::npos) << s.message();
+  }
 }
 
 // True while `pid` is a live (not zombie) member of process group `pgid`. The group check
