@@ -25,4 +25,19 @@ DestinationKeys DestinationsFor(const RunConfig& config, std::string_view input_
   return d;
 }
 
+std::string EtagTag(std::string_view etag) {
+  constexpr size_t kLength = 12;
+  std::string_view head = etag.substr(0, kLength);
+  bool hex = head.size() == kLength &&
+             head.find_first_not_of("0123456789abcdef") == std::string_view::npos;
+  return hex ? std::string(head) : Sha256Hex(etag).substr(0, kLength);
+}
+
+ErrorNames AlternativeErrorNames(const RunConfig& config, std::string_view relative,
+                                 std::string_view etag) {
+  const std::string tag = "." + EtagTag(etag);
+  return {FitKey(config.error_prefix, relative, tag),
+          FitKey(config.error_prefix, relative, tag + ".error.json")};
+}
+
 }  // namespace s3proc

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "pipeline/missing_key.h"
+#include "pipeline/provenance.h"
 #include "processors/glob.h"
 
 namespace s3proc {
@@ -110,6 +111,28 @@ std::string DeleteFromErrors(ObjectStore& store, const Candidate& c) {
   return "";
 }
 
+// Where a rejected object goes back to: input_prefix + its relative key, unless it is an error
+// copy s3proc renamed because its first-choice name was taken (errors/<relative>.<12 hex of its
+// ETag>, see AlternativeErrorNames): its provenance then names the input, which gets its own key
+// back. Only such names are looked at (one HEAD each).
+Result<std::string> InputKeyFor(ObjectStore& store, const RunConfig& config, const Candidate& c) {
+  const std::string relative = c.key.substr(config.error_prefix.size());
+  const std::string as_named = config.input_prefix + relative;
+  constexpr size_t kTagLength = 13;  // "." and EtagTag's 12 hex digits
+  if (relative.size() <= kTagLength) return as_named;
+  const std::string_view tag = std::string_view(relative).substr(relative.size() - kTagLength);
+  if (tag[0] != '.' || tag.find_first_not_of("0123456789abcdef", 1) != std::string_view::npos) {
+    return as_named;
+  }
+  auto head = store.Head(c.key);
+  if (!head.ok()) return head.status().WithContext("reading its provenance");
+  const std::string renamed_from =
+      config.input_prefix + relative.substr(0, relative.size() - kTagLength);
+  bool renamed = OwnershipOf(*head, {Role::kErrorCopy, /*first_choice=*/false, renamed_from, ""}) !=
+                 Ownership::kForeign;
+  return renamed ? renamed_from : as_named;
+}
+
 Outcome RedriveOne(ObjectStore& store, const RunConfig& config, const Candidate& c,
                    const std::string& input_key, Logger& logger) {
   if (auto stopped = CopyToInput(store, c, input_key, logger)) return *stopped;
@@ -148,12 +171,17 @@ Result<RedriveSummary> Redrive(ObjectStore& store, const RunConfig& config,
   RedriveSummary summary;
   for (const Candidate& c : candidates) {
     ++summary.matched;
-    const std::string input_key = config.input_prefix + c.key.substr(config.error_prefix.size());
-    if (options.dry_run) {
-      Log(logger, "would-redrive", c, input_key, "");
+    auto input_key = InputKeyFor(store, config, c);
+    if (!input_key.ok()) {
+      Log(logger, "failed", c, "", input_key.status().message());
+      ++summary.failed;
       continue;
     }
-    switch (RedriveOne(store, config, c, input_key, logger)) {
+    if (options.dry_run) {
+      Log(logger, "would-redrive", c, *input_key, "");
+      continue;
+    }
+    switch (RedriveOne(store, config, c, *input_key, logger)) {
       case Outcome::kRedriven: ++summary.redriven; break;
       case Outcome::kConflict: ++summary.conflicts; break;
       case Outcome::kFailed: ++summary.failed; break;
