@@ -292,9 +292,10 @@ Result<ObjectTask::Placed> ObjectTask::StoreErrorPair(const Job& job, const Erro
   if (!copied.ok()) return copied.status().WithContext("storing the error copy");
   if (copied->placed != Placed::kTaken) return copied->placed;
   // Our reason beside another object would be read as that object's (by status and redrive):
-  // remove it. It is this input's reason (stored now, or found as this version's), by version
-  // where the bucket keeps versions.
-  auto removed = store_.Delete({{names.reason_key, why->version_id}});
+  // remove it. It is this input's reason (stored now, or found as this version's). Deleted
+  // without a version id: on a versioned bucket that hides it under a delete marker, which needs
+  // only s3:DeleteObject (the instance role has no s3:DeleteObjectVersion on errors/).
+  auto removed = store_.Delete({{names.reason_key, ""}});
   Status problem = removed.ok() ? Status::Ok() : removed.status();
   if (removed.ok() && !removed->failures.empty()) problem = removed->failures.front().status;
   if (!problem.ok()) {
@@ -310,7 +311,7 @@ Result<ObjectTask::Placement> ObjectTask::StoreCreateOnly(const std::string& key
                                                           const PutFunction& put) {
   options.if_none_match_any = true;
   auto created = put(options);
-  if (created.ok()) return Placement{Placed::kStored, *created, created->version_id};
+  if (created.ok()) return Placement{Placed::kStored, *created};
   if (!created.status().IsPreconditionFailed()) return created.status();
   // The key exists. Whose is it? A failed look leaves the object for the next run: writing
   // without knowing could replace another input's object.
@@ -319,22 +320,19 @@ Result<ObjectTask::Placement> ObjectTask::StoreCreateOnly(const std::string& key
     return Status::Transient("store " + key +
                              ": it existed (412) and then did not; left for the next run");
   }
-  switch (OwnershipOf(*found, destination)) {
-    case Ownership::kThisVersion:
-      // Another delivery of this very input (or an interrupted attempt) stored it: keep it.
-      return Placement{Placed::kAlreadyThere, PutResult{}, found->version_id};
-    case Ownership::kOtherVersion:
-      if (destination.role != Role::kOutput) break;
-      // An output follows its input: the output of an older version is replaced. Error copies
-      // and reasons of another version are kept: they may be its only copy.
-      options.if_none_match_any = false;
-      {
-        S3PROC_ASSIGN_OR_RETURN(PutResult replaced, put(options));
-        return Placement{Placed::kStored, replaced, replaced.version_id};
-      }
-    case Ownership::kForeign: break;
+  const Ownership owner = OwnershipOf(*found, destination);
+  if (owner == Ownership::kThisVersion) {
+    // Another delivery of this very input (or an interrupted attempt) stored it: keep it.
+    return Placement{Placed::kAlreadyThere, PutResult{}};
   }
-  return Placement{Placed::kTaken, PutResult{}, ""};
+  if (owner == Ownership::kOtherVersion && destination.role == Role::kOutput) {
+    // An output follows its input: an older version's is replaced. Error copies and reasons of
+    // another version are kept: they may be that version's only copy.
+    options.if_none_match_any = false;
+    S3PROC_ASSIGN_OR_RETURN(PutResult replaced, put(options));
+    return Placement{Placed::kStored, replaced};
+  }
+  return Placement{Placed::kTaken, PutResult{}};
 }
 
 }  // namespace s3proc

@@ -74,8 +74,7 @@ class ObjectTask {
   };
   struct Placement {
     Placed placed = Placed::kTaken;
-    PutResult put;           // kStored: what was written
-    std::string version_id;  // the version written or found (kStored, kAlreadyThere)
+    PutResult put;  // kStored: what was written
   };
   using PutFunction = std::function<Result<PutResult>(const PutOptions&)>;
 
