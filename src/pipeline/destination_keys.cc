@@ -25,12 +25,27 @@ DestinationKeys DestinationsFor(const RunConfig& config, std::string_view input_
   return d;
 }
 
+namespace {
+
+constexpr size_t kEtagTagLength = 12;
+
+bool IsTag(std::string_view text) {
+  return text.size() == kEtagTagLength &&
+         text.find_first_not_of("0123456789abcdef") == std::string_view::npos;
+}
+
+}  // namespace
+
 std::string EtagTag(std::string_view etag) {
-  constexpr size_t kLength = 12;
-  std::string_view head = etag.substr(0, kLength);
-  bool hex = head.size() == kLength &&
-             head.find_first_not_of("0123456789abcdef") == std::string_view::npos;
-  return hex ? std::string(head) : Sha256Hex(etag).substr(0, kLength);
+  std::string_view head = etag.substr(0, kEtagTagLength);
+  return IsTag(head) ? std::string(head) : Sha256Hex(etag).substr(0, kEtagTagLength);
+}
+
+std::optional<std::string> RenamedFrom(std::string_view relative) {
+  if (relative.size() <= kEtagTagLength + 1) return std::nullopt;
+  const size_t dot = relative.size() - kEtagTagLength - 1;
+  if (relative[dot] != '.' || !IsTag(relative.substr(dot + 1))) return std::nullopt;
+  return std::string(relative.substr(0, dot));
 }
 
 ErrorNames AlternativeErrorNames(const RunConfig& config, std::string_view relative,

@@ -50,6 +50,15 @@ TEST(EtagTag, IsTwelveHexDigitsWhateverTheEtag) {
   }
 }
 
+TEST(RenamedFrom, UndoesTheAlternativeName) {
+  EXPECT_EQ(RenamedFrom("y.json.0123456789ab"), "y.json");
+  EXPECT_EQ(RenamedFrom("a/y.json.error.json.0123456789ab"), "a/y.json.error.json");
+  EXPECT_EQ(RenamedFrom("y.json"), std::nullopt);
+  EXPECT_EQ(RenamedFrom(".0123456789ab"), std::nullopt);
+  EXPECT_EQ(RenamedFrom("y.json.0123456789AB"), std::nullopt);
+  EXPECT_EQ(RenamedFrom("y.json-0123456789ab"), std::nullopt);
+}
+
 TEST(FitKey, NeverSplitsAUtf8Sequence) {
   std::string rel;
   while (rel.size() < 1100) rel += "é";  // two bytes each

@@ -4,6 +4,7 @@
 #include <set>
 #include <vector>
 
+#include "pipeline/destination_keys.h"
 #include "pipeline/missing_key.h"
 #include "pipeline/provenance.h"
 #include "processors/glob.h"
@@ -117,20 +118,14 @@ std::string DeleteFromErrors(ObjectStore& store, const Candidate& c) {
 // back. Only such names are looked at (one HEAD each).
 Result<std::string> InputKeyFor(ObjectStore& store, const RunConfig& config, const Candidate& c) {
   const std::string relative = c.key.substr(config.error_prefix.size());
-  const std::string as_named = config.input_prefix + relative;
-  constexpr size_t kTagLength = 13;  // "." and EtagTag's 12 hex digits
-  if (relative.size() <= kTagLength) return as_named;
-  const std::string_view tag = std::string_view(relative).substr(relative.size() - kTagLength);
-  if (tag[0] != '.' || tag.find_first_not_of("0123456789abcdef", 1) != std::string_view::npos) {
-    return as_named;
-  }
+  const std::optional<std::string> original = RenamedFrom(relative);
+  if (!original) return config.input_prefix + relative;
   auto head = store.Head(c.key);
   if (!head.ok()) return head.status().WithContext("reading its provenance");
-  const std::string renamed_from =
-      config.input_prefix + relative.substr(0, relative.size() - kTagLength);
-  bool renamed = OwnershipOf(*head, {Role::kErrorCopy, /*first_choice=*/false, renamed_from, ""}) !=
-                 Ownership::kForeign;
-  return renamed ? renamed_from : as_named;
+  const std::string renamed_from = config.input_prefix + *original;
+  const Destination copy{Role::kErrorCopy, /*first_choice=*/false, renamed_from, ""};
+  bool renamed = OwnershipOf(*head, copy) != Ownership::kForeign;
+  return renamed ? renamed_from : config.input_prefix + relative;
 }
 
 Outcome RedriveOne(ObjectStore& store, const RunConfig& config, const Candidate& c,
