@@ -25,4 +25,34 @@ DestinationKeys DestinationsFor(const RunConfig& config, std::string_view input_
   return d;
 }
 
+namespace {
+
+constexpr size_t kEtagTagLength = 12;
+
+bool IsTag(std::string_view text) {
+  return text.size() == kEtagTagLength &&
+         text.find_first_not_of("0123456789abcdef") == std::string_view::npos;
+}
+
+}  // namespace
+
+std::string EtagTag(std::string_view etag) {
+  std::string_view head = etag.substr(0, kEtagTagLength);
+  return IsTag(head) ? std::string(head) : Sha256Hex(etag).substr(0, kEtagTagLength);
+}
+
+std::optional<std::string> RenamedFrom(std::string_view relative) {
+  if (relative.size() <= kEtagTagLength + 1) return std::nullopt;
+  const size_t dot = relative.size() - kEtagTagLength - 1;
+  if (relative[dot] != '.' || !IsTag(relative.substr(dot + 1))) return std::nullopt;
+  return std::string(relative.substr(0, dot));
+}
+
+ErrorNames AlternativeErrorNames(const RunConfig& config, std::string_view relative,
+                                 std::string_view etag) {
+  const std::string tag = "." + EtagTag(etag);
+  return {FitKey(config.error_prefix, relative, tag),
+          FitKey(config.error_prefix, relative, tag + ".error.json")};
+}
+
 }  // namespace s3proc

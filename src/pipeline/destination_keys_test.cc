@@ -25,6 +25,40 @@ TEST(DestinationsFor, MaximalKeysThatCannotFitHaveNoOutputAndAShortenedErrorKey)
   EXPECT_NE(d.error_key, DestinationsFor(c, "input/" + std::string(1017, 'k') + "j").error_key);
 }
 
+TEST(AlternativeErrorNames, AddTwelveHexOfTheEtag) {
+  RunConfig c;
+  ErrorNames n = AlternativeErrorNames(c, "y.json", "0123456789abcdef0123456789abcdef");
+  EXPECT_EQ(n.copy_key, "errors/y.json.0123456789ab");
+  EXPECT_EQ(n.reason_key, "errors/y.json.0123456789ab.error.json");
+}
+
+TEST(AlternativeErrorNames, FitS3sLimit) {
+  RunConfig c;
+  ErrorNames n = AlternativeErrorNames(c, std::string(1018, 'k'), "0123456789abcdef");
+  EXPECT_LE(n.copy_key.size(), kMaxKeyBytes);
+  EXPECT_LE(n.reason_key.size(), kMaxKeyBytes);
+  EXPECT_TRUE(n.copy_key.ends_with(".0123456789ab"));
+  EXPECT_TRUE(n.reason_key.ends_with(".0123456789ab.error.json"));
+}
+
+TEST(EtagTag, IsTwelveHexDigitsWhateverTheEtag) {
+  EXPECT_EQ(EtagTag("0123456789abcdef-3"), "0123456789ab");
+  for (std::string odd : {"", "short", "0123456789AB", "\"quoted\"", "0123456789a/"}) {
+    std::string tag = EtagTag(odd);
+    EXPECT_EQ(tag.size(), 12u) << odd;
+    EXPECT_EQ(tag.find_first_not_of("0123456789abcdef"), std::string::npos) << odd;
+  }
+}
+
+TEST(RenamedFrom, UndoesTheAlternativeName) {
+  EXPECT_EQ(RenamedFrom("y.json.0123456789ab"), "y.json");
+  EXPECT_EQ(RenamedFrom("a/y.json.error.json.0123456789ab"), "a/y.json.error.json");
+  EXPECT_EQ(RenamedFrom("y.json"), std::nullopt);
+  EXPECT_EQ(RenamedFrom(".0123456789ab"), std::nullopt);
+  EXPECT_EQ(RenamedFrom("y.json.0123456789AB"), std::nullopt);
+  EXPECT_EQ(RenamedFrom("y.json-0123456789ab"), std::nullopt);
+}
+
 TEST(FitKey, NeverSplitsAUtf8Sequence) {
   std::string rel;
   while (rel.size() < 1100) rel += "é";  // two bytes each

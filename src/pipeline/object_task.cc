@@ -8,22 +8,12 @@
 #include "common/logging.h"
 #include "pipeline/destination_keys.h"
 #include "pipeline/missing_key.h"
+#include "pipeline/provenance.h"
 #include "s3proc_version.h"
 
 namespace s3proc {
 
 namespace {
-
-// Object metadata that ties an output (or error copy) to the exact input it came from.
-constexpr char kSourceEtagMeta[] = "s3proc-source-etag";
-constexpr char kSourceVersionMeta[] = "s3proc-source-version";
-
-// Ties an output or error copy to the exact input version it came from.
-std::vector<std::pair<std::string, std::string>> SourceMetadata(const ObjectInfo& stored) {
-  std::vector<std::pair<std::string, std::string>> metadata = {{kSourceEtagMeta, stored.etag}};
-  if (!stored.version_id.empty()) metadata.emplace_back(kSourceVersionMeta, stored.version_id);
-  return metadata;
-}
 
 std::string ReasonDocument(const ObjectSummary& object, const ObjectInfo& stored,
                            const std::string& processor, const std::string& reason,
@@ -137,14 +127,32 @@ ObjectOutcome ObjectTask::Run(const ObjectSummary& object, const TaskOptions& op
 
 std::optional<ObjectOutcome> ObjectTask::FindStoredOutput(const ObjectSummary& object,
                                                           const DestinationKeys& dest) {
-  for (const std::string* key : {&dest.output_key, &dest.error_key}) {
-    if (!AlreadyStored(*key, object.etag)) continue;
+  const ErrorNames renamed = AlternativeErrorNames(config_, dest.relative, object.etag);
+  struct Place {
+    const std::string& key;
+    Destination destination;
+  };
+  const Place places[] = {
+      {dest.output_key, {Role::kOutput, true, object.key, object.etag}},
+      {dest.error_key, {Role::kErrorCopy, true, object.key, object.etag}},
+      {renamed.copy_key, {Role::kErrorCopy, false, object.key, object.etag}},
+  };
+  for (const auto& [key, destination] : places) {
+    if (key.empty()) continue;
     ObjectOutcome out;
-    out.kind = ObjectOutcome::Kind::kAlreadyDone;
     out.processor = router_.Route(dest.relative).name();
     out.bytes_in = object.size;
     out.input = {object.key, ""};
-    out.destination = *key;
+    auto found = Look(key);
+    if (!found.ok()) {
+      // Not knowing is not "absent": processing again could store a second output.
+      out.kind = ObjectOutcome::Kind::kFailed;
+      out.reason = "looking for a stored output of this input: " + found.status().message();
+      return out;
+    }
+    if (!*found || OwnershipOf(**found, destination) != Ownership::kThisVersion) continue;
+    out.kind = ObjectOutcome::Kind::kAlreadyDone;
+    out.destination = key;
     // The version is unknown without a GET; deleting the current version is right unless a
     // producer overwrote the input since: then its etag differs and we do not get here for
     // the new one, so read the version to be exact.
@@ -163,14 +171,13 @@ std::optional<ObjectOutcome> ObjectTask::FindStoredOutput(const ObjectSummary& o
   return std::nullopt;
 }
 
-bool ObjectTask::AlreadyStored(const std::string& key, const std::string& source_etag) {
-  if (key.empty()) return false;
+Result<std::optional<ObjectInfo>> ObjectTask::Look(const std::string& key) {
   auto head = store_.Head(key);
-  if (!head.ok()) return false;
-  for (const auto& [name, value] : head->metadata) {
-    if (name == kSourceEtagMeta && value == source_etag) return true;
-  }
-  return false;
+  if (head.ok()) return std::optional<ObjectInfo>(std::move(*head));
+  // AWS answers 403 for a missing key to a role that may list only some prefixes.
+  Status why = ResolveAccessDenied(store_, key, head.status());
+  if (why.IsNotFound()) return std::optional<ObjectInfo>();
+  return why;
 }
 
 Status ObjectTask::Fetch(Job& job) {
@@ -209,72 +216,124 @@ Status ObjectTask::Transform(Job& job) {
 }
 
 ObjectOutcome ObjectTask::Store(Job& job) {
+  const std::string& key = job.dest.output_key;
   PutOptions put;
   put.content_type = job.processor.content_type();
-  put.metadata = SourceMetadata(job.stored);
-  bool existed = false;
-  auto uploaded = StoreOnce(job, job.dest.output_key, job.processed, put, &existed);
-  if (!uploaded.ok()) return job.Outcome(ObjectOutcome::Kind::kFailed, uploaded.status().message());
+  put.metadata = ProvenanceMetadata(Role::kOutput, job.listed.key, job.stored);
+  auto stored =
+      StoreCreateOnly(key, {Role::kOutput, true, job.listed.key, job.stored.etag}, put,
+                      [&](const PutOptions& o) { return store_.Upload(key, job.processed, o); });
+  if (!stored.ok()) return job.Outcome(ObjectOutcome::Kind::kFailed, stored.status().message());
+  if (stored->placed == Placed::kTaken) {
+    return RouteToErrors(job, key +
+                                  " already exists and was not written by s3proc for this "
+                                  "input; it was left unchanged");
+  }
   work_dir_.ClearAttempts(job.listed.key, job.listed.etag);
   ObjectOutcome out =
-      job.Outcome(existed ? ObjectOutcome::Kind::kAlreadyDone : ObjectOutcome::Kind::kDone);
-  out.bytes_out = uploaded->size;
-  out.destination = job.dest.output_key;
+      job.Outcome(stored->placed == Placed::kAlreadyThere ? ObjectOutcome::Kind::kAlreadyDone
+                                                          : ObjectOutcome::Kind::kDone);
+  out.bytes_out = stored->put.size;
+  out.destination = key;
   return out;
 }
 
 ObjectOutcome ObjectTask::RouteToErrors(Job& job, const std::string& reason) {
   ObjectOutcome out = job.Outcome(ObjectOutcome::Kind::kFailed, reason);
-  if (job.options.create_only && AlreadyStored(job.dest.error_key, job.stored.etag)) {
-    // Another delivery of this event routed it already: write neither file again.
-    out.kind = ObjectOutcome::Kind::kAlreadyDone;
-    out.destination = job.dest.error_key;
+  const ErrorNames first{job.dest.error_key, job.dest.reason_key};
+  const ErrorNames renamed = AlternativeErrorNames(config_, job.dest.relative, job.stored.etag);
+  const ErrorNames* names = &first;
+  auto placed = StoreErrorPair(job, first, /*first_choice=*/true, reason);
+  if (placed.ok() && *placed == Placed::kTaken) {
+    names = &renamed;
+    placed = StoreErrorPair(job, renamed, /*first_choice=*/false, reason);
+  }
+  if (!placed.ok()) {
+    out.reason = placed.status().message();
     return out;
   }
+  if (*placed == Placed::kTaken) {
+    out.reason = "cannot route to " + config_.error_prefix + ": " + first.copy_key + " and " +
+                 renamed.copy_key +
+                 " (or their .error.json) hold objects s3proc did not write for this input, "
+                 "left unchanged; move them away and the next run stores it (rejected: " +
+                 reason + ")";
+    return out;
+  }
+  work_dir_.ClearAttempts(job.listed.key, job.listed.etag);
+  out.kind = *placed == Placed::kAlreadyThere ? ObjectOutcome::Kind::kAlreadyDone
+                                              : ObjectOutcome::Kind::kRejected;
+  out.destination = names->copy_key;
+  return out;
+}
+
+Result<ObjectTask::Placed> ObjectTask::StoreErrorPair(const Job& job, const ErrorNames& names,
+                                                      bool first_choice,
+                                                      const std::string& reason) {
+  const std::string& input_key = job.listed.key;
   // The reason first: an error copy never exists without it.
   PutOptions json;
   json.content_type = "application/json";
-  auto why = store_.PutBytes(job.dest.reason_key,
-                             ReasonDocument(job.current, job.stored, job.processor.name(), reason,
-                                            processed_at_, job.attempts),
-                             json);
-  if (!why.ok()) {
-    out.reason = "storing the rejection reason: " + why.status().message();
-    return out;
-  }
+  json.metadata = ProvenanceMetadata(Role::kReason, input_key, job.stored);
+  const std::string document = ReasonDocument(job.current, job.stored, job.processor.name(), reason,
+                                              processed_at_, job.attempts);
+  auto why = StoreCreateOnly(
+      names.reason_key, {Role::kReason, first_choice, input_key, job.stored.etag}, json,
+      [&](const PutOptions& o) { return store_.PutBytes(names.reason_key, document, o); });
+  if (!why.ok()) return why.status().WithContext("storing the rejection reason");
+  if (why->placed == Placed::kTaken) return Placed::kTaken;
   // The unchanged input: uploaded from the bytes we downloaded (exactly the version we
   // processed, byte for byte, whatever its size).
   PutOptions copy;
   copy.content_type = job.stored.content_type;
-  copy.metadata = SourceMetadata(job.stored);
-  bool existed = false;
-  auto copied = StoreOnce(job, job.dest.error_key, job.downloaded, copy, &existed);
-  if (!copied.ok()) {
-    out.reason = "storing the error copy: " + copied.status().message();
-    return out;
+  copy.metadata = ProvenanceMetadata(Role::kErrorCopy, input_key, job.stored);
+  auto copied = StoreCreateOnly(
+      names.copy_key, {Role::kErrorCopy, first_choice, input_key, job.stored.etag}, copy,
+      [&](const PutOptions& o) { return store_.Upload(names.copy_key, job.downloaded, o); });
+  if (!copied.ok()) return copied.status().WithContext("storing the error copy");
+  if (copied->placed != Placed::kTaken) return copied->placed;
+  // Our reason beside another object would be read as that object's (by status and redrive):
+  // remove it. It is this input's reason (stored now, or found as this version's). Deleted
+  // without a version id: on a versioned bucket that hides it under a delete marker, which needs
+  // only s3:DeleteObject (the instance role has no s3:DeleteObjectVersion on errors/).
+  auto removed = store_.Delete({{names.reason_key, ""}});
+  Status problem = removed.ok() ? Status::Ok() : removed.status();
+  if (removed.ok() && !removed->failures.empty()) problem = removed->failures.front().status;
+  if (!problem.ok()) {
+    return problem.WithContext("removing " + names.reason_key + " (" + names.copy_key +
+                               " is taken)");
   }
-  work_dir_.ClearAttempts(job.listed.key, job.listed.etag);
-  out.kind = existed ? ObjectOutcome::Kind::kAlreadyDone : ObjectOutcome::Kind::kRejected;
-  out.destination = job.dest.error_key;
-  return out;
+  return Placed::kTaken;
 }
 
-Result<PutResult> ObjectTask::StoreOnce(const Job& job, const std::string& key,
-                                        const std::string& local_path, const PutOptions& put,
-                                        bool* existed) {
-  *existed = false;
-  if (!job.options.create_only) return store_.Upload(key, local_path, put);
-  PutOptions create = put;
-  create.if_none_match_any = true;
-  auto created = store_.Upload(key, local_path, create);
-  if (!created.status().IsPreconditionFailed()) return created;
-  // Someone stored this key first: another delivery of the same event (keep its copy), or an
-  // output of an older version of the input (replace it, as listing mode does).
-  if (AlreadyStored(key, job.stored.etag)) {
-    *existed = true;
-    return PutResult{};
+Result<ObjectTask::Placement> ObjectTask::StoreCreateOnly(const std::string& key,
+                                                          const Destination& destination,
+                                                          PutOptions options,
+                                                          const PutFunction& put) {
+  options.if_none_match_any = true;
+  auto created = put(options);
+  if (created.ok()) return Placement{Placed::kStored, *created};
+  if (!created.status().IsPreconditionFailed()) return created.status();
+  // The key exists. Whose is it? A failed look leaves the object for the next run: writing
+  // without knowing could replace another input's object.
+  S3PROC_ASSIGN_OR_RETURN(std::optional<ObjectInfo> found, Look(key));
+  if (!found) {
+    return Status::Transient("store " + key +
+                             ": it existed (412) and then did not; left for the next run");
   }
-  return store_.Upload(key, local_path, put);
+  const Ownership owner = OwnershipOf(*found, destination);
+  if (owner == Ownership::kThisVersion) {
+    // Another delivery of this very input (or an interrupted attempt) stored it: keep it.
+    return Placement{Placed::kAlreadyThere, PutResult{}};
+  }
+  if (owner == Ownership::kOtherVersion && destination.role == Role::kOutput) {
+    // An output follows its input: an older version's is replaced. Error copies and reasons of
+    // another version are kept: they may be that version's only copy.
+    options.if_none_match_any = false;
+    S3PROC_ASSIGN_OR_RETURN(PutResult replaced, put(options));
+    return Placement{Placed::kStored, replaced};
+  }
+  return Placement{Placed::kTaken, PutResult{}};
 }
 
 }  // namespace s3proc

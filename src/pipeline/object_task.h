@@ -2,11 +2,13 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 
 #include "config/run_config.h"
 #include "pipeline/destination_keys.h"
+#include "pipeline/provenance.h"
 #include "pipeline/work_dir.h"
 #include "processors/processor_router.h"
 #include "store/object_store.h"
@@ -39,16 +41,15 @@ struct TaskOptions {
   // The attempts so far, this one included (queue mode: the message's receive count); 0: count
   // them in the work dir (listing mode).
   int attempts = 0;
-  // Store outputs and error copies only if absent (If-None-Match: *); when one exists, it is
-  // kept if it came from this input's ETag (kAlreadyDone) and replaced otherwise. Queue mode
-  // sets it: two deliveries of one event on two hosts then store one output version, not two.
-  bool create_only = false;
 };
 
 // Takes one object through its stages, leaving the input for the caller to delete:
 //   FindStoredOutput (only for a recovered shard) -> Fetch (download) -> Transform (the
 //   processor) -> Store (upload), or -> RouteToErrors when the processor rejects the content,
-//   the attempts are used up, or the output key cannot exist.
+//   the attempts are used up, the output key cannot exist or is taken.
+// Every object is stored create-only and carries its provenance (provenance.h): s3proc never
+// overwrites an object it did not write for this input, and what a duplicate worker stored for
+// this very input version is kept (kAlreadyDone), not written twice.
 // Thread-safe: one instance serves every worker.
 class ObjectTask {
  public:
@@ -66,8 +67,21 @@ class ObjectTask {
  private:
   struct Job;
 
+  // What a create-only store did.
+  enum class Placed {
+    kStored,        // written now (or an output of another version of this input replaced)
+    kAlreadyThere,  // this role's object for this very input version was there: nothing written
+    kTaken,         // something else is there: left unchanged, nothing written
+  };
+  struct Placement {
+    Placed placed = Placed::kTaken;
+    PutResult put;  // kStored: what was written
+  };
+  using PutFunction = std::function<Result<PutResult>(const PutOptions&)>;
+
   // kAlreadyDone (or kGone / kFailed from reading the input's version) when an output or error
-  // copy of this input's ETag is stored; nullopt when the object must be processed.
+  // copy of this input's ETag is stored; kFailed when looking failed; nullopt when the object
+  // must be processed.
   std::optional<ObjectOutcome> FindStoredOutput(const ObjectSummary& object,
                                                 const DestinationKeys& dest);
   // Downloads the input to job.downloaded and fills job.stored. The store's error, or kIoError
@@ -75,16 +89,24 @@ class ObjectTask {
   Status Fetch(Job& job);
   // Runs the processor into job.processed. kRejected: the content is bad.
   Status Transform(Job& job);
-  // Uploads job.processed to the output key.
+  // Uploads job.processed to the output key; routes the input to errors/ when the key is taken.
   ObjectOutcome Store(Job& job);
-  // Stores the reason, then the unchanged input, under errors/.
+  // Stores the reason, then the unchanged input, under errors/: under their first-choice names,
+  // or the alternative ones when those are taken; kFailed when both are.
   ObjectOutcome RouteToErrors(Job& job, const std::string& reason);
-  bool AlreadyStored(const std::string& key, const std::string& source_etag);
-  // Uploads `local_path` under `key`, create-only when options.create_only asks. Returns the
-  // store's result; `*existed` is set when an output of this same input was already there
-  // (then nothing was written).
-  Result<PutResult> StoreOnce(const Job& job, const std::string& key, const std::string& local_path,
-                              const PutOptions& put, bool* existed);
+  // Stores one reason and error copy pair. kTaken when either name is taken (then neither is
+  // left written: a reason this call stored is deleted again).
+  Result<Placed> StoreErrorPair(const Job& job, const ErrorNames& names, bool first_choice,
+                                const std::string& reason);
+  // The object at `key` (HEAD); nullopt when there is none (a 403 for a missing key resolved as
+  // ResolveAccessDenied does). Any other error is returned, never read as "absent".
+  Result<std::optional<ObjectInfo>> Look(const std::string& key);
+  // Stores with `put` under `key`, create-only (If-None-Match: *). When the key exists: kept if
+  // this role's object for this very input version (kAlreadyThere); replaced if an output of
+  // another version of this input (outputs follow their input); otherwise kTaken. Errors,
+  // including a failed look after the 412, are returned: never an unconditional write.
+  Result<Placement> StoreCreateOnly(const std::string& key, const Destination& destination,
+                                    PutOptions options, const PutFunction& put);
 
   const RunConfig& config_;
   ObjectStore& store_;

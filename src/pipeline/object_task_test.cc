@@ -38,8 +38,11 @@ class ObjectTaskTest : public ::testing::Test {
   }
 
   ObjectOutcome Run(const ObjectSummary& object, bool check_existing = false) {
+    return Run(object, TaskOptions{.check_existing = check_existing});
+  }
+  ObjectOutcome Run(const ObjectSummary& object, const TaskOptions& options) {
     ObjectTask task(config_, store_, *router_, *work_dir_, "2026-01-01T00:00:00Z");
-    return task.Run(object, check_existing);
+    return task.Run(object, options);
   }
 
   // Local copies left in downloads/ and processed/ (temp files included).
@@ -204,11 +207,187 @@ TEST_F(ObjectTaskTest, AnOutputOfOtherContentIsNotTakenForDone) {
 }
 
 TEST_F(ObjectTaskTest, WithoutARecoveryStoredOutputsAreNotLookedFor) {
+  ObjectSummary good = Put("input/a.json", "{}");
+  ObjectSummary bad = Put("input/bad.json", "{oops");
+  int heads = store_.CallCount("head");
+  EXPECT_EQ(Run(good).kind, Kind::kDone);
+  EXPECT_EQ(Run(bad).kind, Kind::kRejected);
+  EXPECT_EQ(store_.CallCount("head"), heads) << "free destinations cost no look";
+}
+
+// --- Destinations that are taken: s3proc never overwrites what it did not write for this input.
+
+// Where an error copy goes when its first-choice name is taken: the key, a dot and the first 12
+// characters of the input's ETag (its reason beside it, with ".error.json").
+std::string Renamed(const std::string& error_key, const ObjectSummary& in) {
+  return error_key + "." + in.etag.substr(0, 12);
+}
+
+TEST_F(ObjectTaskTest, AReasonNeverOverwritesAnotherInputsErrorCopy) {
+  // y.json.error.json is rejected first: its error copy takes the name y.json's reason would have.
+  ObjectSummary first = Put("input/y.json.error.json", "{first");
+  ASSERT_EQ(Run(first).kind, Kind::kRejected);
+  ObjectSummary second = Put("input/y.json", "{second");
+  ObjectOutcome o = Run(second);
+  EXPECT_EQ(o.kind, Kind::kRejected) << o.reason;
+  EXPECT_EQ(store_.Get("errors/y.json.error.json"), "{first") << "the other input's bytes";
+  const std::string renamed = Renamed("errors/y.json", second);
+  EXPECT_EQ(o.destination, renamed);
+  EXPECT_EQ(store_.Get(renamed), "{second");
+  EXPECT_THAT(store_.Get(renamed + ".error.json").value_or(""),
+              HasSubstr("\"source_key\":\"input/y.json\""));
+  EXPECT_FALSE(store_.Contains("errors/y.json")) << "no copy whose reason is another's copy";
+}
+
+TEST_F(ObjectTaskTest, AnErrorCopyNeverOverwritesAnotherInputsReason) {
+  ObjectSummary first = Put("input/y.json", "{first");
+  ASSERT_EQ(Run(first).kind, Kind::kRejected);
+  ObjectSummary second = Put("input/y.json.error.json", "{second");
+  ObjectOutcome o = Run(second);
+  EXPECT_EQ(o.kind, Kind::kRejected) << o.reason;
+  EXPECT_THAT(store_.Get("errors/y.json.error.json").value_or(""),
+              HasSubstr("\"source_key\":\"input/y.json\""));
+  EXPECT_EQ(store_.Get("errors/y.json"), "{first");
+  const std::string renamed = Renamed("errors/y.json.error.json", second);
+  EXPECT_EQ(o.destination, renamed);
+  EXPECT_EQ(store_.Get(renamed), "{second");
+  EXPECT_THAT(store_.Get(renamed + ".error.json").value_or(""),
+              HasSubstr("\"source_key\":\"input/y.json.error.json\""));
+  EXPECT_FALSE(store_.Contains("errors/y.json.error.json.error.json"))
+      << "no reason left beside a copy that is not its own";
+}
+
+TEST_F(ObjectTaskTest, AUsersFileInOutputIsLeftAndTheInputGoesToErrors) {
+  store_.Put("output/a.json", "mine");
+  ObjectSummary in = Put("input/a.json", "{}");
+  ObjectOutcome o = Run(in);
+  EXPECT_EQ(o.kind, Kind::kRejected) << o.reason;
+  EXPECT_THAT(o.reason, HasSubstr("output/a.json already exists and was not written by s3proc"));
+  EXPECT_THAT(o.reason, HasSubstr("left unchanged"));
+  EXPECT_EQ(store_.Get("output/a.json"), "mine");
+  EXPECT_EQ(store_.Get("errors/a.json"), "{}");
+  EXPECT_THAT(store_.Get("errors/a.json.error.json").value_or(""), HasSubstr("already exists"));
+}
+
+TEST_F(ObjectTaskTest, AUsersFileInErrorsIsLeftAndTheCopyIsRenamed) {
+  store_.Put("errors/bad.json", "mine");
+  ObjectSummary in = Put("input/bad.json", "{oops");
+  ObjectOutcome o = Run(in);
+  EXPECT_EQ(o.kind, Kind::kRejected) << o.reason;
+  EXPECT_EQ(store_.Get("errors/bad.json"), "mine");
+  EXPECT_EQ(o.destination, Renamed("errors/bad.json", in));
+  EXPECT_EQ(store_.Get(Renamed("errors/bad.json", in)), "{oops");
+  EXPECT_FALSE(store_.Contains("errors/bad.json.error.json"));
+}
+
+TEST_F(ObjectTaskTest, AUsersReasonNamedFileInErrorsIsLeft) {
+  store_.Put("errors/bad.json.error.json", "my notes");
+  ObjectSummary in = Put("input/bad.json", "{oops");
+  ObjectOutcome o = Run(in);
+  EXPECT_EQ(o.kind, Kind::kRejected) << o.reason;
+  EXPECT_EQ(store_.Get("errors/bad.json.error.json"), "my notes");
+  EXPECT_EQ(store_.Get(Renamed("errors/bad.json", in)), "{oops");
+  EXPECT_FALSE(store_.Contains("errors/bad.json"));
+}
+
+TEST_F(ObjectTaskTest, WhenTheRenamedDestinationIsTakenTooTheInputStays) {
+  ObjectSummary in = Put("input/bad.json", "{oops");
+  store_.Put("errors/bad.json", "mine");
+  store_.Put(Renamed("errors/bad.json", in), "mine too");
+  ObjectOutcome o = Run(in);
+  EXPECT_EQ(o.kind, Kind::kFailed);
+  EXPECT_THAT(o.reason, HasSubstr(Renamed("errors/bad.json", in)));
+  EXPECT_EQ(store_.Get("errors/bad.json"), "mine");
+  EXPECT_EQ(store_.Get(Renamed("errors/bad.json", in)), "mine too");
+  EXPECT_EQ(store_.Keys("errors/").size(), 2u) << "no reason left without its copy";
+}
+
+TEST_F(ObjectTaskTest, AnOlderVersionsErrorCopyIsKept) {
+  ObjectSummary v1 = Put("input/bad.json", "{one");
+  ASSERT_EQ(Run(v1).kind, Kind::kRejected);
+  ObjectSummary v2 = Put("input/bad.json", "{two");
+  ObjectOutcome o = Run(v2);
+  EXPECT_EQ(o.kind, Kind::kRejected) << o.reason;
+  EXPECT_EQ(store_.Get("errors/bad.json"), "{one") << "the only copy of that version";
+  EXPECT_EQ(store_.Get(Renamed("errors/bad.json", v2)), "{two");
+}
+
+TEST_F(ObjectTaskTest, AnOlderVersionsOutputIsReplaced) {
+  ASSERT_EQ(Run(Put("input/a.json", R"({"v":1})")).kind, Kind::kDone);
+  ObjectSummary v2 = Put("input/a.json", R"({"v":2})");
+  EXPECT_EQ(Run(v2).kind, Kind::kDone);
+  EXPECT_THAT(store_.Get("output/a.json").value_or(""), HasSubstr("\"v\":2"));
+  EXPECT_EQ(Metadata("output/a.json", "s3proc-source-etag"), v2.etag);
+}
+
+TEST_F(ObjectTaskTest, AnOutputStoredBeforeRolesExistedIsStillOurs) {
+  PutOptions legacy;
+  legacy.metadata = {{"s3proc-source-etag", "0123456789abcdef0123456789abcdef"}};
+  ASSERT_TRUE(store_.PutBytes("output/a.json", "old", legacy).ok());
+  EXPECT_EQ(Run(Put("input/a.json", "{}")).kind, Kind::kDone);
+  EXPECT_THAT(store_.Get("output/a.json").value_or(""), HasSubstr("_s3proc"));
+}
+
+TEST_F(ObjectTaskTest, AnErrorCopyStoredBeforeRolesExistedKeepsItsReason) {
+  PutOptions legacy;
+  legacy.metadata = {{"s3proc-source-etag", "0123456789abcdef0123456789abcdef"}};
+  ASSERT_TRUE(store_.PutBytes("errors/bad.json", "{old", legacy).ok());
+  store_.Put("errors/bad.json.error.json", R"({"source_key":"input/bad.json"})");
+  ObjectSummary in = Put("input/bad.json", "{new");
+  ObjectOutcome o = Run(in);
+  EXPECT_EQ(o.kind, Kind::kRejected) << o.reason;
+  EXPECT_EQ(store_.Get("errors/bad.json"), "{old");
+  EXPECT_EQ(store_.Get("errors/bad.json.error.json"), R"({"source_key":"input/bad.json"})");
+  EXPECT_EQ(store_.Get(Renamed("errors/bad.json", in)), "{new");
+}
+
+TEST_F(ObjectTaskTest, EveryObjectWrittenNamesItsRoleAndInput) {
+  ObjectSummary good = Put("input/a.json", "{}");
+  ObjectSummary bad = Put("input/bad.json", "{oops");
+  ASSERT_EQ(Run(good).kind, Kind::kDone);
+  ASSERT_EQ(Run(bad).kind, Kind::kRejected);
+  EXPECT_EQ(Metadata("output/a.json", "s3proc-role"), "output");
+  EXPECT_EQ(Metadata("errors/bad.json", "s3proc-role"), "error-copy");
+  EXPECT_EQ(Metadata("errors/bad.json.error.json", "s3proc-role"), "reason");
+  EXPECT_EQ(Metadata("errors/bad.json.error.json", "s3proc-source-etag"), bad.etag);
+  EXPECT_EQ(Metadata("output/a.json", "s3proc-source-key-sha256").size(), 64u);
+}
+
+TEST_F(ObjectTaskTest, AFailedLookAfterA412NeverUploadsOverWhatIsThere) {
+  store_.Put("output/a.json", "mine");
+  ObjectSummary in = Put("input/a.json", "{}");
+  store_.FailNext("head", Status::Transient("head: 503 SlowDown"));
+  ObjectOutcome o = Run(in, TaskOptions{.attempts = 1});
+  EXPECT_EQ(o.kind, Kind::kFailed);
+  EXPECT_THAT(o.reason, HasSubstr("503 SlowDown"));
+  EXPECT_EQ(store_.Get("output/a.json"), "mine");
+  EXPECT_TRUE(store_.Keys("errors/").empty());
+}
+
+TEST_F(ObjectTaskTest, AFailedLookForAStoredOutputLeavesTheInput) {
+  ObjectSummary in = Put("input/a.json", "{}");
+  store_.FailNext("head", Status::Transient("head: 503 SlowDown"));
+  ObjectOutcome o = Run(in, /*check_existing=*/true);
+  EXPECT_EQ(o.kind, Kind::kFailed);
+  EXPECT_THAT(o.reason, HasSubstr("503 SlowDown"));
+  EXPECT_EQ(store_.CallCount("upload"), 0) << "not processed: the output may be there";
+}
+
+TEST_F(ObjectTaskTest, ARecoveredShardFindsARenamedErrorCopy) {
+  ASSERT_EQ(Run(Put("input/y.json.error.json", "{first")).kind, Kind::kRejected);
+  ObjectSummary in = Put("input/y.json", "{second");
+  ASSERT_EQ(Run(in).kind, Kind::kRejected);
+  int uploads = store_.CallCount("upload");
+  ObjectOutcome again = Run(in, /*check_existing=*/true);
+  EXPECT_EQ(again.kind, Kind::kAlreadyDone);
+  EXPECT_EQ(again.destination, Renamed("errors/y.json", in));
+  EXPECT_EQ(store_.CallCount("upload"), uploads);
+}
+
+TEST_F(ObjectTaskTest, ARerunOfTheSameVersionFindsItsOwnOutput) {
   ObjectSummary in = Put("input/a.json", "{}");
   ASSERT_EQ(Run(in).kind, Kind::kDone);
-  int heads = store_.CallCount("head");
-  EXPECT_EQ(Run(in).kind, Kind::kDone);
-  EXPECT_EQ(store_.CallCount("head"), heads);
+  EXPECT_EQ(Run(in).kind, Kind::kAlreadyDone) << "create-only: the output is not written twice";
 }
 
 TEST_F(ObjectTaskTest, AnOutputKeyTooLongForS3IsRejected) {

@@ -5,8 +5,11 @@
 
 #include <atomic>
 #include <future>
+#include <map>
 #include <memory>
+#include <set>
 
+#include "pipeline/redrive.h"
 #include "pipeline/shard_lease.h"
 #include "testutil/memory_object_store.h"
 #include "testutil/prefix_policy_object_store.h"
@@ -112,6 +115,37 @@ TEST_F(PipelineTest, AKeyEndingInASlashThatHoldsBytesIsAFileNotAFolderMarker) {
   EXPECT_EQ(s.done, 1u);
   EXPECT_TRUE(store_.Contains("output/notes.json/"));
   EXPECT_EQ(store_.Keys("input/"), (std::vector<std::string>{"input/folder/"}));
+}
+
+// y.json's reason and y.json.error.json's error copy would share a name; in one run (in either
+// order, concurrently) each input lands whole under a name of its own, and redrive returns both.
+TEST_F(PipelineTest, TwoInputsWhoseErrorNamesCollideBothLandWholeAndComeBack) {
+  const std::map<std::string, std::string> inputs = {{"input/y.json", "{y"},
+                                                     {"input/y.json.error.json", "{y.error"}};
+  for (const auto& [key, body] : inputs) store_.Put(key, body);
+  RunSummary s = Run();
+  EXPECT_EQ(s.rejected, 2u);
+  EXPECT_EQ(s.ExitCode(), 0);
+  // Every error copy has its own reason beside it, naming the input its bytes came from.
+  std::vector<std::string> keys = store_.Keys("errors/");
+  std::set<std::string> landed;
+  for (const std::string& key : keys) {
+    if (!store_.Contains(key + ".error.json")) continue;
+    std::string why = *store_.Get(key + ".error.json");
+    for (const auto& [input, body] : inputs) {
+      if (why.find("\"source_key\":\"" + input + "\"") == std::string::npos) continue;
+      EXPECT_EQ(*store_.Get(key), body) << key;
+      landed.insert(input);
+    }
+  }
+  EXPECT_EQ(landed.size(), 2u) << ::testing::PrintToString(keys);
+  EXPECT_EQ(keys.size(), 4u) << ::testing::PrintToString(keys);
+
+  auto redriven = Redrive(store_, config_, RedriveOptions{}, *logger_);
+  ASSERT_TRUE(redriven.ok()) << redriven.status().ToString();
+  EXPECT_EQ(redriven->redriven, 2u);
+  for (const auto& [key, body] : inputs) EXPECT_EQ(store_.Get(key), body) << key;
+  EXPECT_TRUE(store_.Keys("errors/").empty());
 }
 
 TEST_F(PipelineTest, ATransientFailureLeavesTheInputForTheNextRun) {

@@ -168,7 +168,6 @@ void QueueRun::Work() {
     // A redelivery: an earlier holder may have stored the output before it died.
     options.check_existing = item.attempts > 1;
     options.attempts = item.attempts;
-    options.create_only = true;
     ObjectOutcome outcome = task_.Run(item.object, options);
     tally_.Record(item.object.key, outcome, SecondsSince(t0));
     Finish(item, outcome);

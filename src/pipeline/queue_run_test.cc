@@ -148,6 +148,23 @@ TEST_F(QueueRunTest, ADuplicateDeliveryWritesNothingTwice) {
   EXPECT_EQ(queue_.MessageCount(), 2u) << "both messages wait for the input's delete";
 }
 
+// Create-only means it: when the 412's look at what is there fails, nothing is written over it
+// and the object waits for the next delivery.
+TEST_F(QueueRunTest, AFailedLookAfterA412LeavesWhatIsThereAndTheMessage) {
+  store_.Put("output/a.json", "another delivery's, or a user's");
+  Drop("input/a.json", "{}");
+  store_.SetFaultHook([](std::string_view op, const std::string& key) {
+    return op == "head" && key == "output/a.json" ? Status::Transient("head: 503 SlowDown")
+                                                  : Status::Ok();
+  });
+  RunSummary s = Run();
+  EXPECT_EQ(s.failed, 1u);
+  EXPECT_EQ(*store_.Get("output/a.json"), "another delivery's, or a user's");
+  EXPECT_TRUE(store_.Keys("errors/").empty());
+  EXPECT_TRUE(store_.Contains("input/a.json"));
+  EXPECT_EQ(queue_.MessageCount(), 1u);
+}
+
 TEST_F(QueueRunTest, ARedeliveryPastMaxAttemptsGoesToErrors) {
   Drop("input/poison.json", "{}");
   config_.max_attempts = 2;

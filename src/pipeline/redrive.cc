@@ -4,8 +4,10 @@
 #include <set>
 #include <vector>
 
+#include "pipeline/destination_keys.h"
 #include "pipeline/folder_marker.h"
 #include "pipeline/missing_key.h"
+#include "pipeline/provenance.h"
 #include "processors/glob.h"
 
 namespace s3proc {
@@ -111,6 +113,22 @@ std::string DeleteFromErrors(ObjectStore& store, const Candidate& c) {
   return "";
 }
 
+// Where a rejected object goes back to: input_prefix + its relative key, unless it is an error
+// copy s3proc renamed because its first-choice name was taken (errors/<relative>.<12 hex of its
+// ETag>, see AlternativeErrorNames): its provenance then names the input, which gets its own key
+// back. Only such names are looked at (one HEAD each).
+Result<std::string> InputKeyFor(ObjectStore& store, const RunConfig& config, const Candidate& c) {
+  const std::string relative = c.key.substr(config.error_prefix.size());
+  const std::optional<std::string> original = RenamedFrom(relative);
+  if (!original) return config.input_prefix + relative;
+  auto head = store.Head(c.key);
+  if (!head.ok()) return head.status().WithContext("reading its provenance");
+  const std::string renamed_from = config.input_prefix + *original;
+  const Destination copy{Role::kErrorCopy, /*first_choice=*/false, renamed_from, ""};
+  bool renamed = OwnershipOf(*head, copy) != Ownership::kForeign;
+  return renamed ? renamed_from : config.input_prefix + relative;
+}
+
 Outcome RedriveOne(ObjectStore& store, const RunConfig& config, const Candidate& c,
                    const std::string& input_key, Logger& logger) {
   if (auto stopped = CopyToInput(store, c, input_key, logger)) return *stopped;
@@ -149,12 +167,17 @@ Result<RedriveSummary> Redrive(ObjectStore& store, const RunConfig& config,
   RedriveSummary summary;
   for (const Candidate& c : candidates) {
     ++summary.matched;
-    const std::string input_key = config.input_prefix + c.key.substr(config.error_prefix.size());
-    if (options.dry_run) {
-      Log(logger, "would-redrive", c, input_key, "");
+    auto input_key = InputKeyFor(store, config, c);
+    if (!input_key.ok()) {
+      Log(logger, "failed", c, "", input_key.status().message());
+      ++summary.failed;
       continue;
     }
-    switch (RedriveOne(store, config, c, input_key, logger)) {
+    if (options.dry_run) {
+      Log(logger, "would-redrive", c, *input_key, "");
+      continue;
+    }
+    switch (RedriveOne(store, config, c, *input_key, logger)) {
       case Outcome::kRedriven: ++summary.redriven; break;
       case Outcome::kConflict: ++summary.conflicts; break;
       case Outcome::kFailed: ++summary.failed; break;

@@ -28,10 +28,13 @@ struct RedriveSummary {
 // Moves rejected inputs back for another try: for each object under config.error_prefix that
 // is not a reason file (same rule as CollectStatus) and whose relative key matches
 // options.filter, in key order:
-//   1. Head input_prefix + relative. When it exists with a different ETag, a newer input has
+//   0. The input key is input_prefix + relative, or, for an error copy s3proc renamed because
+//      its first-choice name was taken (relative = <key>.<12 hex>, with s3proc's provenance
+//      naming input_prefix + <key>), input_prefix + <key>. A failed look counts as failed.
+//   1. Head the input key. When it exists with a different ETag, a newer input has
 //      arrived under that key: count a conflict, leave both alone. When it exists with the same
 //      ETag, an earlier redrive copied it and was interrupted: skip to 3.
-//   2. Copy error_prefix + relative -> input_prefix + relative (server side).
+//   2. Copy the error object -> the input key (server side).
 //   3. Delete the error object and its reason file (<error key>.error.json).
 // Copy before delete makes it safe to interrupt and idempotent: running it again finishes what
 // a previous run started, and never loses an object. Each object is logged (outcome

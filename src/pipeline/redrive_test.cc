@@ -5,6 +5,7 @@
 
 #include <cstdio>
 
+#include "common/hash.h"
 #include "testutil/memory_object_store.h"
 #include "testutil/prefix_policy_object_store.h"
 
@@ -64,6 +65,34 @@ TEST_F(RedriveTest, MovesEveryRejectedObjectBackAndDropsItsReason) {
   EXPECT_EQ(store_.Keys("errors/"), (std::vector<std::string>{"errors/orphan.json.error.json"}));
   EXPECT_THAT(Log(), HasSubstr("\"outcome\":\"redriven\""));
   EXPECT_THAT(Log(), HasSubstr("redrive summary"));
+}
+
+// An error copy renamed because its first-choice name was taken (errors/<key>.<12 of its ETag>)
+// goes back under its input's own key; its provenance says which input that is.
+TEST_F(RedriveTest, ARenamedErrorCopyGoesBackUnderItsInputsKey) {
+  const std::string etag = "0123456789abcdef0123456789abcdef";
+  PutOptions copy;
+  copy.metadata = {{"s3proc-source-etag", etag},
+                   {"s3proc-role", "error-copy"},
+                   {"s3proc-source-key-sha256", Sha256Hex("input/y.json")}};
+  ASSERT_TRUE(store_.PutBytes("errors/y.json.0123456789ab", "{second", copy).ok());
+  store_.Put("errors/y.json.0123456789ab.error.json", R"({"source_key":"input/y.json"})");
+  Reject("y.json.error.json", "{first");  // the input whose copy took the first choice
+  auto summary = Run();
+  ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+  EXPECT_EQ(summary->redriven, 2u);
+  EXPECT_EQ(store_.Get("input/y.json"), "{second");
+  EXPECT_EQ(store_.Get("input/y.json.error.json"), "{first");
+  EXPECT_TRUE(store_.Keys("errors/").empty());
+}
+
+// A name that merely looks renamed, without s3proc's provenance, goes back under its own name.
+TEST_F(RedriveTest, ANameThatOnlyLooksRenamedKeepsItsName) {
+  Reject("data.0123456789ab", "D");
+  auto summary = Run();
+  ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+  EXPECT_EQ(store_.Get("input/data.0123456789ab"), "D");
+  EXPECT_FALSE(store_.Contains("input/data"));
 }
 
 TEST_F(RedriveTest, FilterIsAGlobOnTheRelativeKey) {

@@ -249,6 +249,64 @@ class PipelineEndToEnd(unittest.TestCase):
         body = self.s3.get_object(Bucket=self.bucket, Key="output/notes.txt")["Body"].read()
         self.assertEqual(body, b"plain text, not JSON")
 
+    def redrive(self):
+        redrive = subprocess.run(
+            [e2e.BINARY, "redrive", "--bucket", self.bucket, "--endpoint-url", e2e.ENDPOINT],
+            capture_output=True, text=True)
+        self.assertEqual(redrive.returncode, 0, redrive.stderr)
+
+    def metadata(self, key):
+        return self.s3.head_object(Bucket=self.bucket, Key=key)["Metadata"]
+
+    def test_an_error_copy_named_like_another_inputs_reason_is_never_overwritten(self):
+        # y.json.error.json is rejected first: its error copy takes errors/y.json.error.json, the
+        # name y.json's reason would have. On this unversioned bucket, writing y.json's reason
+        # there would destroy the only copy of the first file.
+        self.put("input/y.json.error.json", b"{first")
+        code, _, err = e2e.run(self.bucket, self.work.path)
+        self.assertEqual(code, 0, err[-3000:])
+        etag = self.s3.put_object(Bucket=self.bucket, Key="input/y.json",
+                                  Body=b"{second")["ETag"].strip('"')
+        code, _, err = e2e.run(self.bucket, self.work.path)
+        self.assertEqual(code, 0, err[-3000:])
+        self.assertEqual(e2e.summary(err)["rejected"], 1, err[-3000:])
+
+        errors = e2e.all_objects(self.s3, self.bucket, "errors/")
+        self.assertEqual(errors["errors/y.json.error.json"], b"{first")
+        renamed = "errors/y.json." + etag[:12]
+        self.assertEqual(errors[renamed], b"{second")
+        self.assertEqual(json.loads(errors[renamed + ".error.json"])["source_key"], "input/y.json")
+        self.assertEqual(len(errors), 4, sorted(errors))
+        self.assertEqual(self.metadata("errors/y.json.error.json")["s3proc-role"], "error-copy")
+        self.assertEqual(self.metadata(renamed + ".error.json")["s3proc-role"], "reason")
+
+        # Both come back under their own keys.
+        self.redrive()
+        self.assertEqual(e2e.keys(self.s3, self.bucket, "errors/"), [])
+        inputs = e2e.all_objects(self.s3, self.bucket, "input/")
+        self.assertEqual(inputs, {"input/y.json": b"{second", "input/y.json.error.json": b"{first"})
+
+    def test_a_users_own_files_in_output_and_errors_are_left_unchanged(self):
+        self.put("output/a.json", b"mine")
+        self.put("errors/b.json", b"mine too")
+        self.put("input/a.json", b"{}")
+        etag = self.s3.put_object(Bucket=self.bucket, Key="input/b.json",
+                                  Body=b"{oops")["ETag"].strip('"')
+        code, _, err = e2e.run(self.bucket, self.work.path)
+        self.assertEqual(code, 0, err[-3000:])
+        self.assertEqual(e2e.keys(self.s3, self.bucket, "input/"), [])
+        output = e2e.all_objects(self.s3, self.bucket, "output/")
+        self.assertEqual(output, {"output/a.json": b"mine"})
+        errors = e2e.all_objects(self.s3, self.bucket, "errors/")
+        # a.json could not take its output's name: it is rejected, with the reason.
+        self.assertEqual(errors["errors/a.json"], b"{}")
+        reason = json.loads(errors["errors/a.json.error.json"])["reason"]
+        self.assertIn("output/a.json already exists and was not written by s3proc", reason)
+        # b.json's error copy takes the other name.
+        self.assertEqual(errors["errors/b.json"], b"mine too")
+        self.assertEqual(errors["errors/b.json." + etag[:12]], b"{oops")
+        self.assertEqual(len(errors), 5, sorted(errors))
+
     def test_exec_processor_runs_a_users_command(self):
         self.put("input/a.json", b'{"x": 1}')
         self.put("input/b.json", b'{"x": 2}')

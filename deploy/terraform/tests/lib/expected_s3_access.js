@@ -11,13 +11,17 @@
 //       s3proc then lists the key itself as a prefix   -> s3:ListBucket (s3:prefix input/*, leases/*)
 //     - GET the current object (its version id comes back in the answer)
 //                                                      -> s3:GetObject on input/*
-//     - after a crash, HEAD output/<key> and errors/<key> to find what was already stored
+//     - after a crash, HEAD output/<key> and errors/<key> to find what was already stored;
+//       after a create-only PUT's 412, HEAD the key to see whose object it is
 //                                                      -> s3:GetObject on output/* and errors/*
-//     - PUT the result to output/, single or multipart -> s3:PutObject (covers Create/UploadPart/Complete),
+//     - PUT the result to output/ (If-None-Match: *), single or multipart
+//                                                      -> s3:PutObject (covers Create/UploadPart/Complete),
 //       abort a multipart upload that failed              s3:AbortMultipartUpload on output/*
 //       (s3proc never lists the parts of an upload: no s3:ListMultipartUploadParts)
-//     - on rejection: PUT the unchanged input to errors/<key> and errors/<key>.error.json (may be multipart)
-//                                                      -> the same two actions on errors/*
+//     - on rejection: PUT the unchanged input to errors/<key> and errors/<key>.error.json (may be multipart),
+//       or to errors/<key>.<etag12> and its .error.json when a name is taken; DELETE a reason it just
+//       stored when its copy's name proved taken (no version id: no s3:DeleteObjectVersion)
+//                                                      -> the same two actions and s3:DeleteObject on errors/*
 //     - DELETE the input, the exact version on a versioned bucket
 //                                                      -> s3:DeleteObject, s3:DeleteObjectVersion on input/*
 //     - leases: conditional PUT (If-None-Match: * creates the next generation), GET to read the holder
@@ -26,8 +30,9 @@
 //   s3proc status
 //     - ListObjectsV2 on input/, output/, errors/, leases/ -> s3:ListBucket with those prefixes
 //   s3proc redrive
-//     - ListObjectsV2 on errors/; HEAD input/<key> (403 when missing: then a listing of input/<key>)
-//                                                      -> s3:ListBucket (s3:prefix errors/*, input/*), s3:GetObject on input/*
+//     - ListObjectsV2 on errors/; HEAD input/<key> (403 when missing: then a listing of input/<key>);
+//       HEAD errors/<key>.<etag12> (a renamed error copy: which input it came from)
+//                                                      -> s3:ListBucket (s3:prefix errors/*, input/*), s3:GetObject on input/*, errors/*
 //     - copy errors/* back to input/ (GET the source, PUT the destination), then DELETE the error copy
 //                                                      -> s3:GetObject, s3:DeleteObject on errors/*, s3:PutObject on input/*
 //
