@@ -209,7 +209,7 @@ Status ObjectTask::Transform(Job& job) {
 
 ObjectOutcome ObjectTask::Store(Job& job) {
   PutOptions put;
-  put.content_type = job.processor.content_type();
+  put.content_type = job.processor.content_type(job.listed.key);
   put.metadata = SourceMetadata(job.stored);
   bool existed = false;
   auto uploaded = StoreOnce(job, job.dest.output_key, job.processed, put, &existed);
