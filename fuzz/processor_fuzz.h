@@ -2,7 +2,8 @@
 
 // Shared body of the processor fuzz targets: the processor returns OK or Rejected for any
 // bytes (never another error, never a crash or hang), and what it writes on OK is valid JSON
-// (one text, or one text per line), checked with nlohmann::json, a parser we did not write.
+// (one text, or one text per line), checked with nlohmann::json, a parser we did not write. For
+// a ".gz" key what it writes must be whole gzip data (gzip in, gzip out), checked decompressed.
 #include <stddef.h>
 #include <stdint.h>
 
@@ -11,6 +12,7 @@
 #include <string_view>
 
 #include "fuzz_files.h"
+#include "processors/gzip_input_processor.h"
 #include "processors/processor.h"
 
 namespace s3proc::fuzz {
@@ -29,6 +31,14 @@ inline void CheckProcessor(Processor& processor, const uint8_t* data, size_t siz
   Status s = processor.Process(in, out, context);
   if (!s.ok() && !s.IsRejected()) Fail(processor.name() + " returned " + s.ToString());
   if (!s.ok()) return;
+  if (IsGzipKey(key)) {
+    uint64_t compressed_size = 0;
+    std::string compressed_sha256;
+    Status gunzip =
+        GunzipFile(out, out + ".plain", UINT64_MAX, &compressed_size, &compressed_sha256);
+    if (!gunzip.ok()) Fail(processor.name() + " wrote no whole gzip data: " + gunzip.ToString());
+    out += ".plain";
+  }
   std::string written = ReadScratch(out);
   if (shape == OutputShape::kOneText) {
     if (!nlohmann::json::accept(written)) Fail(processor.name() + " wrote invalid JSON");

@@ -2,6 +2,16 @@
 
 namespace s3proc::testing {
 
+void MemoryMessageQueue::SetVisibilityTimeout(int seconds) {
+  std::lock_guard<std::mutex> lock(mu_);
+  visibility_timeout_ = seconds;
+}
+
+Result<int> MemoryMessageQueue::VisibilityTimeout() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return visibility_timeout_;
+}
+
 void MemoryMessageQueue::Send(std::string body) {
   std::lock_guard<std::mutex> lock(mu_);
   messages_[next_id_++] = {std::move(body), 0, Clock::now()};
@@ -24,6 +34,16 @@ int MemoryMessageQueue::ExtendCalls() const {
   return extend_calls_;
 }
 
+std::vector<std::optional<int>> MemoryMessageQueue::ReceivedWith() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return received_with_;
+}
+
+std::vector<int> MemoryMessageQueue::ExtendedWith() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return extended_with_;
+}
+
 std::vector<std::string> MemoryMessageQueue::Bodies() const {
   std::lock_guard<std::mutex> lock(mu_);
   std::vector<std::string> bodies;
@@ -31,16 +51,17 @@ std::vector<std::string> MemoryMessageQueue::Bodies() const {
   return bodies;
 }
 
-Result<std::vector<QueueMessage>> MemoryMessageQueue::Receive(int max_messages, int,
-                                                              int visibility_seconds) {
+Result<std::vector<QueueMessage>> MemoryMessageQueue::Receive(
+    int max_messages, int, std::optional<int> visibility_seconds) {
   std::lock_guard<std::mutex> lock(mu_);
+  received_with_.push_back(visibility_seconds);
   std::vector<QueueMessage> out;
   const auto now = Clock::now();
   for (auto& [id, m] : messages_) {
     if (static_cast<int>(out.size()) >= max_messages) break;
     if (m.visible_at > now) continue;
     ++m.receive_count;
-    m.visible_at = now + std::chrono::seconds(visibility_seconds);
+    m.visible_at = now + std::chrono::seconds(visibility_seconds.value_or(visibility_timeout_));
     out.push_back({std::to_string(id), std::to_string(id) + "#" + std::to_string(m.receive_count),
                    m.body, m.receive_count});
   }
@@ -82,6 +103,7 @@ Status MemoryMessageQueue::ExtendVisibility(const std::string& receipt_handle,
                                             int visibility_seconds) {
   std::lock_guard<std::mutex> lock(mu_);
   ++extend_calls_;
+  extended_with_.push_back(visibility_seconds);
   auto it = Find(receipt_handle);
   if (it == messages_.end()) return Status::NotFound("no message for " + receipt_handle);
   S3PROC_RETURN_IF_ERROR(CheckCurrent(receipt_handle, it->second));

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,19 +26,25 @@ class MemoryMessageQueue final : public MessageQueue {
   using Clock = std::chrono::steady_clock;
 
   // --- Test helpers. ---
+  // The queue's own visibility timeout (SQS's default, 30 s, unless set).
+  void SetVisibilityTimeout(int seconds);
   void Send(std::string body);
   size_t VisibleCount() const;
   size_t MessageCount() const;  // visible or in flight
   int ExtendCalls() const;
+  // The visibility_seconds of every Receive and ExtendVisibility call so far, in order.
+  std::vector<std::optional<int>> ReceivedWith() const;
+  std::vector<int> ExtendedWith() const;
   // The body of every message still in the queue.
   std::vector<std::string> Bodies() const;
 
   // --- MessageQueue. ---
   Result<std::vector<QueueMessage>> Receive(int max_messages, int wait_seconds,
-                                            int visibility_seconds) override;
+                                            std::optional<int> visibility_seconds) override;
   Result<std::vector<QueueDeleteFailure>> Delete(
       const std::vector<std::string>& receipt_handles) override;
   Status ExtendVisibility(const std::string& receipt_handle, int visibility_seconds) override;
+  Result<int> VisibilityTimeout() override;
   Result<QueueCounts> Counts() override;
   std::string Describe() const override { return "mem://queue"; }
 
@@ -56,6 +63,9 @@ class MemoryMessageQueue final : public MessageQueue {
   uint64_t next_id_ = 1;
   std::map<uint64_t, Stored> messages_;
   int extend_calls_ = 0;
+  std::vector<std::optional<int>> received_with_;
+  std::vector<int> extended_with_;
+  int visibility_timeout_ = 30;
 };
 
 }  // namespace s3proc::testing

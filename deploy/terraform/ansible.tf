@@ -17,16 +17,15 @@ locals {
   ansible_host = local.ansible_hosts[0].address
 
   ansible_inventory = templatefile("${path.module}/templates/inventory.yml.tftpl", {
-    hosts                           = local.ansible_hosts
-    ansible_user                    = local.ssh_user
-    ansible_ssh_private_key_file    = var.ssh_private_key_path
-    s3proc_bucket                   = aws_s3_bucket.this.id
-    s3proc_region                   = aws_s3_bucket.this.region
-    s3proc_input_prefix             = local.prefixes.input
-    s3proc_output_prefix            = local.prefixes.output
-    s3proc_error_prefix             = local.prefixes.errors
-    s3proc_queue_url                = local.queue_url
-    s3proc_queue_visibility_seconds = var.queue_visibility_timeout_seconds
+    hosts                        = local.ansible_hosts
+    ansible_user                 = local.ssh_user
+    ansible_ssh_private_key_file = var.ssh_private_key_path
+    s3proc_bucket                = aws_s3_bucket.this.id
+    s3proc_region                = aws_s3_bucket.this.region
+    s3proc_input_prefix          = local.prefixes.input
+    s3proc_output_prefix         = local.prefixes.output
+    s3proc_error_prefix          = local.prefixes.errors
+    s3proc_queue_url             = local.queue_url
   })
 
   # deploy/terraform/inventory.yml by default, the file deploy/ansible/site.yml documents.

@@ -239,7 +239,7 @@ variable "enable_event_queue" {
 }
 
 variable "queue_visibility_timeout_seconds" {
-  description = "Visibility timeout of the event queue: how long a message a worker received stays hidden from the others. s3proc extends it at half-life while it still works on the object, so it only bounds how soon a crashed worker's message is redelivered. Also passed to Ansible as s3proc_queue_visibility_seconds."
+  description = "Visibility timeout of the event queue: how long a message a worker received stays hidden from the others. s3proc extends it at half-life while it still works on the object, so it only bounds how soon a crashed worker's message is redelivered. s3proc reads it from the queue at start (nothing is passed to Ansible)."
   type        = number
   default     = 300
   nullable    = false

@@ -21,6 +21,7 @@ constexpr const char* kFooter =
 std::string OptionHelp(const SettingInfo& s) {
   std::string text(s.help);
   text += " [";
+  if (s.range) text += "range " + s.range->Text() + "; ";
   if (s.in_env) text += "env " + s.EnvName() + "; ";
   if (s.in_file) text += "toml " + std::string(s.key == "route" ? "[[route]]" : s.key) + "; ";
   std::string def = SettingValueText(RunConfig{}, s.key);

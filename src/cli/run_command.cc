@@ -51,7 +51,8 @@ int RunCommand(const RunConfig& config, const CliIo& io) {
   LogRequestCounts(**context, queue.get());
   if (!summary.ok()) {
     std::fprintf(io.err, "s3proc: error: %s\n", summary.status().message().c_str());
-    return 1;
+    // A missing bucket or queue, a request S3 calls invalid: no later run can succeed either.
+    return summary.status().code() == StatusCode::kInvalidArgument ? 2 : 1;
   }
   return summary->ExitCode();
 }

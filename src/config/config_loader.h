@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <optional>
@@ -16,6 +17,20 @@ namespace s3proc {
 // EnvLookup, so one lookup serves both. Injected so tests never touch the real environment.
 using ConfigEnvLookup = std::function<std::optional<std::string>(std::string_view name)>;
 
+// The values an integer setting accepts: min..max, and 0 too when `zero_too` (0 then means
+// what the setting's help says: "the queue's own").
+struct SettingRange {
+  int64_t min = 0;
+  int64_t max = 0;  // INT32_MAX: no upper bound
+  bool zero_too = false;
+
+  bool Contains(int64_t value) const {
+    return (zero_too && value == 0) || (value >= min && value <= max);
+  }
+  // "1..512", "at least 0", "0 or 10..43200": as --help and the error messages say it.
+  std::string Text() const;
+};
+
 // One setting of RunConfig as each source names it. The TOML key is the RunConfig field name;
 // the environment variable is S3PROC_ + the key upper-cased; the flag is "--" + the key with
 // '_' turned into '-'. Settings are listed in the order help text shows them.
@@ -26,6 +41,10 @@ struct SettingInfo {
   bool in_env = true;     // may be set from S3PROC_<KEY>
   bool is_flag = false;   // a boolean: the flag takes no value
   bool is_list = false;   // exec_command and route: the flag may repeat
+  // Integer settings: the values s3proc accepts (validated by NormalizeAndValidate, shown by
+  // --help, and the Ansible role's preflight ranges are checked against that help by
+  // deploy/ansible/tests/setting_ranges_test.py).
+  std::optional<SettingRange> range;
 
   std::string EnvName() const;   // "S3PROC_BUCKET"; "S3PROC_ROUTES" for route
   std::string FlagName() const;  // "--bucket"
@@ -89,8 +108,7 @@ Status MergeOverrides(const SettingOverrides& flags, RunConfig& config,
 //   letter or digit, no "..", not an IP address);
 // - prefixes non-empty, not starting with '/', and no one a prefix of another (overlapping
 //   prefixes would make s3proc process its own output or leases);
-// - concurrency 1..512, max_files >= 0, max_seconds >= 0, max_attempts 1..100,
-//   lease_seconds 30..86400, lease_shards 1..4096, exec_timeout_seconds 1..86400;
+// - every integer setting within its SettingInfo::range (concurrency 1..512, ...);
 // - log_format text|json; endpoint_url empty or http(s)://host; region of [a-z0-9-_];
 //   work_dir non-empty;
 // - default_processor and every route's processor in kProcessorNames (common/processor_names.h);

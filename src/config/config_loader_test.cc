@@ -352,6 +352,21 @@ TEST(ConfigValidateTest, NumberRanges) {
   }
 }
 
+// 0 means the queue's own visibility timeout; anything else must be one s3proc may ask for.
+TEST(ConfigValidateTest, QueueVisibilityIsZeroOrInItsRange) {
+  RunConfig c = Valid();
+  EXPECT_EQ(c.queue_visibility_seconds, 0) << "unset by default: the queue's own";
+  for (int good : {0, 10, 43200}) {
+    c.queue_visibility_seconds = good;
+    EXPECT_TRUE(Validate(c).ok()) << good;
+  }
+  for (int bad : {-1, 1, 9, 43201}) {
+    c.queue_visibility_seconds = bad;
+    EXPECT_EQ(Validate(c).message(),
+              "queue_visibility_seconds must be 0 or 10..43200, got " + std::to_string(bad));
+  }
+}
+
 TEST(ConfigValidateTest, MessageSaysWhereTheValueCameFrom) {
   auto config = LoadRunConfig(Sources({{"S3PROC_BUCKET", "b-1"}}, {{"concurrency", {"0"}}}),
                               ConfigPurpose::kS3);

@@ -4,6 +4,7 @@
 
 #include "common/processor_names.h"
 #include "config/config_loader.h"
+#include "config/setting_fields.h"
 
 namespace s3proc {
 
@@ -69,14 +70,19 @@ Status NormalizePrefix(std::string_view key, std::string& prefix, const SettingO
   return Status::Ok();
 }
 
-Status CheckRange(std::string_view key, int64_t value, int64_t min, int64_t max,
-                  const SettingOrigins* origin) {
-  if (value < min || value > max) {
-    std::string range = max == INT32_MAX
-                            ? "at least " + std::to_string(min)
-                            : "between " + std::to_string(min) + " and " + std::to_string(max);
-    return Status::InvalidArgument(Named(key, origin) + " must be " + range + ", got " +
-                                   std::to_string(value));
+// Every integer setting against the range its row of RunSettings() declares.
+Status CheckRanges(const RunConfig& config, const SettingOrigins* origin) {
+  for (const SettingInfo& s : RunSettings()) {
+    if (!s.range) continue;
+    const int value = config.*config_internal::FieldOf(s.key).integer;
+    if (!s.range->Contains(value)) {
+      std::string range = s.range->Text();
+      if (range.find("..") != std::string::npos && !s.range->zero_too) {
+        range = "between " + std::to_string(s.range->min) + " and " + std::to_string(s.range->max);
+      }
+      return Status::InvalidArgument(Named(s.key, origin) + " must be " + range + ", got " +
+                                     std::to_string(value));
+    }
   }
   return Status::Ok();
 }
@@ -133,18 +139,7 @@ Status NormalizeAndValidate(RunConfig& config, ConfigPurpose purpose,
     }
   }
 
-  S3PROC_RETURN_IF_ERROR(CheckRange("concurrency", config.concurrency, 1, 512, origin));
-  S3PROC_RETURN_IF_ERROR(CheckRange("max_files", config.max_files, 0, INT32_MAX, origin));
-  S3PROC_RETURN_IF_ERROR(CheckRange("max_seconds", config.max_seconds, 0, INT32_MAX, origin));
-  S3PROC_RETURN_IF_ERROR(CheckRange("max_attempts", config.max_attempts, 1, 100, origin));
-  S3PROC_RETURN_IF_ERROR(CheckRange("lease_seconds", config.lease_seconds, 30, 86400, origin));
-  S3PROC_RETURN_IF_ERROR(CheckRange("lease_shards", config.lease_shards, 1, 4096, origin));
-  S3PROC_RETURN_IF_ERROR(
-      CheckRange("exec_timeout_seconds", config.exec_timeout_seconds, 1, 86400, origin));
-  S3PROC_RETURN_IF_ERROR(
-      CheckRange("queue_wait_seconds", config.queue_wait_seconds, 0, 20, origin));
-  S3PROC_RETURN_IF_ERROR(
-      CheckRange("queue_visibility_seconds", config.queue_visibility_seconds, 10, 43200, origin));
+  S3PROC_RETURN_IF_ERROR(CheckRanges(config, origin));
   S3PROC_RETURN_IF_ERROR(ValidateQueueMode(config, origin));
 
   if (config.log_format != "text" && config.log_format != "json") {

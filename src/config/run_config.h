@@ -6,6 +6,10 @@
 
 namespace s3proc {
 
+// The shortest visibility timeout queue mode asks SQS for: below it, holding a slow object would
+// cost an extension call every few seconds.
+inline constexpr int kMinQueueVisibilitySeconds = 10;
+
 // A routing rule: objects whose key (relative to the input prefix) matches `glob` go to
 // `processor`. Rules are tried in order; the first match wins.
 struct RouteRule {
@@ -33,16 +37,16 @@ struct RunConfig {
   std::string queue_url;
 
   // How much.
-  int concurrency = 16;                // objects in flight
-  int max_files = 0;                   // 0: no limit; stop claiming new objects after this many
-  int max_seconds = 0;                 // 0: no limit; stop claiming new objects after this long
-  int max_attempts = 5;                // transient failures of one object before it goes to errors/
-  int lease_seconds = 600;             // how long a claim holds without renewal
-  int lease_shards = 16;               // the key space is claimed in this many shards
-  int queue_wait_seconds = 20;         // SQS long poll (0..20)
-  int queue_visibility_seconds = 300;  // how long a received message stays hidden; extended at
-                                       // half-life while its object is being worked on
-  bool follow = false;  // queue mode: keep polling when the queue is empty (a service)
+  int concurrency = 16;              // objects in flight
+  int max_files = 0;                 // 0: no limit; stop claiming new objects after this many
+  int max_seconds = 0;               // 0: no limit; stop claiming new objects after this long
+  int max_attempts = 5;              // transient failures of one object before it goes to errors/
+  int lease_seconds = 600;           // how long a claim holds without renewal
+  int lease_shards = 16;             // the key space is claimed in this many shards
+  int queue_wait_seconds = 20;       // SQS long poll (0..20)
+  int queue_visibility_seconds = 0;  // how long a received message stays hidden (0: the
+                                     // queue's own); extended at half-life while in work
+  bool follow = false;               // queue mode: keep polling when the queue is empty (a service)
 
   // What.
   std::vector<RouteRule> routes;  // tried in order

@@ -9,6 +9,8 @@ namespace s3proc {
 
 namespace {
 
+constexpr int64_t kNoUpperBound = INT32_MAX;
+
 const std::vector<SettingInfo>& Table() {
   // Keep in the order of RunConfig; help says what the setting does, not its default (help
   // renders the default from RunConfig{} so the two cannot drift apart).
@@ -28,16 +30,30 @@ const std::vector<SettingInfo>& Table() {
        "Queue mode: take work from the S3 event notifications in this SQS queue instead of "
        "listing the input prefix (https://sqs.REGION.amazonaws.com/ACCOUNT/NAME; endpoint: "
        "AWS_ENDPOINT_URL_SQS, AWS_ENDPOINT_URL, else the URL's host). Empty: listing mode."},
-      {"concurrency", "Objects in flight at once (1..512)."},
-      {"max_files", "Stop claiming new objects after this many (0: no limit)."},
-      {"max_seconds", "Stop claiming new objects after this many seconds (0: no limit)."},
-      {"max_attempts", "Transient failures of one object before it goes to errors/ (1..100)."},
-      {"lease_seconds", "How long a claim holds without renewal (30..86400)."},
-      {"lease_shards", "The key space is claimed in this many shards (1..4096)."},
-      {"queue_wait_seconds", "Queue mode: how long one poll waits for messages (0..20)."},
-      {"queue_visibility_seconds",
-       "Queue mode: how long a received message stays hidden from other workers; extended at "
-       "half-life while its object is worked on (10..43200)."},
+      {.key = "concurrency", .help = "Objects in flight at once.", .range = SettingRange{1, 512}},
+      {.key = "max_files",
+       .help = "Stop claiming new objects after this many (0: no limit).",
+       .range = SettingRange{0, kNoUpperBound}},
+      {.key = "max_seconds",
+       .help = "Stop claiming new objects after this many seconds (0: no limit).",
+       .range = SettingRange{0, kNoUpperBound}},
+      {.key = "max_attempts",
+       .help = "Transient failures of one object before it goes to errors/.",
+       .range = SettingRange{1, 100}},
+      {.key = "lease_seconds",
+       .help = "How long a claim holds without renewal.",
+       .range = SettingRange{30, 86400}},
+      {.key = "lease_shards",
+       .help = "The key space is claimed in this many shards.",
+       .range = SettingRange{1, 4096}},
+      {.key = "queue_wait_seconds",
+       .help = "Queue mode: how long one poll waits for messages.",
+       .range = SettingRange{0, 20}},
+      {.key = "queue_visibility_seconds",
+       .help = "Queue mode: how long a received message stays hidden from other workers "
+               "(0: the queue's own visibility timeout, read at start); extended at half-life "
+               "while its object is worked on.",
+       .range = SettingRange{kMinQueueVisibilitySeconds, 43200, /*zero_too=*/true}},
       {"follow",
        "Queue mode: keep polling when the queue is empty, for a service (SIGTERM or SIGINT "
        "ends it after the objects in hand).",
@@ -53,7 +69,9 @@ const std::vector<SettingInfo>& Table() {
        "argv of the exec processor; {input} is replaced by the input file (else it is stdin). "
        "Environment: a TOML array ['jq', '.'] or words separated by spaces.",
        true, true, false, true},
-      {"exec_timeout_seconds", "The exec command is killed after this long (1..86400)."},
+      {.key = "exec_timeout_seconds",
+       .help = "The exec command is killed after this long.",
+       .range = SettingRange{1, 86400}},
       {"max_decompressed_bytes",
        ".gz inputs that decompress to more are rejected (0: no .gz "
        "decompression)."},
@@ -68,6 +86,12 @@ const std::vector<SettingInfo>& Table() {
 }
 
 }  // namespace
+
+std::string SettingRange::Text() const {
+  std::string text = max == kNoUpperBound ? "at least " + std::to_string(min)
+                                          : std::to_string(min) + ".." + std::to_string(max);
+  return zero_too ? "0 or " + text : text;
+}
 
 std::string SettingInfo::EnvName() const {
   std::string name = "S3PROC_";

@@ -218,7 +218,7 @@ Status ObjectTask::Transform(Job& job) {
 ObjectOutcome ObjectTask::Store(Job& job) {
   const std::string& key = job.dest.output_key;
   PutOptions put;
-  put.content_type = job.processor.content_type();
+  put.content_type = job.processor.content_type(job.listed.key);
   put.metadata = ProvenanceMetadata(Role::kOutput, job.listed.key, job.stored);
   auto stored =
       StoreCreateOnly(key, {Role::kOutput, true, job.listed.key, job.stored.etag}, put,

@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "pipeline/router_config.h"
+#include "testutil/gzip_bytes.h"
 #include "testutil/memory_object_store.h"
 #include "testutil/temp_dir.h"
 
@@ -112,6 +113,15 @@ TEST_F(ObjectTaskTest, DoneStoresTheOutputTiedToItsInput) {
 TEST_F(ObjectTaskTest, ContentTypeFollowsTheProcessor) {
   EXPECT_EQ(Run(Put("input/p.csv", "a,b\n1,2\n")).kind, Kind::kDone);
   EXPECT_EQ(store_.Head("output/p.csv")->content_type, "application/x-ndjson");
+}
+
+// The output keeps the input's name, so an output named .gz is gzip: application/gzip, no
+// Content-Encoding that would make an HTTP client unpack it under its .gz name.
+TEST_F(ObjectTaskTest, AGzOutputIsGzipAndStoredAsSuch) {
+  EXPECT_EQ(Run(Put("input/p.csv.gz", testing::GzipBytes("a,b\n1,2\n"))).kind, Kind::kDone);
+  EXPECT_EQ(testing::GunzipBytes(*store_.Get("output/p.csv.gz")), "{\"a\":\"1\",\"b\":\"2\"}\n");
+  EXPECT_EQ(store_.Head("output/p.csv.gz")->content_type, "application/gzip");
+  EXPECT_EQ(LocalFiles(), 0u);
 }
 
 TEST_F(ObjectTaskTest, KeepLocalFilesKeepsBothCopies) {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "pipeline/destination_keys.h"
+#include "pipeline/dry_run.h"
 #include "pipeline/folder_marker.h"
 #include "pipeline/input_deleter.h"
 #include "pipeline/lease_heartbeat.h"
@@ -35,7 +36,6 @@ class PipelineRun {
       : config_(config),
         store_(store),
         logger_(logger),
-        router_(router),
         stop_(stop),
         heartbeat_period_(lease_clock.heartbeat_period),
         leases_(store, config.lease_prefix, work_dir.identity(), config.lease_seconds,
@@ -48,14 +48,14 @@ class PipelineRun {
   Result<RunSummary> Run();
 
  private:
-  // Lists the input prefix and hands each object to the workers (or, in a dry run, logs it).
+  // Lists the input prefix and hands each object to the workers.
   // Returns a listing or lease failure; reaching --max-files / --max-seconds, or a stop
   // request, is not one.
   Status ListInputs();
   // Reads the leases before the first object is admitted rather than before the listing, so that
   // an empty tick costs one LIST. Its error is a lease failure, reported as such.
   Status LoadLeasesOnce();
-  // Claims the object's shard and queues it, or counts why not (a dry run only logs it).
+  // Claims the object's shard and queues it, or counts why not.
   void Admit(ObjectSummary&& object);
   bool LimitReached() const;
   // A signal asked the run to stop: list and start nothing more.
@@ -71,7 +71,6 @@ class PipelineRun {
   const RunConfig& config_;
   ObjectStore& store_;
   Logger& logger_;
-  const ProcessorRouter& router_;
   const std::atomic<bool>* const stop_;
   const std::chrono::milliseconds heartbeat_period_;
   const Clock::time_point started_ = Clock::now();
@@ -88,16 +87,12 @@ class PipelineRun {
 
 Result<RunSummary> PipelineRun::Run() {
   std::vector<std::thread> workers;
-  if (!config_.dry_run) {
-    for (int i = 0; i < config_.concurrency; ++i) workers.emplace_back([this] { Work(); });
-  }
+  for (int i = 0; i < config_.concurrency; ++i) workers.emplace_back([this] { Work(); });
   // Renews the leases while objects are in work, the last ones included (Admit is not called
   // for them); stopped once their inputs are deleted, before the leases are released.
-  std::optional<LeaseHeartbeat> heartbeat;
-  if (!config_.dry_run) heartbeat.emplace(leases_, heartbeat_period_);
+  std::optional<LeaseHeartbeat> heartbeat(std::in_place, leases_, heartbeat_period_);
   std::optional<ProgressLine> progress;
-  if (config_.progress && !config_.dry_run)
-    progress.emplace(logger_, [this] { return tally_.Snapshot(); });
+  if (config_.progress) progress.emplace(logger_, [this] { return tally_.Snapshot(); });
 
   Status listed = ListInputs();
   queue_.Close();
@@ -142,10 +137,8 @@ Status PipelineRun::ListInputs() {
         stopped_early_ = true;
         return end;
       }
-      if (!config_.dry_run) {
-        lease_error = LoadLeasesOnce();
-        if (!lease_error.ok()) return lease_error;
-      }
+      lease_error = LoadLeasesOnce();
+      if (!lease_error.ok()) return lease_error;
       Admit(std::move(object));
     }
     return Status::Ok();
@@ -174,11 +167,6 @@ void PipelineRun::Admit(ObjectSummary&& object) {
   ++admitted_;
   tally_.Update([](RunSummary& s) { ++s.listed; });
   DestinationKeys dest = DestinationsFor(config_, object.key);
-  if (config_.dry_run) {
-    logger_.Object({"would-process", object.key, dest.output_key,
-                    router_.Route(dest.relative).name(), "", object.size, 0, 0});
-    return;
-  }
   int shard = ShardOf(dest.relative, config_.lease_shards);
   auto claim = leases_.Claim(shard);
   if (!claim.ok()) {
@@ -230,6 +218,9 @@ void PipelineRun::ReleaseLeases() {
 Result<RunSummary> RunPipeline(const RunConfig& config, ObjectStore& store, Logger& logger,
                                MessageQueue* queue, const std::atomic<bool>* stop,
                                const LeaseClock& lease_clock) {
+  S3PROC_ASSIGN_OR_RETURN(ProcessorRouter router, BuildRouter(config));
+  // Before the work dir is opened: a dry run creates nothing, not even locally.
+  if (config.dry_run) return DryRun(config, store, logger, router);
   auto work_dir = WorkDir::Open(config.work_dir);
   if (!work_dir.ok()) {
     if (work_dir.status().IsPreconditionFailed()) {
@@ -240,7 +231,6 @@ Result<RunSummary> RunPipeline(const RunConfig& config, ObjectStore& store, Logg
     }
     return work_dir.status();
   }
-  S3PROC_ASSIGN_OR_RETURN(ProcessorRouter router, BuildRouter(config));
   if (queue != nullptr) {
     QueueRun run(config, store, *queue, logger, *work_dir, router, stop);
     return run.Run();

@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include <atomic>
+#include <filesystem>
 #include <future>
 #include <map>
 #include <memory>
@@ -250,6 +251,18 @@ TEST_F(PipelineTest, DryRunChangesNothing) {
   EXPECT_EQ(s.listed, 1u);
   EXPECT_EQ(s.done, 0u);
   EXPECT_EQ(store_.Keys(), std::vector<std::string>{"input/a.json"});
+}
+
+// Nor locally: no work dir, lock, identity or metrics file is created.
+TEST_F(PipelineTest, DryRunWritesNothingLocally) {
+  store_.Put("input/a.json", "{}");
+  config_.dry_run = true;
+  config_.work_dir = (tmp_.path() / "work").string();
+  config_.metrics_file = (tmp_.path() / "s3proc.prom").string();
+  RunSummary s = Run();
+  EXPECT_EQ(s.listed, 1u);
+  EXPECT_EQ(LoggedOutcome("input/a.json"), "would-process");
+  EXPECT_TRUE(std::filesystem::is_empty(tmp_.path()));
 }
 
 TEST_F(PipelineTest, AListingFailureFailsTheRun) {

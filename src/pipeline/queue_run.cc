@@ -35,10 +35,36 @@ QueueRun::QueueRun(const RunConfig& config, ObjectStore& store, MessageQueue& qu
       task_(config, store, router, work_dir, Rfc3339Now()),
       store_(store),
       work_(static_cast<size_t>(config.concurrency) * 2),
-      held_(config.queue_visibility_seconds),
       tally_(logger) {}
 
+Status QueueRun::ReadVisibility() {
+  if (config_.queue_visibility_seconds > 0) {
+    visibility_ = config_.queue_visibility_seconds;
+    receive_visibility_ = visibility_;
+    return Status::Ok();
+  }
+  // Read once: a queue's attributes rarely change, and the heartbeat needs a number each tick.
+  auto own = queue_.VisibilityTimeout();
+  if (!own.ok()) {
+    return own.status().WithContext("reading the visibility timeout of " + queue_.Describe());
+  }
+  if (*own > 0) {
+    visibility_ = *own;
+    return Status::Ok();
+  }
+  // A queue whose messages are never hidden would hand each to every worker at once.
+  visibility_ = kMinQueueVisibilitySeconds;
+  receive_visibility_ = visibility_;
+  logger_.Warn(queue_.Describe() + " has a visibility timeout of 0 s: asking for " +
+               std::to_string(visibility_) +
+               " s on each receive (set queue_visibility_seconds "
+               "to choose another)");
+  return Status::Ok();
+}
+
 Result<RunSummary> QueueRun::Run() {
+  S3PROC_RETURN_IF_ERROR(ReadVisibility());
+  held_.emplace(visibility_);
   std::vector<std::thread> workers;
   for (int i = 0; i < config_.concurrency; ++i) workers.emplace_back([this] { Work(); });
   std::thread heartbeat([this] { Heartbeat(); });
@@ -88,8 +114,8 @@ Status QueueRun::Poll() {
   // (Plus the finished objects whose inputs wait for their batched delete.)
   const size_t ahead = static_cast<size_t>(config_.concurrency) * 2 + DeleteBatch();
   while (!ShouldStop()) {
-    held_.WaitForRoom(ahead, std::chrono::seconds(1));
-    const size_t pending = held_.pending_records();
+    held_->WaitForRoom(ahead, std::chrono::seconds(1));
+    const size_t pending = held_->pending_records();
     if (pending >= ahead) continue;
     int room = static_cast<int>(std::min<size_t>(10, ahead - pending));
     if (config_.max_files > 0) {
@@ -99,7 +125,7 @@ Status QueueRun::Poll() {
     if (config_.max_seconds > 0) {
       wait = std::clamp(config_.max_seconds - static_cast<int>(SecondsSince(started_)), 0, wait);
     }
-    auto messages = queue_.Receive(room, wait, config_.queue_visibility_seconds);
+    auto messages = queue_.Receive(room, wait, receive_visibility_);
     if (!messages.ok()) {
       Status why = messages.status().WithContext("receiving from " + queue_.Describe());
       if (!config_.follow || !why.IsTransient()) return why;
@@ -121,8 +147,8 @@ void QueueRun::Admit(const QueueMessage& message) {
                  " is not an S3 event notification (" + event.status().message() +
                  "): left in the queue, for its dead-letter queue after maxReceiveCount");
     tally_.Update([](RunSummary& s) { ++s.failed; });
-    held_.Add(message.receipt_handle, message.receive_count, 1, now);
-    held_.Resolve(message.receipt_handle, /*done=*/false);
+    held_->Add(message.receipt_handle, message.receive_count, 1, now);
+    held_->Resolve(message.receipt_handle, /*done=*/false);
     return;
   }
   if (event->test_event) {
@@ -141,7 +167,7 @@ void QueueRun::Admit(const QueueMessage& message) {
     item.attempts = message.receive_count;
     items.push_back(std::move(item));
   }
-  held_.Add(message.receipt_handle, message.receive_count, static_cast<int>(items.size()), now);
+  held_->Add(message.receipt_handle, message.receive_count, static_cast<int>(items.size()), now);
   for (WorkItem& item : items) {
     ++admitted_;
     tally_.Update([](RunSummary& s) { ++s.listed; });
@@ -177,7 +203,7 @@ void QueueRun::Work() {
 void QueueRun::Finish(const WorkItem& item, const ObjectOutcome& outcome) {
   if (!IsFinished(outcome.kind)) {
     // Gone: nothing is left to do for it. Failed: the message must come back.
-    held_.Resolve(item.receipt_handle, outcome.kind == ObjectOutcome::Kind::kGone);
+    held_->Resolve(item.receipt_handle, outcome.kind == ObjectOutcome::Kind::kGone);
     return;
   }
   bool full = false;
@@ -214,7 +240,7 @@ void QueueRun::DeleteInputs() {
     for (size_t i = begin; i < end; ++i) {
       const bool ok = failed.count({batch[i].first.key, batch[i].first.version_id}) == 0;
       if (!ok) undeleted.push_back(batch[i].first);
-      held_.Resolve(batch[i].second, ok);
+      held_->Resolve(batch[i].second, ok);
     }
     tally_.CountDeleteFailures(undeleted);
   }
@@ -222,8 +248,7 @@ void QueueRun::DeleteInputs() {
 
 void QueueRun::Heartbeat() {
   // Often enough to extend a message well before half its visibility has gone by.
-  const auto period =
-      std::chrono::milliseconds(std::clamp(config_.queue_visibility_seconds * 1000 / 4, 100, 1000));
+  const auto period = std::chrono::milliseconds(std::clamp(visibility_ * 1000 / 4, 100, 1000));
   std::unique_lock<std::mutex> lock(heartbeat_mu_);
   while (!heartbeat_wake_.wait_for(lock, period, [this] { return workers_done_; })) {
     lock.unlock();
@@ -236,15 +261,14 @@ void QueueRun::Heartbeat() {
 
 void QueueRun::Tick() {
   DeleteInputs();
-  const int visibility = config_.queue_visibility_seconds;
-  for (const std::string& handle : held_.DueForExtension(Clock::now())) {
-    Status extended = queue_.ExtendVisibility(handle, visibility);
+  for (const std::string& handle : held_->DueForExtension(Clock::now())) {
+    Status extended = queue_.ExtendVisibility(handle, visibility_);
     if (!extended.ok()) {
       logger_.Warn("extending a message's visibility: " + extended.message() +
                    "; another worker may receive it (its output is stored create-only)");
     }
   }
-  std::vector<std::string> finished = held_.TakeFinished();
+  std::vector<std::string> finished = held_->TakeFinished();
   if (!finished.empty()) {
     auto deleted = queue_.Delete(finished);
     if (!deleted.ok()) {
@@ -257,9 +281,9 @@ void QueueRun::Tick() {
       }
     }
   }
-  for (const InFlightMessages::Abandoned& a : held_.TakeAbandoned()) {
+  for (const InFlightMessages::Abandoned& a : held_->TakeAbandoned()) {
     // Best effort: when it fails the message comes back at the end of its visibility anyway.
-    (void)queue_.ExtendVisibility(a.receipt_handle, BackoffSeconds(a.receive_count, visibility));
+    (void)queue_.ExtendVisibility(a.receipt_handle, BackoffSeconds(a.receive_count, visibility_));
   }
 }
 

@@ -42,6 +42,9 @@ class QueueRun {
   Result<RunSummary> Run();
 
  private:
+  // Settles visibility_ and receive_visibility_ (see them), reading the queue's own visibility
+  // timeout when the user set none. Its error ends the run before anything is received.
+  Status ReadVisibility();
   // One poller: receives until its poll comes back empty (unless --follow), a bound or the stop
   // flag; returns an error that ended it (a queue that cannot be read), not the bounds. Several
   // run at once (one per 10 of --concurrency, at most 8): one receive at a time would cap a run
@@ -79,7 +82,12 @@ class QueueRun {
   std::mutex inputs_mu_;
   std::vector<std::pair<ObjectId, std::string>> inputs_to_delete_;
   WorkQueue work_;
-  InFlightMessages held_;
+  // How long a received message stays hidden: the user's queue_visibility_seconds, else the
+  // queue's own. Heartbeat extensions and backoffs use it.
+  int visibility_ = 0;
+  // What each receive asks for: the user's value, or nullopt (the queue's own applies).
+  std::optional<int> receive_visibility_;
+  std::optional<InFlightMessages> held_;  // made once visibility_ is known
   RunTally tally_;
   std::atomic<uint64_t> admitted_{0};  // objects queued
   std::atomic<bool> stopped_early_{false};

@@ -3,6 +3,11 @@
 #include <gtest/gtest.h>
 #include <stdio.h>
 
+#include <chrono>
+#include <optional>
+#include <thread>
+#include <vector>
+
 #include "pipeline/pipeline.h"
 #include "testutil/memory_message_queue.h"
 #include "testutil/memory_object_store.h"
@@ -197,6 +202,56 @@ TEST_F(QueueRunTest, MaxFilesBoundsTheRun) {
   EXPECT_EQ(s.done, 2u);
   EXPECT_TRUE(s.stopped_early);
   EXPECT_EQ(queue_.MessageCount(), 3u);
+}
+
+// Unless the user sets one, no visibility timeout is sent: the queue's own applies, so what a
+// killed worker held comes back after the queue's timeout, not after one of s3proc's choosing.
+TEST_F(QueueRunTest, ReceivesWithTheQueuesOwnVisibilityTimeoutUnlessOneIsSet) {
+  config_.queue_visibility_seconds = RunConfig{}.queue_visibility_seconds;  // unset
+  queue_.SetVisibilityTimeout(45);
+  Drop("input/a.json", "{}");
+  EXPECT_EQ(Run().done, 1u);
+  std::vector<std::optional<int>> received = queue_.ReceivedWith();
+  ASSERT_FALSE(received.empty());
+  for (const auto& v : received) EXPECT_EQ(v, std::nullopt);
+
+  config_.queue_visibility_seconds = 60;
+  Drop("input/b.json", "{}");
+  EXPECT_EQ(Run().done, 1u);
+  received = queue_.ReceivedWith();
+  EXPECT_EQ(received.back(), 60) << "the user's value is sent";
+}
+
+// The heartbeat extends a message in work by the queue's own timeout, read once at start.
+TEST_F(QueueRunTest, TheHeartbeatExtendsByTheQueuesOwnTimeout) {
+  config_.queue_visibility_seconds = 0;
+  queue_.SetVisibilityTimeout(1);
+  Drop("input/slow.json", "{}");
+  // The download waits until the heartbeat has extended the message (at half of its 1 s).
+  store_.SetFaultHook([this](std::string_view operation, const std::string& key) {
+    if (operation == "download" && key == "input/slow.json") {
+      const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+      while (queue_.ExtendCalls() == 0 && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      }
+    }
+    return Status::Ok();
+  });
+  EXPECT_EQ(Run().done, 1u);
+  std::vector<int> extended = queue_.ExtendedWith();
+  ASSERT_FALSE(extended.empty()) << "the message was never extended";
+  for (int v : extended) EXPECT_EQ(v, 1);
+  EXPECT_EQ(queue_.MessageCount(), 0u);
+}
+
+// A queue whose messages are never hidden would hand each to every worker: s3proc asks for its
+// minimum instead.
+TEST_F(QueueRunTest, AQueueWithoutVisibilityTimeoutGetsTheMinimum) {
+  config_.queue_visibility_seconds = 0;
+  queue_.SetVisibilityTimeout(0);
+  Drop("input/a.json", "{}");
+  EXPECT_EQ(Run().done, 1u);
+  EXPECT_EQ(queue_.ReceivedWith().front(), kMinQueueVisibilitySeconds);
 }
 
 TEST(QueueBackoffTest, DoublesUpToTheVisibilityTimeout) {

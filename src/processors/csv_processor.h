@@ -32,7 +32,9 @@ class CsvProcessor : public Processor {
   Status Process(const std::string& input_path, const std::string& output_path,
                  const ProcessContext& context) override;
   std::string name() const override { return "csv"; }
-  std::string content_type() const override { return "application/x-ndjson"; }
+  std::string content_type(std::string_view /*source_key*/) const override {
+    return "application/x-ndjson";
+  }
 
  private:
   size_t max_record_bytes_;

@@ -25,11 +25,28 @@ struct Inflater {
   }
 };
 
-// Removes a temporary file on every exit path.
+// Ends the zlib stream on every exit path.
+struct Deflater {
+  z_stream stream{};
+  bool ready = false;
+  ~Deflater() {
+    if (ready) deflateEnd(&stream);
+  }
+};
+
+// A temporary file "<base>.<tag>.XXXXXX", removed on every exit path.
 struct TempFile {
   std::string path;
   ~TempFile() {
     if (!path.empty()) ::unlink(path.c_str());
+  }
+
+  Status Create(const std::string& base, std::string_view tag) {
+    std::string pattern = base + "." + std::string(tag) + ".XXXXXX";
+    int fd = ::mkostemp(pattern.data(), O_CLOEXEC);
+    if (fd < 0) return Status::IoError("create " + pattern + ": " + std::strerror(errno));
+    path = pattern;
+    return ScopedFd(fd).Close(path);
   }
 };
 
@@ -149,20 +166,53 @@ Status GunzipFile(const std::string& input_path, const std::string& output_path,
   return Status::Ok();
 }
 
+Status GzipFile(const std::string& input_path, const std::string& output_path) {
+  S3PROC_ASSIGN_OR_RETURN(ScopedFd in, OpenForRead(input_path));
+  S3PROC_ASSIGN_OR_RETURN(OutputFile out, OutputFile::Create(output_path));
+  Deflater z;
+  if (deflateInit2(&z.stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 16 + MAX_WBITS,  // 16: gzip
+                   8, Z_DEFAULT_STRATEGY) != Z_OK) {
+    return Status::Internal("zlib: deflateInit2 failed");
+  }
+  z.ready = true;
+  std::string in_buf(kChunkBytes, '\0');
+  std::string out_buf(kChunkBytes, '\0');
+  int flush = Z_NO_FLUSH;
+  while (flush != Z_FINISH) {
+    S3PROC_ASSIGN_OR_RETURN(size_t n, ReadSome(in.get(), in_buf.data(), in_buf.size(), input_path));
+    flush = n == 0 ? Z_FINISH : Z_NO_FLUSH;
+    z.stream.next_in = reinterpret_cast<Bytef*>(in_buf.data());
+    z.stream.avail_in = static_cast<uInt>(n);
+    // Until zlib has taken the whole chunk (and, at the end, written the trailer).
+    do {
+      z.stream.next_out = reinterpret_cast<Bytef*>(out_buf.data());
+      z.stream.avail_out = static_cast<uInt>(out_buf.size());
+      if (deflate(&z.stream, flush) == Z_STREAM_ERROR) {
+        return Status::Internal("zlib: deflate failed");
+      }
+      S3PROC_RETURN_IF_ERROR(
+          out.Append(std::string_view(out_buf.data(), out_buf.size() - z.stream.avail_out)));
+    } while (z.stream.avail_out == 0);
+  }
+  return out.Close();
+}
+
+std::string GzipInputProcessor::content_type(std::string_view source_key) const {
+  return IsGzipKey(source_key) ? std::string(kGzipContentType) : inner_->content_type(source_key);
+}
+
 Status GzipInputProcessor::Process(const std::string& input_path, const std::string& output_path,
                                    const ProcessContext& context) {
   if (!IsGzipKey(context.source_key)) return inner_->Process(input_path, output_path, context);
-  TempFile temp;
-  std::string pattern = output_path + ".gunzip.XXXXXX";
-  int fd = ::mkostemp(pattern.data(), O_CLOEXEC);
-  if (fd < 0) return Status::IoError("create " + pattern + ": " + std::strerror(errno));
-  temp.path = pattern;
-  S3PROC_RETURN_IF_ERROR(ScopedFd(fd).Close(temp.path));
-
+  TempFile plain_input;
+  S3PROC_RETURN_IF_ERROR(plain_input.Create(output_path, "gunzip"));
   ProcessContext inner_context = context;
-  S3PROC_RETURN_IF_ERROR(GunzipFile(input_path, temp.path, max_decompressed_bytes_,
+  S3PROC_RETURN_IF_ERROR(GunzipFile(input_path, plain_input.path, max_decompressed_bytes_,
                                     &inner_context.source_size, &inner_context.source_sha256));
-  return inner_->Process(temp.path, output_path, inner_context);
+  TempFile plain_output;
+  S3PROC_RETURN_IF_ERROR(plain_output.Create(output_path, "plain"));
+  S3PROC_RETURN_IF_ERROR(inner_->Process(plain_input.path, plain_output.path, inner_context));
+  return GzipFile(plain_output.path, output_path);
 }
 
 }  // namespace s3proc

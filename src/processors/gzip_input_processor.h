@@ -23,12 +23,25 @@ Status GunzipFile(const std::string& input_path, const std::string& output_path,
                   uint64_t max_decompressed_bytes, uint64_t* compressed_size,
                   std::string* compressed_sha256);
 
-// A decorator that makes .gz inputs transparent to the processor it wraps (the registry wraps
-// every processor in one). For a key that IsGzipKey, the input is decompressed into a temporary
-// file next to `output_path` ("<output_path>.gunzip.XXXXXX", removed before returning), and the
-// inner processor runs on it with a context whose source_size and source_sha256 describe the
-// compressed bytes as stored. Other keys go straight to the inner processor.
-// Returns what GunzipFile or the inner processor returns. Thread-safe if the inner one is.
+// The Content-Type of a gzip file. Outputs named ".gz" are stored with it and no
+// Content-Encoding: the bytes are what the name says, and no HTTP client (a browser, curl
+// --compressed, CloudFront) unpacks them on the way to a file still named ".gz".
+inline constexpr std::string_view kGzipContentType = "application/gzip";
+
+// Compresses `input_path` into `output_path` as one gzip member (RFC 1952, zlib's default
+// level), streaming: memory use does not grow with the file. Returns IoError for local I/O.
+Status GzipFile(const std::string& input_path, const std::string& output_path);
+
+// A decorator that makes .gz inputs transparent to a processor that reads their content (the
+// registry wraps every processor but passthrough in one), keeping the rule "an output named .gz
+// is gzip": gzip in, gzip out. For a key that IsGzipKey, the input is decompressed into a
+// temporary file next to `output_path` ("<output_path>.gunzip.XXXXXX"), the inner processor
+// runs on it, with a context whose source_size and source_sha256 describe the compressed bytes
+// as stored, into another ("<output_path>.plain.XXXXXX"), and its output is compressed into
+// `output_path`; both temporary files are removed before returning. Other keys go straight to
+// the inner processor.
+// Returns what GunzipFile, the inner processor or GzipFile returns. Thread-safe if the inner
+// one is.
 class GzipInputProcessor : public Processor {
  public:
   static constexpr uint64_t kDefaultMaxDecompressedBytes = uint64_t{1} << 30;  // 1 GiB
@@ -39,9 +52,9 @@ class GzipInputProcessor : public Processor {
 
   Status Process(const std::string& input_path, const std::string& output_path,
                  const ProcessContext& context) override;
-  // The inner processor's name and content type.
+  // The inner processor's name; its content type, or kGzipContentType for a ".gz" key.
   std::string name() const override { return inner_->name(); }
-  std::string content_type() const override { return inner_->content_type(); }
+  std::string content_type(std::string_view source_key) const override;
 
  private:
   std::unique_ptr<Processor> inner_;

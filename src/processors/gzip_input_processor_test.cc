@@ -10,11 +10,13 @@
 #include "common/hash.h"
 #include "processors/json_processor.h"
 #include "processors/passthrough_processor.h"
+#include "testutil/gzip_bytes.h"
 #include "testutil/temp_dir.h"
 
 namespace s3proc {
 namespace {
 
+using testing::GunzipBytes;
 using testing::ReadFileOrEmpty;
 using testing::TempDir;
 
@@ -53,7 +55,10 @@ class GzipInputProcessorTest : public ::testing::Test {
   size_t TempFilesInDir() const {
     size_t count = 0;
     for (const auto& entry : std::filesystem::directory_iterator(dir_.path())) {
-      if (entry.path().filename().string().find(".gunzip.") != std::string::npos) ++count;
+      std::string name = entry.path().filename().string();
+      if (name.find(".gunzip.") != std::string::npos || name.find(".plain.") != std::string::npos) {
+        ++count;
+      }
     }
     return count;
   }
@@ -70,12 +75,40 @@ TEST_F(GzipInputProcessorTest, DetectsByKeySuffix) {
   EXPECT_FALSE(IsGzipKey("a.tgz"));
 }
 
-TEST_F(GzipInputProcessorTest, DecompressesBeforeTheInnerProcessor) {
+// Gzip in, gzip out: the inner processor sees the decompressed bytes, and what it writes is
+// compressed again (the output keeps the input's ".gz" name).
+TEST_F(GzipInputProcessorTest, DecompressesForTheInnerProcessorAndCompressesItsOutput) {
   std::string data;
   for (int i = 0; i < 200000; ++i) data += "line " + std::to_string(i) + "\n";
   ASSERT_TRUE(Run(Gzip(data)).ok());
-  EXPECT_EQ(ReadFileOrEmpty(out_path_), data);
+  EXPECT_EQ(GunzipBytes(ReadFileOrEmpty(out_path_)), data);
   EXPECT_EQ(TempFilesInDir(), 0u);
+}
+
+TEST_F(GzipInputProcessorTest, TheContentTypeOfAGzKeyIsGzip) {
+  GzipInputProcessor processor(std::make_unique<JsonProcessor>(), 1 << 20);
+  EXPECT_EQ(processor.content_type("input/a.json.gz"), "application/gzip");
+  EXPECT_EQ(processor.content_type("input/a.json.GZ"), "application/gzip");
+  EXPECT_EQ(processor.content_type("input/a.json"), "application/json");
+}
+
+TEST(GzipFileTest, CompressesWhatGunzipRestoresAcrossManyChunks) {
+  TempDir dir;
+  std::string plain;
+  for (int i = 0; i < 200000; ++i) plain += std::to_string(i * 7919 % 10007) + ",";  // ~1 MiB
+  std::string in = dir.WriteFile("plain", plain);
+  std::string out = (dir.path() / "out.gz").string();
+  ASSERT_TRUE(GzipFile(in, out).ok());
+  std::string stored = ReadFileOrEmpty(out);
+  EXPECT_LT(stored.size(), plain.size());
+  EXPECT_EQ(GunzipBytes(stored), plain);
+
+  std::string empty = dir.WriteFile("empty", "");
+  ASSERT_TRUE(GzipFile(empty, out).ok());
+  EXPECT_EQ(GunzipBytes(ReadFileOrEmpty(out)), "");
+
+  EXPECT_EQ(GzipFile(in, (dir.path() / "missing-dir" / "out.gz").string()).code(),
+            StatusCode::kIoError);
 }
 
 TEST_F(GzipInputProcessorTest, OtherKeysPassUnchanged) {
@@ -86,13 +119,13 @@ TEST_F(GzipInputProcessorTest, OtherKeysPassUnchanged) {
 
 TEST_F(GzipInputProcessorTest, ConcatenatedMembers) {
   ASSERT_TRUE(Run(Gzip("hello ") + Gzip("") + Gzip("world")).ok());
-  EXPECT_EQ(ReadFileOrEmpty(out_path_), "hello world");
+  EXPECT_EQ(GunzipBytes(ReadFileOrEmpty(out_path_)), "hello world");
 }
 
 TEST_F(GzipInputProcessorTest, MetadataDescribesTheCompressedBytes) {
   std::string stored = Gzip(R"({"a": [1, 2, 3]})");
   ASSERT_TRUE(Run(stored, "input/a.json.gz", 1 << 20, std::make_unique<JsonProcessor>()).ok());
-  nlohmann::json doc = nlohmann::json::parse(ReadFileOrEmpty(out_path_));
+  nlohmann::json doc = nlohmann::json::parse(GunzipBytes(ReadFileOrEmpty(out_path_)));
   Sha256Hasher hash;
   hash.Update(stored);
   EXPECT_EQ(doc["a"], nlohmann::json({1, 2, 3}));

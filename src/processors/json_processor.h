@@ -27,7 +27,9 @@ class JsonProcessor : public Processor {
   Status Process(const std::string& input_path, const std::string& output_path,
                  const ProcessContext& context) override;
   std::string name() const override { return "json"; }
-  std::string content_type() const override { return "application/json"; }
+  std::string content_type(std::string_view /*source_key*/) const override {
+    return "application/json";
+  }
 };
 
 }  // namespace s3proc

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "common/status.h"
 
@@ -37,8 +38,11 @@ class Processor {
   // The name used in routing rules and logs ("json", "csv", ...).
   virtual std::string name() const = 0;
 
-  // The Content-Type of what Process() writes.
-  virtual std::string content_type() const { return "application/octet-stream"; }
+  // The Content-Type of what Process() writes for the input `source_key` (a ".gz" key's output
+  // is gzip: see GzipInputProcessor).
+  virtual std::string content_type(std::string_view /*source_key*/) const {
+    return "application/octet-stream";
+  }
 };
 
 }  // namespace s3proc

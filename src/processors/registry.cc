@@ -35,7 +35,8 @@ Result<std::unique_ptr<Processor>> CreateUnwrapped(const ProcessorSpec& spec) {
 
 Result<std::unique_ptr<Processor>> CreateProcessor(const ProcessorSpec& spec) {
   S3PROC_ASSIGN_OR_RETURN(std::unique_ptr<Processor> processor, CreateUnwrapped(spec));
-  if (spec.gzip_max_decompressed_bytes == 0) return processor;
+  // passthrough copies bytes: a .gz input is copied compressed, as stored.
+  if (spec.gzip_max_decompressed_bytes == 0 || spec.name == "passthrough") return processor;
   return std::unique_ptr<Processor>(
       std::make_unique<GzipInputProcessor>(std::move(processor), spec.gzip_max_decompressed_bytes));
 }

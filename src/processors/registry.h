@@ -22,12 +22,14 @@ struct ProcessorSpec {
   ExecInputMode exec_input_mode = ExecInputMode::kStdin;
   std::chrono::milliseconds exec_timeout = std::chrono::minutes(5);
   // Inputs whose key ends in ".gz" are decompressed first, up to this many bytes (more is
-  // Rejected). 0 turns decompression off: .gz inputs reach the processor as they are stored.
+  // Rejected), and the output compressed again (see GzipInputProcessor). 0 turns this off: .gz
+  // inputs reach the processor as they are stored, and its output is stored as it writes it.
   uint64_t gzip_max_decompressed_bytes = GzipInputProcessor::kDefaultMaxDecompressedBytes;
 };
 
 // Builds the processor `spec` names, wrapped in a GzipInputProcessor unless
-// gzip_max_decompressed_bytes is 0. The result is thread-safe: build it once, share it.
+// gzip_max_decompressed_bytes is 0 or the processor is passthrough (which copies a .gz input
+// compressed, as stored). The result is thread-safe: build it once, share it.
 // Returns InvalidArgument for an unknown name ("unknown processor 'jsn': expected one of json,
 // ndjson, csv, passthrough, exec"), for exec options given to another processor, and for what
 // ExecProcessor::Create rejects.

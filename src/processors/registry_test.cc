@@ -1,11 +1,12 @@
 #include "processors/registry.h"
 
 #include <gtest/gtest.h>
-#include <zlib.h>
 
 #include <string>
+#include <vector>
 
 #include "common/processor_names.h"
+#include "testutil/gzip_bytes.h"
 #include "testutil/temp_dir.h"
 
 namespace s3proc {
@@ -43,39 +44,65 @@ TEST(RegistryTest, ExecOptionsAreChecked) {
   EXPECT_NE(misplaced.status().message().find("takes no command"), std::string::npos);
 }
 
-TEST(RegistryTest, GzipIsTransparentUnlessTurnedOff) {
+// Gzip in, gzip out, for every kind: a processor that reads the content sees it decompressed and
+// its output is compressed again; passthrough copies the compressed bytes unchanged. Either way
+// an output named .gz is gzip, and is stored as application/gzip.
+TEST(RegistryTest, AGzInputGivesAGzOutputForEveryProcessorKind) {
+  struct Case {
+    std::string name;
+    std::string plain;  // the input, decompressed
+    std::string want;   // the output, decompressed
+  };
+  const std::vector<Case> cases = {
+      {"json", R"({"a":1})", ""},              // checked below: the metadata names the run
+      {"ndjson", "[1]\n[2]\n", "[1]\n[2]\n"},  // (object lines would be enriched)
+      {"csv", "a,b\n1,2\n", "{\"a\":\"1\",\"b\":\"2\"}\n"},
+      {"exec", "from exec\n", "from exec\n"},
+      {"passthrough", "copied as stored\n", "copied as stored\n"},
+  };
+  ASSERT_EQ(cases.size(), kProcessorNames.size()) << "a new processor needs a case here";
   testing::TempDir dir;
-  std::string stored;
-  {
-    std::string plain = "a,b\n1,2\n";
-    uLongf size = compressBound(plain.size()) + 32;
-    z_stream z{};
-    ASSERT_EQ(deflateInit2(&z, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY), Z_OK);
-    stored.resize(size);
-    z.next_in = reinterpret_cast<Bytef*>(plain.data());
-    z.avail_in = plain.size();
-    z.next_out = reinterpret_cast<Bytef*>(stored.data());
-    z.avail_out = size;
-    ASSERT_EQ(deflate(&z, Z_FINISH), Z_STREAM_END);
-    stored.resize(z.total_out);
-    deflateEnd(&z);
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    const std::string stored = testing::GzipBytes(c.plain);
+    const std::string in = dir.WriteFile(c.name + ".in.gz", stored);
+    const std::string out = (dir.path() / (c.name + ".out")).string();
+    ProcessorSpec spec;
+    spec.name = c.name;
+    if (c.name == "exec") spec.exec_argv = {"cat"};
+    auto processor = CreateProcessor(spec);
+    ASSERT_TRUE(processor.ok()) << processor.status().ToString();
+    const std::string key = "input/x/" + c.name + ".gz";
+    ASSERT_TRUE((*processor)->Process(in, out, ProcessContext{key, stored.size()}).ok());
+    EXPECT_EQ((*processor)->content_type(key), "application/gzip");
+    const std::string written = testing::ReadFileOrEmpty(out);
+    if (c.name == "passthrough") {
+      EXPECT_EQ(written, stored) << "the compressed bytes, unchanged";
+    }
+    const std::string plain_out = testing::GunzipBytes(written);
+    if (c.name == "json") {
+      EXPECT_NE(plain_out.find(R"("a":1)"), std::string::npos) << plain_out;
+      EXPECT_NE(plain_out.find(key), std::string::npos) << plain_out;
+    } else {
+      EXPECT_EQ(plain_out, c.want);
+    }
+    EXPECT_NE((*processor)->content_type("input/x/plain"), "application/gzip");
   }
+}
+
+// With decompression off, a .gz input reaches the processor as stored.
+TEST(RegistryTest, GzipCanBeTurnedOff) {
+  testing::TempDir dir;
+  const std::string stored = testing::GzipBytes("a,b\n1,2\n");
   std::string in = dir.WriteFile("in.csv.gz", stored);
   std::string out = (dir.path() / "out").string();
-  ProcessContext context{"input/in.csv.gz"};
-
   ProcessorSpec spec;
-  spec.name = "csv";
-  auto csv = CreateProcessor(spec);
-  ASSERT_TRUE(csv.ok());
-  ASSERT_TRUE((*csv)->Process(in, out, context).ok());
-  EXPECT_EQ(testing::ReadFileOrEmpty(out), "{\"a\":\"1\",\"b\":\"2\"}\n");
-
-  spec.name = "passthrough";
+  spec.name = "exec";
+  spec.exec_argv = {"cat"};
   spec.gzip_max_decompressed_bytes = 0;
   auto raw = CreateProcessor(spec);
   ASSERT_TRUE(raw.ok());
-  ASSERT_TRUE((*raw)->Process(in, out, context).ok());
+  ASSERT_TRUE((*raw)->Process(in, out, ProcessContext{"input/in.csv.gz"}).ok());
   EXPECT_EQ(testing::ReadFileOrEmpty(out), stored);
 }
 

@@ -5,6 +5,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -63,10 +64,12 @@ class SqsClient {
   ~SqsClient();
 
   // Up to `max_messages` (1..10) messages with their ApproximateReceiveCount, long-polling up
-  // to `wait_seconds` (0..20); each stays invisible for `visibility_seconds`. Empty when none
-  // arrived in time. The HTTP timeout is set above the wait, so a long poll is never cut short.
+  // to `wait_seconds` (0..20); each stays invisible for `visibility_seconds`, or (nullopt: no
+  // VisibilityTimeout is sent) for the queue's own visibility timeout. Empty when none arrived
+  // in time. The HTTP timeout is set above the wait, so a long poll is never cut short.
   Result<std::vector<SqsMessage>> ReceiveMessage(const SqsQueueUrl& queue, int max_messages,
-                                                 int wait_seconds, int visibility_seconds);
+                                                 int wait_seconds,
+                                                 std::optional<int> visibility_seconds);
 
   // Deletes up to 10 messages in one request (REQUIRES: 1..10 handles). Entries SQS refused on
   // their own come back as failures; an error fails the whole batch.

@@ -27,7 +27,7 @@ SqsMessageQueue::SqsMessageQueue(SqsClient& client, SqsQueueUrl queue)
     : client_(client), queue_(std::move(queue)) {}
 
 Result<std::vector<QueueMessage>> SqsMessageQueue::Receive(int max_messages, int wait_seconds,
-                                                           int visibility_seconds) {
+                                                           std::optional<int> visibility_seconds) {
   S3PROC_ASSIGN_OR_RETURN(
       std::vector<SqsMessage> received,
       client_.ReceiveMessage(queue_, max_messages, wait_seconds, visibility_seconds));
@@ -58,6 +58,21 @@ Result<std::vector<QueueDeleteFailure>> SqsMessageQueue::Delete(
 Status SqsMessageQueue::ExtendVisibility(const std::string& receipt_handle,
                                          int visibility_seconds) {
   return client_.ChangeMessageVisibility(queue_, receipt_handle, visibility_seconds);
+}
+
+Result<int> SqsMessageQueue::VisibilityTimeout() {
+  S3PROC_ASSIGN_OR_RETURN(auto attributes,
+                          client_.GetQueueAttributes(queue_, {"VisibilityTimeout"}));
+  auto it = attributes.find("VisibilityTimeout");
+  if (it == attributes.end()) {
+    return Status::Internal("GetQueueAttributes " + queue_.url + ": no VisibilityTimeout");
+  }
+  S3PROC_ASSIGN_OR_RETURN(uint64_t seconds, Count(attributes, "VisibilityTimeout", queue_.url));
+  if (seconds > 43200) {  // SQS's maximum, 12 hours
+    return Status::Internal("GetQueueAttributes " + queue_.url + ": VisibilityTimeout " +
+                            it->second + " is over SQS's 43200 s");
+  }
+  return static_cast<int>(seconds);
 }
 
 Result<SqsQueueUrl> SqsMessageQueue::DeadLetterQueue(const std::string& redrive_policy) {

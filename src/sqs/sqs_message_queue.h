@@ -22,10 +22,12 @@ class SqsMessageQueue : public MessageQueue {
   SqsMessageQueue(SqsClient& client, SqsQueueUrl queue);
 
   Result<std::vector<QueueMessage>> Receive(int max_messages, int wait_seconds,
-                                            int visibility_seconds) override;
+                                            std::optional<int> visibility_seconds) override;
   Result<std::vector<QueueDeleteFailure>> Delete(
       const std::vector<std::string>& receipt_handles) override;
   Status ExtendVisibility(const std::string& receipt_handle, int visibility_seconds) override;
+  // The queue's VisibilityTimeout attribute (GetQueueAttributes).
+  Result<int> VisibilityTimeout() override;
   Result<QueueCounts> Counts() override;
   std::string Describe() const override { return queue_.url; }
 

@@ -92,6 +92,26 @@ TEST_F(SqsMessageQueueTest, ReceiveHandsOverTheMessages) {
   EXPECT_EQ(queue_.Describe(), kUrl);
 }
 
+// Without a visibility timeout of ours, none is sent: the queue's own applies.
+TEST_F(SqsMessageQueueTest, ReceiveWithoutAVisibilityTimeoutSendsNone) {
+  answer_ = [](const std::string&, const json&) -> Result<HttpResponse> {
+    return MakeHttpResponse(200, "{}");
+  };
+  ASSERT_TRUE(queue_.Receive(10, 5, std::nullopt).ok());
+  EXPECT_FALSE(calls_[0].second.contains("VisibilityTimeout")) << calls_[0].second.dump();
+}
+
+TEST_F(SqsMessageQueueTest, VisibilityTimeoutReadsTheQueuesAttribute) {
+  answer_ = [](const std::string&, const json& body) -> Result<HttpResponse> {
+    EXPECT_EQ(body["AttributeNames"], json::array({"VisibilityTimeout"}));
+    return MakeHttpResponse(200, R"({"Attributes":{"VisibilityTimeout":"30"}})");
+  };
+  auto seconds = queue_.VisibilityTimeout();
+  ASSERT_TRUE(seconds.ok()) << seconds.status().ToString();
+  EXPECT_EQ(*seconds, 30);
+  EXPECT_EQ(Calls("GetQueueAttributes"), 1);
+}
+
 TEST_F(SqsMessageQueueTest, CountsWithoutRedrivePolicy) {
   answer_ = [](const std::string&, const json&) -> Result<HttpResponse> {
     return MakeHttpResponse(200, R"({"Attributes":{"ApproximateNumberOfMessages":"5",

@@ -101,14 +101,14 @@ Status ParseBatchFailures(const SqsOperationInfo& op, const json& answer,
 
 Result<std::vector<SqsMessage>> SqsClient::ReceiveMessage(const SqsQueueUrl& queue,
                                                           int max_messages, int wait_seconds,
-                                                          int visibility_seconds) {
+                                                          std::optional<int> visibility_seconds) {
   Request r;
   r.op = QueueOp("ReceiveMessage", "sqs:ReceiveMessage", queue, options_);
   r.body = {{"QueueUrl", queue.url},
             {"MaxNumberOfMessages", max_messages},
             {"WaitTimeSeconds", wait_seconds},
-            {"VisibilityTimeout", visibility_seconds},
             {"MessageSystemAttributeNames", {"ApproximateReceiveCount"}}};
+  if (visibility_seconds) r.body["VisibilityTimeout"] = *visibility_seconds;
   // The long poll holds the request open for up to wait_seconds: the timeout must not cut it.
   r.timeout_ms = wait_seconds * 1000L + kReceiveGraceMs;
   std::vector<SqsMessage> messages;

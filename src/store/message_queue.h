@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -43,10 +44,10 @@ class MessageQueue {
   virtual ~MessageQueue() = default;
 
   // Up to `max_messages` (1..10) messages, waiting up to `wait_seconds` (0..20) for the first;
-  // each stays invisible to other consumers for `visibility_seconds`. An empty vector when none
-  // arrived in time.
+  // each stays invisible to other consumers for `visibility_seconds`, or for the queue's own
+  // visibility timeout when it is nullopt. An empty vector when none arrived in time.
   virtual Result<std::vector<QueueMessage>> Receive(int max_messages, int wait_seconds,
-                                                    int visibility_seconds) = 0;
+                                                    std::optional<int> visibility_seconds) = 0;
 
   // Deletes messages by receipt handle (batched as the implementation can). A message already
   // deleted counts as deleted. An error fails the whole call; a message that could not be
@@ -56,6 +57,10 @@ class MessageQueue {
 
   // Keeps a received message invisible for `visibility_seconds` from now.
   virtual Status ExtendVisibility(const std::string& receipt_handle, int visibility_seconds) = 0;
+
+  // The queue's own visibility timeout in seconds: how long a message received without one
+  // stays invisible.
+  virtual Result<int> VisibilityTimeout() = 0;
 
   // Approximate counts (SQS's are eventually consistent), and the dead-letter queue's.
   virtual Result<QueueCounts> Counts() = 0;

@@ -107,7 +107,11 @@ class PipelineEndToEnd(unittest.TestCase):
         self.assertEqual(rows, [{"name": "ann", "comment": 'said "hi", twice'},
                                 {"name": "bob", "comment": "multi\nline"}])
         self.assertEqual([json.loads(l)["n"] for l in outputs["output/lines.ndjson"].splitlines()], [1, 2])
-        self.assertTrue(json.loads(outputs["output/packed.json.gz"])["zipped"])
+        # gzip in, gzip out: an output named .gz is gzip.
+        self.assertTrue(json.loads(gzip.decompress(outputs["output/packed.json.gz"]))["zipped"])
+        packed = self.s3.head_object(Bucket=self.bucket, Key="output/packed.json.gz")
+        self.assertEqual(packed["ContentType"], "application/gzip")
+        self.assertNotIn("ContentEncoding", packed)
 
         errors = e2e.all_objects(self.s3, self.bucket, "errors/")
         for rel, body in bad.items():
@@ -222,10 +226,32 @@ class PipelineEndToEnd(unittest.TestCase):
 
     def test_dry_run_changes_nothing(self):
         self.put("input/a.json", b"{}")
-        code, _, err = e2e.run(self.bucket, self.work.path, "--dry-run")
+        # Not even locally: the work dir is not created.
+        work_dir = os.path.join(self.work.path, "not-yet")
+        code, _, err = e2e.run(self.bucket, work_dir, "--dry-run")
         self.assertEqual(code, 0, err)
         self.assertIn("would-process", err)
         self.assertEqual(sorted(e2e.keys(self.s3, self.bucket)), ["input/a.json"])
+        self.assertFalse(os.path.exists(work_dir), os.listdir(self.work.path))
+
+    def test_a_missing_bucket_is_a_configuration_error(self):
+        # No later run can succeed: exit 2, as for any configuration error, not 1 ("left for
+        # the next run").
+        code, _, err = e2e.run(self.bucket + "-missing", self.work.path)
+        self.assertEqual(code, 2, err)
+        self.assertIn("NoSuchBucket", err)
+        self.assertIn("check --bucket", err)
+
+    def test_passthrough_keeps_gzip_compressed(self):
+        body = b'{"zipped": "passed through"}'
+        packed = gzip.compress(body)
+        self.put("input/p/a.json.gz", packed)
+        code, _, err = e2e.run(self.bucket, self.work.path, "--route", "p/**=passthrough")
+        self.assertEqual(code, 0, err[-3000:])
+        stored = self.s3.get_object(Bucket=self.bucket, Key="output/p/a.json.gz")
+        self.assertEqual(stored["Body"].read(), packed, "passthrough copies the bytes unchanged")
+        self.assertEqual(stored["ContentType"], "application/gzip")
+        self.assertNotIn("ContentEncoding", stored)
 
     def test_status_and_redrive_after_a_fix(self):
         self.put("input/notes.txt", b"plain text, not JSON")

@@ -122,11 +122,12 @@ def s3proc_env(s3_endpoint, sqs_endpoint):
     return env
 
 
-def command(bucket, queue_url, work_dir, *args, wait=1, visibility=30):
-    """`s3proc run` in queue mode; `args` go last (an exec command after "--")."""
+def command(bucket, queue_url, work_dir, *args, wait=1, visibility=None):
+    """`s3proc run` in queue mode; `args` go last (an exec command after "--"). Without
+    `visibility`, s3proc uses the queue's own visibility timeout."""
+    given = [] if visibility is None else ["--queue-visibility-seconds", str(visibility)]
     return [BINARY, "run", "--bucket", bucket, "--queue-url", queue_url, "--work-dir", work_dir,
-            "--log-format", "json", "--queue-wait-seconds", str(wait),
-            "--queue-visibility-seconds", str(visibility), *args]
+            "--log-format", "json", "--queue-wait-seconds", str(wait), *given, *args]
 
 
 def run(bucket, queue_url, work_dir, env, *args, timeout=600, **options):

@@ -45,8 +45,8 @@ class QueueModeTest(unittest.TestCase):
         self.s3.put_object(Bucket=self.bucket, Key=key, Body=body)
 
     def run_s3proc(self, *args, work=None, wait=1):
-        return h.run(self.bucket, self.queue, work or self.work, self.env, *args, wait=wait,
-                     visibility=self.visibility)
+        # No --queue-visibility-seconds: the queue's own (self.visibility) applies.
+        return h.run(self.bucket, self.queue, work or self.work, self.env, *args, wait=wait)
 
     def assert_queue_empty(self, url=None):
         self.assertEqual(h.queue_counts(self.sqs, url or self.queue), (0, 0))
@@ -80,8 +80,10 @@ class QueueModeTest(unittest.TestCase):
         good = json.loads(self.s3.get_object(Bucket=self.bucket, Key="output/good.json")["Body"]
                           .read())
         self.assertEqual(good["a"], 1)
-        packed = self.s3.get_object(Bucket=self.bucket, Key="output/packed.json.gz")["Body"].read()
-        self.assertEqual(json.loads(packed)["z"], [1, 2], "a .gz input is decompressed")
+        packed = self.s3.get_object(Bucket=self.bucket, Key="output/packed.json.gz")
+        self.assertEqual(packed["ContentType"], "application/gzip")
+        self.assertEqual(json.loads(gzip.decompress(packed["Body"].read()))["z"], [1, 2],
+                         "gzip in, gzip out: the processor read it decompressed")
         bad = self.s3.get_object(Bucket=self.bucket, Key="errors/bad.json")["Body"].read()
         self.assertEqual(bad, b"{oops")
         reason = json.loads(self.s3.get_object(Bucket=self.bucket,
@@ -167,6 +169,24 @@ class QueueModeTest(unittest.TestCase):
         self.assertEqual(self.s3.get_object(Bucket=self.bucket, Key="errors/x.poison")["Body"]
                          .read(), b"boom")
         self.assertEqual(h.keys(self.s3, self.bucket, "input/"), [])
+        self.assert_queue_empty()
+
+    def test_a_killed_workers_message_comes_back_after_the_queues_own_timeout(self):
+        # A queue of 2 s, and no --queue-visibility-seconds: s3proc must neither hold the message
+        # longer than the queue says (a timeout of its own, sent on each receive, would) nor
+        # extend it once it is dead. A minute is far above 2 s and far below the 300 s s3proc
+        # once sent.
+        self.wire(visibility=2)
+        self.put("input/k.poison", b"boom")
+        rc, err = self.run_s3proc(*self.POISON)
+        self.assertEqual(rc, -9, err[-2000:])
+        h.wait_for(self.all_visible, "the killed worker's message visible again", timeout=60,
+                   interval=0.2)
+        # The next worker finishes the job (a message no longer poisoned: the route is gone).
+        rc, err = self.run_s3proc("--route", "*.poison=passthrough")
+        self.assertEqual(rc, 0, err[-3000:])
+        self.assertEqual(self.s3.get_object(Bucket=self.bucket, Key="output/k.poison")["Body"]
+                         .read(), b"boom")
         self.assert_queue_empty()
 
     def test_a_message_reaches_the_dead_letter_queue_after_max_receive_count(self):

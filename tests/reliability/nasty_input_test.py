@@ -100,7 +100,8 @@ class NastyInput(unittest.TestCase):
                 if err:
                     self.assertIn("errors/" + rel + ".error.json", errors, rel)
                 if out and not rel.endswith((".csv", ".ndjson")):
-                    json.loads(s3.get_object(Bucket=bucket, Key="output/" + rel)["Body"].read())
+                    body = s3.get_object(Bucket=bucket, Key="output/" + rel)["Body"].read()
+                    json.loads(gzip.decompress(body) if rel.endswith(".gz") else body)
             self.assertEqual(wrong, [])
             self.assertLess(r.peak_rss_kib / 1024, 1024, "a bomb was inflated in memory")
             print(f"nasty input: {len(docs)} documents, {len(outputs)} in output/, "

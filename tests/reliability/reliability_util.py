@@ -78,8 +78,9 @@ def strip_meta(value):
 
 def check_output(rel, source, output):
     """Raises AssertionError unless `output` is the right processing of `source`."""
-    if rel.endswith(".gz"):
+    if rel.endswith(".gz"):  # gzip in, gzip out
         source = gzip.decompress(source)
+        output = gzip.decompress(output)
         rel = rel[:-3]
     if rel.endswith(".ndjson"):
         want = [json.loads(line) for line in source.decode().splitlines()]

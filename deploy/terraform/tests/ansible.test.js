@@ -12,7 +12,7 @@ const { isRef } = require('./lib/expr');
 
 const TEMPLATE = path.join(MODULE_DIR, 'templates', 'inventory.yml.tftpl');
 const SITE_YML = path.join(MODULE_DIR, '..', 'ansible', 'site.yml');
-const HOST_VARS = ['ansible_host', 'ansible_user', 'ansible_ssh_private_key_file', 's3proc_bucket', 's3proc_region', 's3proc_input_prefix', 's3proc_output_prefix', 's3proc_error_prefix', 's3proc_queue_url', 's3proc_queue_visibility_seconds'];
+const HOST_VARS = ['ansible_host', 'ansible_user', 'ansible_ssh_private_key_file', 's3proc_bucket', 's3proc_region', 's3proc_input_prefix', 's3proc_output_prefix', 's3proc_error_prefix', 's3proc_queue_url'];
 
 let mod;
 test.before(async () => {
@@ -55,7 +55,6 @@ const COMMON = {
   s3proc_output_prefix: 'output/',
   s3proc_error_prefix: 'errors/',
   s3proc_queue_url: '',
-  s3proc_queue_visibility_seconds: 300,
 };
 const SAMPLE = { hosts: [{ name: 's3proc-1', address: '203.0.113.10' }], ...COMMON };
 const QUEUE_URL = 'https://sqs.eu-west-1.amazonaws.com/111122223333/s3proc-events-20250101abcdef';
@@ -63,7 +62,6 @@ const FLEET = {
   ...COMMON,
   hosts: [{ name: 's3proc-1', address: '203.0.113.10' }, { name: 's3proc-2', address: '203.0.113.11' }, { name: 's3proc-3', address: '10.0.0.12' }],
   s3proc_queue_url: QUEUE_URL,
-  s3proc_queue_visibility_seconds: 600,
 };
 const templateVars = () => [...new Set([...fs.readFileSync(TEMPLATE, 'utf8').matchAll(/\$\{(?:jsonencode\(([\w.]+)\)|([\w.]+))\}/g)].map((m) => (m[1] || m[2]).split('.')[0]))].sort();
 
@@ -95,7 +93,9 @@ test('inventory: host vars come from the instances, the bucket, the module prefi
   // The queue's URL, empty without the queue (the role then writes no queue_url: listing mode).
   assert.equal(a.s3proc_queue_url, 'local.queue_url');
   assert.equal(mod.locals.queue_url, '${var.enable_event_queue ? aws_sqs_queue.events[0].url : ""}');
-  assert.equal(a.s3proc_queue_visibility_seconds, 'var.queue_visibility_timeout_seconds');
+  // No visibility timeout: s3proc reads the queue's own at start; the role passes one only when
+  // the user sets s3proc_queue_visibility_seconds.
+  assert.equal(a.s3proc_queue_visibility_seconds, undefined);
 });
 
 function hostVarLines(text, vars, host) {
