@@ -41,7 +41,8 @@ struct S3ClientStats {
 // (Execute), with errors mapped to the Status taxonomy:
 //   kNotFound (NoSuchKey, 404), kPreconditionFailed (412), kAccessDenied (403: the message names
 //   the IAM action that is missing, or says the secret key is wrong), kTransient (5xx, 429,
-//   SlowDown, transport errors, after the retries ran out), kInvalidArgument (other 4xx,
+//   SlowDown, 409 ConditionalRequestConflict and OperationAborted, transport errors, after the
+//   retries ran out), kInvalidArgument (other 4xx,
 //   NoSuchBucket), kIoError (local file).
 // Every message says the operation, s3://bucket/key, the HTTP status, the S3 error code and the
 // request id. No secret, token or signature ever appears in a message.

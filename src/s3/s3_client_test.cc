@@ -220,6 +220,30 @@ TEST_F(S3ClientTest, ConditionalPutLosesWithPreconditionFailed) {
   EXPECT_EQ(http_.requests()[0].HeaderValue("if-none-match"), "*");
 }
 
+// AWS answers a conditional write that races another with 409 ConditionalRequestConflict: the
+// retry then meets the winner's object (412) or succeeds.
+TEST_F(S3ClientTest, AConflictingConditionalPutIsRetried) {
+  Answer({MakeHttpResponse(409, ErrorXml("ConditionalRequestConflict")),
+          MakeHttpResponse(409, ErrorXml("OperationAborted")),
+          MakeHttpResponse(412, ErrorXml("PreconditionFailed"))});
+  PutOptions create;
+  create.if_none_match_any = true;
+  auto put = client_.PutObjectFromString("b", "output/a.json", "x", create);
+  EXPECT_EQ(put.status().code(), StatusCode::kPreconditionFailed);
+  EXPECT_EQ(http_.request_count(), 3u);
+  EXPECT_EQ(client_.stats().retries, 2u);
+}
+
+TEST_F(S3ClientTest, AConflictThatNeverEndsIsTransient) {
+  Answer({MakeHttpResponse(409, ErrorXml("ConditionalRequestConflict"))});
+  PutOptions create;
+  create.if_none_match_any = true;
+  auto put = client_.PutObjectFromString("b", "output/a.json", "x", create);
+  EXPECT_EQ(put.status().code(), StatusCode::kTransient);
+  EXPECT_THAT(put.status().message(), HasSubstr("ConditionalRequestConflict (409"));
+  EXPECT_EQ(http_.request_count(), 5u);  // RetryPolicy's default
+}
+
 TEST_F(S3ClientTest, DeleteFailuresCarryAStatusAndMissingKeysCountAsDeleted) {
   Answer({MakeHttpResponse(200,
                            "<DeleteResult>"
