@@ -85,11 +85,16 @@ class S3Client {
                                const std::string& source_version_id,
                                const std::string& destination_key, const PutOptions& options = {});
 
-  // Deleting a key that does not exist is OK (S3's semantics).
+  // Deleting a key that does not exist is OK (S3's semantics). With `if_match_etag` (quotes
+  // removed; only without a version id) the current version is deleted only if it has that
+  // ETag (If-Match), else kPreconditionFailed; servers that ignore If-Match delete it anyway.
   Status DeleteObject(const std::string& bucket, const std::string& key,
-                      const std::string& version_id = "");
+                      const std::string& version_id = "", const std::string& if_match_etag = "");
 
-  // Deletes up to 1000 objects in one request; more are split into several requests.
+  // Deletes up to 1000 objects in one request; more are split into several requests. ETag
+  // conditions (ObjectId::etag) go as <ETag> per object; a call of one object with a condition
+  // is sent as DeleteObject with If-Match, the form more servers honour (moto honours only it).
+  // A failed condition is that object's failure, with kPreconditionFailed.
   Result<DeleteObjectsResult> DeleteObjects(const std::string& bucket,
                                             const std::vector<ObjectId>& objects);
 
