@@ -254,7 +254,17 @@ Result<DeleteObjectsResult> MemoryObjectStore::Delete(const std::vector<ObjectId
       continue;
     }
     std::lock_guard lock(mu_);
-    if (id.version_id.empty()) objects_.erase(id.key);
+    if (!id.version_id.empty()) continue;  // no versions here: that version is not
+    auto it = objects_.find(id.key);
+    if (it == objects_.end()) continue;
+    if (!id.etag.empty() && it->second.etag != id.etag) {
+      result.failures.push_back(
+          {id, Status::PreconditionFailed("delete mem://" + id.key +
+                                          ": PreconditionFailed (412): its ETag is no longer " +
+                                          id.etag)});
+      continue;
+    }
+    objects_.erase(it);
   }
   return result;
 }

@@ -15,7 +15,9 @@ namespace s3proc::testing {
 
 // An in-memory ObjectStore with S3's semantics for an unversioned bucket (version ids are always
 // empty): keys in byte order, ETags are the MD5 of the content, PutOptions::if_none_match_any
-// fails with kPreconditionFailed when the key exists; Delete of a missing key succeeds.
+// fails with kPreconditionFailed when the key exists; Delete of a missing key succeeds, and
+// Delete of an ObjectId with an ETag removes the key only if its ETag is still that one (as S3
+// does with If-Match), else lists it in the failures with kPreconditionFailed.
 // List pages continue after the last key of the previous page (so keys added or removed during
 // a listing behave as on S3), and `on_page` is called without the lock held, so it may call
 // back into the store.

@@ -35,9 +35,10 @@ struct AttemptOutcome {
 //   body sink's own error).
 // - otherwise as ClassifyS3Error (aws/s3_error_table.h) says: expired session credentials
 //   (ExpiredToken, ...) whatever the status: kRefreshCredentialsThenRetry; throttling, transient
-//   server trouble and bodies damaged in transit (SlowDown, ThrottlingException, InternalError,
-//   BadDigest, ...), or a status of 408, 429 or 5xx except 501: kRetry; anything else
-//   (RequestTimeTooSkewed, 400, 403, 404, 409, 412, 3xx, ...): kFail.
+//   server trouble, bodies damaged in transit and conditional requests that raced another
+//   (SlowDown, ThrottlingException, InternalError, BadDigest, ConditionalRequestConflict,
+//   OperationAborted, ...), or a status of 408, 429 or 5xx except 501: kRetry; anything else
+//   (RequestTimeTooSkewed, 400, 403, 404, other 409s, 412, 3xx, ...): kFail.
 RetryDecision DecideRetry(const RetryPolicy& policy, int attempt, const AttemptOutcome& outcome);
 
 // Returns a uniformly distributed number in [0, 1).

@@ -32,6 +32,12 @@ TEST(RetryPolicyTest, ServerErrorsAndThrottlingAreRetried) {
   EXPECT_EQ(Decide(408), RetryDecision::kRetry);
 }
 
+TEST(RetryPolicyTest, ConflictingConditionalRequestsAreRetried) {
+  EXPECT_EQ(Decide(409, "ConditionalRequestConflict"), RetryDecision::kRetry);
+  EXPECT_EQ(Decide(409, "OperationAborted"), RetryDecision::kRetry);
+  EXPECT_EQ(Decide(409, "ConditionalRequestConflict", 5), RetryDecision::kFail);
+}
+
 TEST(RetryPolicyTest, NotImplementedIsNotRetried) {
   EXPECT_EQ(Decide(501, "NotImplemented"), RetryDecision::kFail);
   EXPECT_EQ(Decide(501), RetryDecision::kFail);

@@ -8,11 +8,14 @@ namespace {
 
 constexpr std::string_view kBusy = "the service is busy or failing; a later run retries";
 constexpr std::string_view kDamaged = "the body was damaged in transit";
+constexpr std::string_view kConflict =
+    "another conditional request on this object was in progress; a later run retries";
 constexpr std::string_view kExpired = "the session credentials expired and could not be refreshed";
 constexpr std::string_view kClock = "this machine's clock is off; sync it (chrony/NTP)";
 
 constexpr S3ErrorClass kRetryBusy{S3ErrorAction::kRetry, StatusCode::kTransient, kBusy};
 constexpr S3ErrorClass kRetryDamaged{S3ErrorAction::kRetry, StatusCode::kTransient, kDamaged};
+constexpr S3ErrorClass kRetryConflict{S3ErrorAction::kRetry, StatusCode::kTransient, kConflict};
 constexpr S3ErrorClass kRefresh{S3ErrorAction::kRefreshCredentialsThenRetry,
                                 StatusCode::kAccessDenied, kExpired};
 constexpr S3ErrorClass kClockSkew{S3ErrorAction::kFail, StatusCode::kAccessDenied, kClock};
@@ -46,6 +49,10 @@ constexpr S3ErrorCodeRow kCodes[] = {
     {"RequestTimeoutException", kRetryBusy},
     {"InternalError", kRetryBusy},
     {"ServiceUnavailable", kRetryBusy},
+    // A conditional write or delete (If-Match, If-None-Match) raced another on the same key (409):
+    // AWS documents both as retryable, and the retry meets the winner (412) or succeeds.
+    {"ConditionalRequestConflict", kRetryConflict},
+    {"OperationAborted", kRetryConflict},
     // The body was damaged in transit (Content-MD5 or the signed SHA-256 did not match, or it
     // was cut short): the same bytes sent again arrive whole.
     {"BadDigest", kRetryDamaged},

@@ -63,6 +63,10 @@ TEST(S3ErrorTableTest, EachAnswerRowByRow) {
       {400, "", kFail, StatusCode::kInvalidArgument},
       {400, "InvalidArgument", kFail, StatusCode::kInvalidArgument},
       {409, "BucketAlreadyExists", kFail, StatusCode::kInvalidArgument},
+      // A conditional write or delete that raced another: AWS documents both as retryable.
+      {409, "ConditionalRequestConflict", kRetry, StatusCode::kTransient},  // was InvalidArgument
+      {409, "OperationAborted", kRetry, StatusCode::kTransient},            // was InvalidArgument
+      {409, "", kFail, StatusCode::kInvalidArgument},
       {301, "PermanentRedirect", kFail, StatusCode::kInvalidArgument},
       {0, "", kFail, StatusCode::kInvalidArgument},
   };

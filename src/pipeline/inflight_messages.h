@@ -27,7 +27,8 @@ class InFlightMessages {
            Clock::time_point received_at);
 
   // One record of the message is resolved: `done` when its output or error copy is stored and
-  // its input deleted (or it needed nothing), false when the message must come back.
+  // its input deleted or replaced by a newer upload (whose own event brings that one), or it
+  // needed nothing; false when the message must come back.
   void Resolve(const std::string& receipt_handle, bool done);
 
   // Removes and returns the messages whose records are all done: to be deleted from the queue.

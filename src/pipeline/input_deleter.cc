@@ -4,7 +4,7 @@
 
 namespace s3proc {
 
-std::vector<ObjectId> InputDeleter::Add(ObjectId id, int shard) {
+std::vector<DeleteFailure> InputDeleter::Add(ObjectId id, int shard) {
   Batch batch;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -15,7 +15,7 @@ std::vector<ObjectId> InputDeleter::Add(ObjectId id, int shard) {
   return Delete(batch);
 }
 
-std::vector<ObjectId> InputDeleter::FlushAll() {
+std::vector<DeleteFailure> InputDeleter::FlushAll() {
   Batch batch;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -29,24 +29,26 @@ std::set<int> InputDeleter::dirty_shards() const {
   return dirty_;
 }
 
-std::vector<ObjectId> InputDeleter::Delete(const Batch& batch) {
+std::vector<DeleteFailure> InputDeleter::Delete(const Batch& batch) {
   if (batch.empty()) return {};
   std::vector<ObjectId> ids;
   ids.reserve(batch.size());
   for (const auto& [id, shard] : batch) ids.push_back(id);
-  std::vector<ObjectId> failed;
+  std::vector<DeleteFailure> failed;
   auto result = store_.Delete(ids);
   if (!result.ok()) {
-    failed = ids;
+    for (const ObjectId& id : ids) failed.push_back({id, result.status()});
   } else {
-    for (const auto& f : result->failures) failed.push_back(f.object);
+    failed = std::move(result->failures);
   }
   if (failed.empty()) return failed;
-  std::set<std::string> failed_keys;
-  for (const auto& f : failed) failed_keys.insert(f.key);
+  std::set<std::string> undeleted_keys;
+  for (const DeleteFailure& f : failed) {
+    if (!f.status.IsPreconditionFailed()) undeleted_keys.insert(f.object.key);
+  }
   std::lock_guard<std::mutex> lock(mu_);
   for (const auto& [id, shard] : batch) {
-    if (failed_keys.count(id.key) > 0) dirty_.insert(shard);
+    if (undeleted_keys.count(id.key) > 0) dirty_.insert(shard);
   }
   return failed;
 }

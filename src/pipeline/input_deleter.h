@@ -11,7 +11,9 @@
 namespace s3proc {
 
 // Deletes processed inputs in batches (one ObjectStore::Delete per `batch_size` inputs) and
-// remembers the lease shards of the inputs it could not delete. Thread-safe.
+// remembers the lease shards of the inputs it could not delete. An input with an ETag is deleted
+// only if it still has it (ObjectStore::Delete): one replaced while it was processed stays.
+// Thread-safe.
 class InputDeleter {
  public:
   static constexpr size_t kDefaultBatch = 500;
@@ -21,19 +23,22 @@ class InputDeleter {
       : store_(store), batch_size_(batch_size) {}
 
   // Queues one input of `shard`; deletes the batch when it is full. Returns the inputs of that
-  // batch that could not be deleted (all of them when the Delete call failed), else nothing.
-  std::vector<ObjectId> Add(ObjectId id, int shard);
+  // batch still there, else nothing: kPreconditionFailed for those replaced by a newer version,
+  // another code for those that could not be deleted (all of them, with the call's error, when
+  // the Delete call failed).
+  std::vector<DeleteFailure> Add(ObjectId id, int shard);
 
-  // Deletes what is queued. Returns the inputs that could not be deleted.
-  std::vector<ObjectId> FlushAll();
+  // Deletes what is queued. Returns the inputs still there, as Add.
+  std::vector<DeleteFailure> FlushAll();
 
   // Shards with an input whose delete failed: their output is stored but the input is still
-  // there, so their leases are kept for the next run to recover (see RunPipeline).
+  // there, so their leases are kept for the next run to recover (see RunPipeline). Not those of
+  // replaced inputs: the newer version is a new input, with no output yet.
   std::set<int> dirty_shards() const;
 
  private:
   using Batch = std::vector<std::pair<ObjectId, int>>;
-  std::vector<ObjectId> Delete(const Batch& batch);
+  std::vector<DeleteFailure> Delete(const Batch& batch);
 
   ObjectStore& store_;
   const size_t batch_size_;

@@ -13,10 +13,10 @@ namespace {
 
 using testing::MemoryObjectStore;
 
-std::vector<std::string> KeysOf(const std::vector<ObjectId>& ids) {
+std::vector<std::string> KeysOf(const std::vector<DeleteFailure>& failures) {
   std::vector<std::string> keys;
-  keys.reserve(ids.size());
-  for (const auto& id : ids) keys.push_back(id.key);
+  keys.reserve(failures.size());
+  for (const auto& f : failures) keys.push_back(f.object.key);
   return keys;
 }
 
@@ -63,6 +63,25 @@ TEST(InputDeleterTest, OnlyTheShardsOfUndeletedInputsAreDirty) {
   EXPECT_EQ(KeysOf(deleter.FlushAll()), std::vector<std::string>{"input/b"});
   EXPECT_EQ(deleter.dirty_shards(), std::set<int>{5});
   EXPECT_EQ(store.Keys("input/"), std::vector<std::string>{"input/b"});
+}
+
+// An input re-uploaded while it was processed keeps its new bytes, and is no failure: its shard
+// is not kept for recovery (the new version has no output to find).
+TEST(InputDeleterTest, AReplacedInputStaysAndItsShardIsClean) {
+  MemoryObjectStore store;
+  store.Put("input/a", "first");
+  store.Put("input/b", "first");
+  const std::string processed_etag = store.Head("input/a")->etag;
+  store.Put("input/a", "second");
+  InputDeleter deleter(store);
+  EXPECT_TRUE(deleter.Add({"input/a", "", processed_etag}, 1).empty());
+  EXPECT_TRUE(deleter.Add({"input/b", "", processed_etag}, 2).empty());
+  std::vector<DeleteFailure> still_there = deleter.FlushAll();
+  ASSERT_EQ(KeysOf(still_there), std::vector<std::string>{"input/a"});
+  EXPECT_EQ(still_there[0].status.code(), StatusCode::kPreconditionFailed);
+  EXPECT_TRUE(deleter.dirty_shards().empty());
+  EXPECT_EQ(store.Get("input/a"), "second");
+  EXPECT_FALSE(store.Contains("input/b"));
 }
 
 }  // namespace

@@ -121,6 +121,23 @@ TEST(MemoryObjectStoreTest, FilesHeadGetCopyDelete) {
   EXPECT_TRUE(store.Contains("k2"));
 }
 
+// As S3 with If-Match: an ETag condition deletes only the version that still has it.
+TEST(MemoryObjectStoreTest, AConditionalDeleteKeepsANewerVersion) {
+  MemoryObjectStore store;
+  store.Put("a", "first");
+  store.Put("b", "first");
+  const std::string first_etag = store.Head("a")->etag;
+  store.Put("a", "second");  // re-uploaded: a new ETag
+  auto deleted =
+      store.Delete({{"a", "", first_etag}, {"b", "", first_etag}, {"gone", "", first_etag}});
+  ASSERT_TRUE(deleted.ok());
+  ASSERT_EQ(deleted->failures.size(), 1u);
+  EXPECT_EQ(deleted->failures[0].object.key, "a");
+  EXPECT_EQ(deleted->failures[0].status.code(), StatusCode::kPreconditionFailed);
+  EXPECT_EQ(store.Get("a"), "second");
+  EXPECT_FALSE(store.Contains("b"));
+}
+
 TEST(MemoryObjectStoreTest, FailureInjection) {
   MemoryObjectStore store;
   store.Put("a", "1");

@@ -63,7 +63,7 @@ struct ObjectTask::Job {
     out.processor = processor.name();
     out.reason = std::move(reason);
     out.bytes_in = fetched ? stored.size : listed.size;
-    if (fetched) out.input = {listed.key, stored.version_id};
+    if (fetched) out.input = {listed.key, stored.version_id, stored.etag};
     return out;
   }
 };
@@ -166,6 +166,7 @@ std::optional<ObjectOutcome> ObjectTask::FindStoredOutput(const ObjectSummary& o
     }
     if (head->etag != object.etag) return std::nullopt;  // overwritten: process the new content
     out.input.version_id = head->version_id;
+    out.input.etag = head->etag;
     return out;
   }
   return std::nullopt;

@@ -25,7 +25,9 @@ struct ObjectOutcome {
     kFailed,       // could not finish: leave the input for the next run
   };
   Kind kind = Kind::kFailed;
-  ObjectId input;           // the exact version to delete (kDone, kRejected, kAlreadyDone)
+  // The exact version to delete (kDone, kRejected, kAlreadyDone): its version id, or on an
+  // unversioned bucket its ETag, so that a newer upload under the same key is not deleted.
+  ObjectId input;
   std::string destination;  // output or error key
   std::string processor;
   std::string reason;  // kRejected, kFailed

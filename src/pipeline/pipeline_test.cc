@@ -204,6 +204,37 @@ TEST_F(PipelineTest, AnInputAnsweringNotFoundIsLeftWhereItIs) {
   EXPECT_EQ(*store_.Get("input/a.json"), "{}");
 }
 
+// On an unversioned bucket, a user re-uploads an input while it is processed: the delete that
+// follows must not remove the new bytes, which the next run processes.
+TEST_F(PipelineTest, AnInputReplacedDuringProcessingSurvivesForTheNextRun) {
+  store_.Put("input/a.json", R"({"v":1})");
+  auto replaced = std::make_shared<bool>(false);
+  store_.SetFaultHook([this, replaced](std::string_view op, const std::string& key) {
+    if (!*replaced && op == "upload" && key == "output/a.json") {
+      *replaced = true;
+      store_.Put("input/a.json", R"({"v":2})");
+    }
+    return Status::Ok();
+  });
+  RunSummary first = Run();
+  EXPECT_EQ(first.done, 1u);
+  EXPECT_EQ(first.failed, 0u) << "a replaced input is no failure";
+  EXPECT_EQ(first.ExitCode(), 0);
+  EXPECT_EQ(LoggedOutcome("input/a.json"), "done");
+  EXPECT_NE(store_.Get("output/a.json").value_or("").find(R"({"v":1,)"), std::string::npos);
+  EXPECT_EQ(store_.Get("input/a.json"), R"({"v":2})") << "the new bytes are still there";
+  EXPECT_TRUE(store_.Keys("leases/").empty()) << "nothing to recover: the leases are released";
+  fflush(log_);
+  EXPECT_NE(std::string(log_text_, log_size_).find("was replaced while s3proc processed it"),
+            std::string::npos);
+
+  RunSummary second = Run();
+  EXPECT_EQ(second.done, 1u);
+  EXPECT_EQ(second.failed, 0u);
+  EXPECT_NE(store_.Get("output/a.json").value_or("").find(R"({"v":2,)"), std::string::npos);
+  EXPECT_FALSE(store_.Contains("input/a.json"));
+}
+
 TEST_F(PipelineTest, AfterACrashTheStoredOutputIsFoundNotWrittenAgain) {
   store_.Put("input/a.json", "{}");
   // A first run that stored the output, then was killed before deleting the input.

@@ -1,8 +1,9 @@
 #include "pipeline/queue_run.h"
 
 #include <algorithm>
-#include <set>
+#include <map>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include "pipeline/folder_marker.h"
@@ -228,19 +229,27 @@ void QueueRun::DeleteInputs() {
     std::vector<ObjectId> ids;
     for (size_t i = begin; i < end; ++i) ids.push_back(batch[i].first);
     auto deleted = store_.Delete(ids);
-    std::set<std::pair<std::string, std::string>> failed;
+    // Keyed by the whole id: two deliveries of one key (its first and its re-upload) can share
+    // a batch, and only their ETags tell them apart.
+    std::map<std::tuple<std::string, std::string, std::string>, Status> still_there;
     if (!deleted.ok()) {
-      for (const ObjectId& id : ids) failed.emplace(id.key, id.version_id);
+      for (const ObjectId& id : ids) {
+        still_there.emplace(std::tuple(id.key, id.version_id, id.etag), deleted.status());
+      }
     } else {
       for (const DeleteFailure& f : deleted->failures) {
-        failed.emplace(f.object.key, f.object.version_id);
+        still_there.emplace(std::tuple(f.object.key, f.object.version_id, f.object.etag), f.status);
       }
     }
-    std::vector<ObjectId> undeleted;
+    std::vector<DeleteFailure> undeleted;
     for (size_t i = begin; i < end; ++i) {
-      const bool ok = failed.count({batch[i].first.key, batch[i].first.version_id}) == 0;
-      if (!ok) undeleted.push_back(batch[i].first);
-      held_->Resolve(batch[i].second, ok);
+      const ObjectId& input = batch[i].first;
+      auto why = still_there.find({input.key, input.version_id, input.etag});
+      // Replaced while it was processed: the new version's own event brings it back, so this
+      // message is done.
+      const bool done = why == still_there.end() || why->second.IsPreconditionFailed();
+      if (why != still_there.end()) undeleted.push_back({input, why->second});
+      held_->Resolve(batch[i].second, done);
     }
     tally_.CountDeleteFailures(undeleted);
   }

@@ -134,6 +134,35 @@ TEST_F(QueueRunTest, AFailedInputDeleteKeepsTheMessage) {
   EXPECT_EQ(s.ExitCode(), 1);
 }
 
+// A user re-uploads an input while it is processed: the delete that follows keeps the new bytes,
+// and the message is done (the re-upload sent its own event, which brings the new version).
+TEST_F(QueueRunTest, AnInputReplacedDuringProcessingSurvivesForItsOwnEvent) {
+  Drop("input/a.json", R"({"v":1})");
+  auto replaced = std::make_shared<bool>(false);
+  store_.SetFaultHook([this, replaced](std::string_view op, const std::string& key) {
+    if (!*replaced && op == "upload" && key == "output/a.json") {
+      *replaced = true;
+      store_.Put("input/a.json", R"({"v":2})");
+    }
+    return Status::Ok();
+  });
+  RunSummary first = Run();
+  EXPECT_EQ(first.done, 1u);
+  EXPECT_EQ(first.failed, 0u) << "a replaced input is no failure";
+  EXPECT_EQ(first.ExitCode(), 0);
+  EXPECT_NE(store_.Get("output/a.json").value_or("").find(R"({"v":1,)"), std::string::npos);
+  EXPECT_EQ(store_.Get("input/a.json"), R"({"v":2})") << "the new bytes are still there";
+  EXPECT_EQ(queue_.MessageCount(), 0u) << "the first event's message is done";
+
+  queue_.Send(EventFor("input/a.json", Etag("input/a.json")));  // what S3 sends for the re-upload
+  RunSummary second = Run();
+  EXPECT_EQ(second.done, 1u);
+  EXPECT_EQ(second.failed, 0u);
+  EXPECT_NE(store_.Get("output/a.json").value_or("").find(R"({"v":2,)"), std::string::npos);
+  EXPECT_FALSE(store_.Contains("input/a.json"));
+  EXPECT_EQ(queue_.MessageCount(), 0u);
+}
+
 TEST_F(QueueRunTest, ADuplicateDeliveryWritesNothingTwice) {
   store_.Put("input/a.json", "{}");
   // Two messages for one object (S3 and SQS both deliver at least once), worked on one after the

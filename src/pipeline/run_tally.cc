@@ -71,14 +71,22 @@ void RunTally::Record(const std::string& key, const ObjectOutcome& o, double sec
   summary_.bytes_out += o.bytes_out;
 }
 
-void RunTally::CountDeleteFailures(const std::vector<ObjectId>& failed) {
-  for (const auto& id : failed) {
-    logger_.Object({"failed", id.key, "", "",
+void RunTally::CountDeleteFailures(const std::vector<DeleteFailure>& still_there) {
+  uint64_t failed = 0;
+  for (const DeleteFailure& f : still_there) {
+    if (f.status.IsPreconditionFailed()) {
+      logger_.Info(f.object.key +
+                   " was replaced while s3proc processed it: the version processed is done, "
+                   "the new one stays in input/ for the next run");
+      continue;
+    }
+    ++failed;
+    logger_.Object({"failed", f.object.key, "", "",
                     "the output is stored but deleting the input failed; the next run finishes it",
                     0, 0, 0});
   }
   std::lock_guard<std::mutex> lock(mu_);
-  summary_.failed += failed.size();
+  summary_.failed += failed;
 }
 
 RunSummary RunTally::Snapshot() const {

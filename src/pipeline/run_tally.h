@@ -26,8 +26,11 @@ class RunTally {
   void Update(const std::function<void(RunSummary&)>& change);
   // Logs one object's outcome and counts it.
   void Record(const std::string& key, const ObjectOutcome& outcome, double seconds);
-  // Logs and counts inputs whose output is stored but whose delete failed.
-  void CountDeleteFailures(const std::vector<ObjectId>& failed);
+  // Logs inputs whose output (or error copy) is stored but which are still in input/: one whose
+  // delete failed is counted as failed (the next run finishes it); one replaced by a newer
+  // version while it was processed (kPreconditionFailed) is not a failure: only logged, as its
+  // new version waits in input/ for the next run.
+  void CountDeleteFailures(const std::vector<DeleteFailure>& still_there);
   RunSummary Snapshot() const;
 
   // Closes the summary (seconds since `started`), writes the metrics file when configured and

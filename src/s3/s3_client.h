@@ -41,7 +41,8 @@ struct S3ClientStats {
 // (Execute), with errors mapped to the Status taxonomy:
 //   kNotFound (NoSuchKey, 404), kPreconditionFailed (412), kAccessDenied (403: the message names
 //   the IAM action that is missing, or says the secret key is wrong), kTransient (5xx, 429,
-//   SlowDown, transport errors, after the retries ran out), kInvalidArgument (other 4xx,
+//   SlowDown, 409 ConditionalRequestConflict and OperationAborted, transport errors, after the
+//   retries ran out), kInvalidArgument (other 4xx,
 //   NoSuchBucket), kIoError (local file).
 // Every message says the operation, s3://bucket/key, the HTTP status, the S3 error code and the
 // request id. No secret, token or signature ever appears in a message.
@@ -84,11 +85,16 @@ class S3Client {
                                const std::string& source_version_id,
                                const std::string& destination_key, const PutOptions& options = {});
 
-  // Deleting a key that does not exist is OK (S3's semantics).
+  // Deleting a key that does not exist is OK (S3's semantics). With `if_match_etag` (quotes
+  // removed; only without a version id) the current version is deleted only if it has that
+  // ETag (If-Match), else kPreconditionFailed; servers that ignore If-Match delete it anyway.
   Status DeleteObject(const std::string& bucket, const std::string& key,
-                      const std::string& version_id = "");
+                      const std::string& version_id = "", const std::string& if_match_etag = "");
 
-  // Deletes up to 1000 objects in one request; more are split into several requests.
+  // Deletes up to 1000 objects in one request; more are split into several requests. ETag
+  // conditions (ObjectId::etag) go as <ETag> per object; a call of one object with a condition
+  // is sent as DeleteObject with If-Match, the form more servers honour (moto honours only it).
+  // A failed condition is that object's failure, with kPreconditionFailed.
   Result<DeleteObjectsResult> DeleteObjects(const std::string& bucket,
                                             const std::vector<ObjectId>& objects);
 

@@ -46,6 +46,7 @@ class S3ClientTest : public ::testing::Test {
  protected:
   S3ClientTest()
       : http_([this](const HttpRequest& request) -> Result<HttpResponse> {
+          if (request.body.file_path.empty()) bodies_.emplace_back(request.body.data);
           Result<HttpResponse> next = script_.front();
           if (script_.size() > 1) script_.pop_front();
           if (next.ok() && next->status / 100 == 2 && request.body_sink) {
@@ -68,6 +69,7 @@ class S3ClientTest : public ::testing::Test {
   void Answer(std::initializer_list<Result<HttpResponse>> responses) { script_ = responses; }
 
   std::deque<Result<HttpResponse>> script_{MakeHttpResponse(200)};
+  std::vector<std::string> bodies_;  // of the requests sent from memory, in order
   CountingCredentials credentials_;
   FakeHttpClient http_;
   S3Client client_;
@@ -220,6 +222,30 @@ TEST_F(S3ClientTest, ConditionalPutLosesWithPreconditionFailed) {
   EXPECT_EQ(http_.requests()[0].HeaderValue("if-none-match"), "*");
 }
 
+// AWS answers a conditional write that races another with 409 ConditionalRequestConflict: the
+// retry then meets the winner's object (412) or succeeds.
+TEST_F(S3ClientTest, AConflictingConditionalPutIsRetried) {
+  Answer({MakeHttpResponse(409, ErrorXml("ConditionalRequestConflict")),
+          MakeHttpResponse(409, ErrorXml("OperationAborted")),
+          MakeHttpResponse(412, ErrorXml("PreconditionFailed"))});
+  PutOptions create;
+  create.if_none_match_any = true;
+  auto put = client_.PutObjectFromString("b", "output/a.json", "x", create);
+  EXPECT_EQ(put.status().code(), StatusCode::kPreconditionFailed);
+  EXPECT_EQ(http_.request_count(), 3u);
+  EXPECT_EQ(client_.stats().retries, 2u);
+}
+
+TEST_F(S3ClientTest, AConflictThatNeverEndsIsTransient) {
+  Answer({MakeHttpResponse(409, ErrorXml("ConditionalRequestConflict"))});
+  PutOptions create;
+  create.if_none_match_any = true;
+  auto put = client_.PutObjectFromString("b", "output/a.json", "x", create);
+  EXPECT_EQ(put.status().code(), StatusCode::kTransient);
+  EXPECT_THAT(put.status().message(), HasSubstr("ConditionalRequestConflict (409"));
+  EXPECT_EQ(http_.request_count(), 5u);  // RetryPolicy's default
+}
+
 TEST_F(S3ClientTest, DeleteFailuresCarryAStatusAndMissingKeysCountAsDeleted) {
   Answer({MakeHttpResponse(200,
                            "<DeleteResult>"
@@ -238,6 +264,58 @@ TEST_F(S3ClientTest, DeleteFailuresCarryAStatusAndMissingKeysCountAsDeleted) {
   EXPECT_EQ(deleted->failures[1].status.code(), StatusCode::kTransient);
   EXPECT_EQ(http_.requests()[0].method, "POST");
   EXPECT_FALSE(http_.requests()[0].HeaderValue("content-md5").empty());
+}
+
+TEST_F(S3ClientTest, DeleteObjectsSendsEachEtagCondition) {
+  Answer({MakeHttpResponse(200,
+                           "<DeleteResult><Error><Key>input/b</Key><Code>PreconditionFailed</Code>"
+                           "<Message>At least one of the pre-conditions you specified did not hold"
+                           "</Message></Error></DeleteResult>")});
+  auto deleted = client_.DeleteObjects(
+      "b", {{"input/a", "", "e1"}, {"input/b", "", "e2"}, {"input/c", "v3", "e3"}});
+  ASSERT_TRUE(deleted.ok()) << deleted.status().ToString();
+  ASSERT_EQ(deleted->failures.size(), 1u);
+  EXPECT_EQ(deleted->failures[0].object.key, "input/b");
+  EXPECT_EQ(deleted->failures[0].object.etag, "e2") << "named as asked";
+  EXPECT_EQ(deleted->failures[0].status.code(), StatusCode::kPreconditionFailed);
+  ASSERT_EQ(http_.request_count(), 1u);
+  EXPECT_EQ(http_.requests()[0].method, "POST");
+  EXPECT_THAT(bodies_.at(0), HasSubstr("<Object><Key>input/a</Key><ETag>\"e1\"</ETag></Object>"));
+  EXPECT_THAT(bodies_.at(0), HasSubstr("<Object><Key>input/b</Key><ETag>\"e2\"</ETag></Object>"));
+  // A version id is exact already: no condition beside it.
+  EXPECT_THAT(bodies_.at(0),
+              HasSubstr("<Object><Key>input/c</Key><VersionId>v3</VersionId></Object>"));
+}
+
+// moto (and AWS) honour If-Match on a single DeleteObject: one object goes alone, as one.
+TEST_F(S3ClientTest, ALoneConditionalDeleteSendsIfMatch) {
+  Answer({MakeHttpResponse(204)});
+  auto deleted = client_.DeleteObjects("b", {{"input/a.json", "", "e1"}});
+  ASSERT_TRUE(deleted.ok()) << deleted.status().ToString();
+  EXPECT_TRUE(deleted->failures.empty());
+  ASSERT_EQ(http_.request_count(), 1u);
+  EXPECT_EQ(http_.requests()[0].method, "DELETE");
+  EXPECT_THAT(http_.requests()[0].url, HasSubstr("/b/input/a.json"));
+  EXPECT_EQ(http_.requests()[0].HeaderValue("if-match"), "\"e1\"");
+
+  Answer({MakeHttpResponse(412, ErrorXml("PreconditionFailed"))});
+  deleted = client_.DeleteObjects("b", {{"input/a.json", "", "e1"}});
+  ASSERT_TRUE(deleted.ok()) << deleted.status().ToString();
+  ASSERT_EQ(deleted->failures.size(), 1u);
+  EXPECT_EQ(deleted->failures[0].object.key, "input/a.json");
+  EXPECT_EQ(deleted->failures[0].status.code(), StatusCode::kPreconditionFailed);
+  EXPECT_THAT(deleted->failures[0].status.message(),
+              HasSubstr("DeleteObject s3://b/input/a.json: PreconditionFailed (412"));
+  EXPECT_EQ(http_.request_count(), 2u) << "a failed condition is not retried";
+}
+
+TEST_F(S3ClientTest, ALoneDeleteWithoutAConditionIsUnchanged) {
+  Answer({MakeHttpResponse(200, "<DeleteResult></DeleteResult>")});
+  ASSERT_TRUE(client_.DeleteObjects("b", {{"leases/shard-001/1", ""}}).ok());
+  EXPECT_EQ(http_.requests()[0].method, "POST");
+  ASSERT_TRUE(client_.DeleteObjects("b", {{"input/a.json", "v1", "e1"}}).ok());
+  EXPECT_EQ(http_.requests()[1].method, "POST") << "a version id needs no If-Match";
+  EXPECT_EQ(http_.requests()[1].HeaderValue("if-match"), "");
 }
 
 TEST_F(S3ClientTest, AMalformedDeleteAnswerFailsTheCall) {

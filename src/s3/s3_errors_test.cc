@@ -1,5 +1,6 @@
 #include "s3/s3_errors.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 namespace s3proc {
@@ -43,6 +44,10 @@ TEST(MapS3ErrorTest, CodesFromTheOneTable) {
   EXPECT_EQ(Map(400, "InvalidDigest").code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(Map(404, "NoSuchBucket").code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(Map(412, "PreconditionFailed").code(), StatusCode::kPreconditionFailed);
+  EXPECT_EQ(Map(409, "ConditionalRequestConflict").code(), StatusCode::kTransient);
+  EXPECT_EQ(Map(409, "OperationAborted").code(), StatusCode::kTransient);
+  EXPECT_THAT(Map(409, "ConditionalRequestConflict").message(),
+              ::testing::HasSubstr("a later run retries"));
   EXPECT_EQ(Map(503, "SlowDown").message(),
             "PutObject s3://b/output/a.json: SlowDown (503): the service is busy or failing; a "
             "later run retries");

@@ -128,6 +128,11 @@ std::string BuildDeleteRequest(const std::vector<ObjectId>& objects) {
       out += "<VersionId>";
       AppendEscaped(out, o.version_id);
       out += "</VersionId>";
+    } else if (!o.etag.empty()) {
+      // Quoted, as S3 writes ETags in its own documents.
+      out += "<ETag>\"";
+      AppendEscaped(out, o.etag);
+      out += "\"</ETag>";
     }
     out += "</Object>";
   }

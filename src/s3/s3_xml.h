@@ -36,7 +36,8 @@ Result<std::string> ParseUploadId(std::string_view body);
 // for an <Error> inside a 200 response (S3 can report a late failure that way).
 Result<std::string> ParseEtagResult(std::string_view body);
 
-// Builds a <Delete> document for DeleteObjects, quiet mode.
+// Builds a <Delete> document for DeleteObjects, quiet mode: an <ETag> condition for each object
+// that has one and no version id.
 // REQUIRES: every key is representable in XML 1.0 (see IsXmlSafe).
 std::string BuildDeleteRequest(const std::vector<ObjectId>& objects);
 

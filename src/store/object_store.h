@@ -16,7 +16,8 @@ namespace s3proc {
 //
 // Every error is one of the codes every store can produce:
 //   kNotFound           the key (or version) does not exist
-//   kPreconditionFailed a conditional write (PutOptions::if_none_match_any) lost: the key exists
+//   kPreconditionFailed a conditional write (PutOptions::if_none_match_any) lost: the key exists;
+//                       or a conditional delete (ObjectId::etag) found another version there
 //   kAccessDenied       the credentials may not do this; retrying will not help
 //   kTransient          the store is busy or unreachable (after the store's own retries)
 //   kInvalidArgument    the request cannot succeed as made (no such bucket, bad option)
@@ -64,8 +65,11 @@ class ObjectStore {
                                  const std::string& destination_key, const PutOptions& options) = 0;
 
   // Deletes the given versions (the current one where version_id is empty), batched. Objects
-  // already gone count as deleted. An error fails the whole call (nothing may have been
-  // deleted); an object that could not be deleted on its own is listed in the failures.
+  // already gone count as deleted. An object with an ETag (and no version id) is deleted only if
+  // its current version still has that ETag; otherwise it stays, listed in the failures with
+  // kPreconditionFailed. Stores that cannot check the condition delete it anyway (S3ObjectStore
+  // on a server that ignores it: Ceph RGW 16.2). An error fails the whole call (nothing may have
+  // been deleted); an object that could not be deleted on its own is listed in the failures.
   virtual Result<DeleteObjectsResult> Delete(const std::vector<ObjectId>& objects) = 0;
 
   // "s3://bucket" or "mem://", for messages.

@@ -47,11 +47,16 @@ struct PutResult {
 struct ObjectId {
   std::string key;
   std::string version_id;  // empty: the current version
+  // Quotes removed. Only with an empty version_id (a version id is already exact): delete the
+  // current version only if it still has this ETag. Empty: whatever the current version is.
+  std::string etag;
 };
 
 struct DeleteFailure {
   ObjectId object;
-  Status status;  // why this object is still there, in the shared taxonomy (never OK)
+  // Why this object is still there, in the shared taxonomy (never OK). kPreconditionFailed: its
+  // ETag condition failed, so a newer version is there; it is left for the next run.
+  Status status;
 };
 
 struct DeleteObjectsResult {
