@@ -6,6 +6,9 @@
 2. **Damaged bodies are refused.** moto stores a PUT whose body does not match its Content-MD5
    or its signed x-amz-content-sha256; S3 answers 400 BadDigest or XAmzContentSHA256Mismatch.
    Here those are answered as S3 does, so a body the fault proxy flipped is never stored.
+3. **DeleteObjects honours each object's `<ETag>`.** moto honours `If-Match` on DeleteObject but
+   ignores the `<ETag>` condition of DeleteObjects, which S3 applies per object (an object whose
+   ETag differs is not deleted and is listed as an Error with the code PreconditionFailed).
 
 Usage: moto_strict_server.py PORT_FILE (testutil/moto_serve.py; wait_for_port() reads it)."""
 
@@ -15,6 +18,8 @@ import io
 import os
 import sys
 import threading
+from urllib.parse import unquote
+from xml.etree import ElementTree
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "testutil"))
 import moto_serve  # noqa: E402
@@ -26,6 +31,39 @@ def _error(start_response, code, message):
     start_response("400 Bad Request", [("Content-Type", "application/xml"),
                                        ("Content-Length", str(len(body)))])
     return [body]
+
+
+# Written back without a prefix, as clients send it (moto reads the element names literally).
+ElementTree.register_namespace("", "http://s3.amazonaws.com/doc/2006-03-01/")
+
+
+def _current_etag(bucket, key):
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.s3.models import s3_backends
+    found = s3_backends[DEFAULT_ACCOUNT_ID]["global"].get_object(bucket, key)
+    return found.etag.strip('"') if found else None
+
+
+def _conditional_delete(environ, body):
+    """For a DeleteObjects request: (the body without the objects whose <ETag> condition fails,
+    the XML <Error> elements to answer for them)."""
+    bucket = unquote(environ["PATH_INFO"].lstrip("/").split("/", 1)[0])
+    root = ElementTree.fromstring(body)
+    errors = []
+    for obj in list(root):
+        if obj.tag.split("}")[-1] != "Object":
+            continue
+        fields = {child.tag.split("}")[-1]: child.text or "" for child in obj}
+        if "ETag" not in fields or fields.get("VersionId"):
+            continue
+        current = _current_etag(bucket, fields["Key"])
+        if current is not None and current != fields["ETag"].strip('"'):
+            root.remove(obj)
+            key = fields["Key"].replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            errors.append(f"<Error><Key>{key}</Key><Code>PreconditionFailed</Code><Message>At "
+                          "least one of the pre-conditions you specified did not hold</Message>"
+                          "</Error>")
+    return ElementTree.tostring(root), errors
 
 
 def strict(app):
@@ -46,8 +84,26 @@ def strict(app):
                               "The provided 'x-amz-content-sha256' header does not match what "
                               "was computed.")
         with lock:
-            # Read the whole answer under the lock: moto builds it lazily for some requests.
-            return list(app(environ, start_response))
+            errors = []
+            if environ["REQUEST_METHOD"] == "POST" and "delete" in environ.get("QUERY_STRING", "") \
+                    and length:
+                body, errors = _conditional_delete(environ, environ["wsgi.input"].read())
+                environ["wsgi.input"] = io.BytesIO(body)
+                environ["CONTENT_LENGTH"] = str(len(body))
+                environ.pop("HTTP_CONTENT_MD5", None)
+            if not errors:
+                # Read the whole answer under the lock: moto builds it lazily for some requests.
+                return list(app(environ, start_response))
+            captured = {}
+
+            def capture(status, headers, exc_info=None):
+                captured["status"], captured["headers"] = status, headers
+
+            answer = b"".join(app(environ, capture))
+            answer = answer.replace(b"</DeleteResult>", "".join(errors).encode() + b"</DeleteResult>")
+            headers = [(n, v) for n, v in captured["headers"] if n.lower() != "content-length"]
+            start_response(captured["status"], headers + [("Content-Length", str(len(answer)))])
+            return [answer]
 
     return application
 
