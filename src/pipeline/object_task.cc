@@ -236,6 +236,9 @@ ObjectOutcome ObjectTask::Store(Job& job) {
                                                           : ObjectOutcome::Kind::kDone);
   out.bytes_out = stored->put.size;
   out.destination = key;
+  if (!stored->replaced_version.empty() && stored->replaced_version != job.stored.version_id) {
+    out.earlier_versions_done.push_back({job.listed.key, stored->replaced_version});
+  }
   return out;
 }
 
@@ -332,7 +335,7 @@ Result<ObjectTask::Placement> ObjectTask::StoreCreateOnly(const std::string& key
     // another version are kept: they may be that version's only copy.
     options.if_none_match_any = false;
     S3PROC_ASSIGN_OR_RETURN(PutResult replaced, put(options));
-    return Placement{Placed::kStored, replaced};
+    return Placement{Placed::kStored, replaced, SourceVersionOf(*found)};
   }
   return Placement{Placed::kTaken, PutResult{}};
 }

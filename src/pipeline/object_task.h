@@ -5,6 +5,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "config/run_config.h"
 #include "pipeline/destination_keys.h"
@@ -28,6 +29,10 @@ struct ObjectOutcome {
   // The exact version to delete (kDone, kRejected, kAlreadyDone): its version id, or on an
   // unversioned bucket its ETag, so that a newer upload under the same key is not deleted.
   ObjectId input;
+  // Earlier versions of the input whose output this one replaced (versioned buckets): they were
+  // processed, but a run stopped before deleting them, and deleting `input` would make them
+  // current again, to be processed a second time. Deleted with `input`.
+  std::vector<ObjectId> earlier_versions_done;
   std::string destination;  // output or error key
   std::string processor;
   std::string reason;  // kRejected, kFailed
@@ -78,6 +83,8 @@ class ObjectTask {
   struct Placement {
     Placed placed = Placed::kTaken;
     PutResult put;  // kStored: what was written
+    // kStored over an output of another version of this input: that version's id, if recorded.
+    std::string replaced_version;
   };
   using PutFunction = std::function<Result<PutResult>(const PutOptions&)>;
 

@@ -201,6 +201,9 @@ void PipelineRun::Work() {
     tally_.Record(item.object.key, o, SecondsSince(t0));
     if (o.kind == ObjectOutcome::Kind::kDone || o.kind == ObjectOutcome::Kind::kRejected ||
         o.kind == ObjectOutcome::Kind::kAlreadyDone) {
+      for (const ObjectId& earlier : o.earlier_versions_done) {
+        tally_.CountDeleteFailures(deleter_.Add(earlier, item.shard));
+      }
       tally_.CountDeleteFailures(deleter_.Add(o.input, item.shard));
     }
   }

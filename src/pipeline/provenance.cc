@@ -58,4 +58,9 @@ Ownership OwnershipOf(const ObjectInfo& found, const Destination& destination) {
   return *etag == destination.source_etag ? Ownership::kThisVersion : Ownership::kOtherVersion;
 }
 
+std::string SourceVersionOf(const ObjectInfo& found) {
+  const std::string* version = Find(found, kSourceVersionMeta);
+  return version ? *version : "";
+}
+
 }  // namespace s3proc

@@ -52,4 +52,8 @@ struct Destination {
 // Reads `found`'s metadata (from a HEAD) against what would be stored there.
 Ownership OwnershipOf(const ObjectInfo& found, const Destination& destination);
 
+// The version id of the input `found` was written from (s3proc-source-version); empty on an
+// unversioned bucket or when it is not recorded.
+std::string SourceVersionOf(const ObjectInfo& found);
+
 }  // namespace s3proc

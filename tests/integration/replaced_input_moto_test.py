@@ -21,6 +21,8 @@ import boto3
 from botocore.config import Config
 
 sys.path.insert(0, os.path.dirname(__file__))
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "tools", "fault_proxy"))
+import fault_proxy  # noqa: E402
 import s3proc_e2e as e2e  # noqa: E402
 
 BINARY = os.environ.get("S3PROC_BINARY", "")
@@ -67,12 +69,12 @@ class ReplacedInput(unittest.TestCase):
     def tearDown(self):
         shutil.rmtree(self.tmp, ignore_errors=True)
 
-    def command(self, *processor):
+    def command(self, *processor, endpoint=None):
         env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "S3PROC_"))}
         env.update(CREDENTIALS)
         env.update({"AWS_REGION": "us-east-1", "AWS_EC2_METADATA_DISABLED": "true"})
         argv = [BINARY, "run", "--bucket", self.bucket, "--work-dir", self.work,
-                "--endpoint-url", self.endpoint, "--log-format", "json",
+                "--endpoint-url", endpoint or self.endpoint, "--log-format", "json",
                 "--route", "*.json=exec", "--exec-timeout-seconds", "120", "--", *processor]
         return argv, env
 
@@ -111,6 +113,33 @@ class ReplacedInput(unittest.TestCase):
         self.assertEqual(e2e.summary(second.stderr)["done"], 1, second.stderr[-3000:])
         self.assertEqual(self.body("output/k.json"), b'{"v": 2}\n')
         self.assertEqual(e2e.keys(self.s3, self.bucket, "input/"), [])
+
+    def test_an_earlier_version_left_by_a_failed_delete_is_not_processed_twice(self):
+        # Versioned: deleting the newer version by its id would make the earlier one current
+        # again; it was processed, so it must go with the newer one, not be processed again.
+        self.s3.put_bucket_versioning(Bucket=self.bucket,
+                                      VersioningConfiguration={"Status": "Enabled"})
+        self.s3.put_object(Bucket=self.bucket, Key="input/k.json", Body=b'{"v": 1}\n')
+        proxy = fault_proxy.FaultProxy(self.endpoint.split("://", 1)[1],
+                                       [fault_proxy.Rule.parse("delete,delete_batch:500=1")])
+        port = proxy.start_in_thread()
+        try:
+            argv, env = self.command("cat", endpoint=f"http://127.0.0.1:{port}")
+            first = subprocess.run(argv, capture_output=True, text=True, timeout=120, env=env)
+        finally:
+            proxy.stop()
+        self.assertEqual(first.returncode, 1, first.stderr[-3000:])  # its delete failed
+        self.assertEqual(self.body("output/k.json"), b'{"v": 1}\n')
+        self.s3.put_object(Bucket=self.bucket, Key="input/k.json", Body=b'{"v": 2}\n')
+
+        for _ in range(2):
+            argv, env = self.command("cat")
+            run = subprocess.run(argv, capture_output=True, text=True, timeout=120, env=env)
+            self.assertEqual(run.returncode, 0, run.stderr[-3000:])
+        self.assertEqual(e2e.keys(self.s3, self.bucket, "input/"), [])
+        self.assertEqual(self.body("output/k.json"), b'{"v": 2}\n', "the newest input's output")
+        versions = self.s3.list_object_versions(Bucket=self.bucket, Prefix="output/")["Versions"]
+        self.assertEqual(len(versions), 2, "one output per input version")
 
 
 if __name__ == "__main__":
