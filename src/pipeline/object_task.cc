@@ -150,7 +150,15 @@ std::optional<ObjectOutcome> ObjectTask::FindStoredOutput(const ObjectSummary& o
       out.reason = "looking for a stored output of this input: " + found.status().message();
       return out;
     }
-    if (!*found || OwnershipOf(**found, destination) != Ownership::kThisVersion) continue;
+    if (!*found) continue;
+    const Ownership owner = OwnershipOf(**found, destination);
+    // A newer version's output that replaced this version's (versioned buckets): this version
+    // was processed, and became current again when the newer one was deleted.
+    const std::string replaced = destination.role == Role::kOutput
+                                     ? ReplacedSourceVersionOf(**found)
+                                     : std::string();
+    const bool superseded = owner == Ownership::kOtherVersion && !replaced.empty();
+    if (owner != Ownership::kThisVersion && !superseded) continue;
     out.kind = ObjectOutcome::Kind::kAlreadyDone;
     out.destination = key;
     // The version is unknown without a GET; deleting the current version is right unless a
@@ -165,7 +173,12 @@ std::optional<ObjectOutcome> ObjectTask::FindStoredOutput(const ObjectSummary& o
       return out;
     }
     if (head->etag != object.etag) return std::nullopt;  // overwritten: process the new content
+    if (superseded && head->version_id != replaced) continue;
     out.input.version_id = head->version_id;
+    if (owner == Ownership::kThisVersion && !replaced.empty() && replaced != head->version_id) {
+      // The version this output replaced may still be there if its delete never happened.
+      out.earlier_versions_done.push_back({object.key, replaced});
+    }
     out.input.etag = head->etag;
     return out;
   }
@@ -222,7 +235,10 @@ ObjectOutcome ObjectTask::Store(Job& job) {
   put.content_type = job.processor.content_type(job.listed.key);
   put.metadata = ProvenanceMetadata(Role::kOutput, job.listed.key, job.stored);
   auto stored =
-      StoreCreateOnly(key, {Role::kOutput, true, job.listed.key, job.stored.etag}, put,
+      StoreCreateOnly(key,
+                      {Role::kOutput, true, job.listed.key, job.stored.etag,
+                       job.stored.version_id},
+                      put,
                       [&](const PutOptions& o) { return store_.Upload(key, job.processed, o); });
   if (!stored.ok()) return job.Outcome(ObjectOutcome::Kind::kFailed, stored.status().message());
   if (stored->placed == Placed::kTaken) {
@@ -331,9 +347,17 @@ Result<ObjectTask::Placement> ObjectTask::StoreCreateOnly(const std::string& key
     return Placement{Placed::kAlreadyThere, PutResult{}};
   }
   if (owner == Ownership::kOtherVersion && destination.role == Role::kOutput) {
-    // An output follows its input: an older version's is replaced. Error copies and reasons of
-    // another version are kept: they may be that version's only copy.
+    if (!destination.source_version.empty() &&
+        ReplacedSourceVersionOf(*found) == destination.source_version) {
+      // This very version was processed, and a newer version's output replaced its own: it
+      // became current again when the newer one was deleted. Done; the newer output stays.
+      return Placement{Placed::kAlreadyThere, PutResult{}};
+    }
+    // An output follows its input: an older version's is replaced, and the replacement names
+    // that version. Error copies and reasons of another version are kept: they may be that
+    // version's only copy.
     options.if_none_match_any = false;
+    for (auto& entry : ReplacedMetadata(*found)) options.metadata.push_back(std::move(entry));
     S3PROC_ASSIGN_OR_RETURN(PutResult replaced, put(options));
     return Placement{Placed::kStored, replaced, SourceVersionOf(*found)};
   }

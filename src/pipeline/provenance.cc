@@ -10,6 +10,7 @@ constexpr char kRoleMeta[] = "s3proc-role";
 constexpr char kSourceKeyMeta[] = "s3proc-source-key-sha256";
 constexpr char kSourceEtagMeta[] = "s3proc-source-etag";
 constexpr char kSourceVersionMeta[] = "s3proc-source-version";
+constexpr char kReplacedVersionMeta[] = "s3proc-replaced-source-version";
 
 const std::string* Find(const ObjectInfo& object, std::string_view name) {
   for (const auto& [n, value] : object.metadata) {
@@ -60,6 +61,17 @@ Ownership OwnershipOf(const ObjectInfo& found, const Destination& destination) {
 
 std::string SourceVersionOf(const ObjectInfo& found) {
   const std::string* version = Find(found, kSourceVersionMeta);
+  return version ? *version : "";
+}
+
+std::vector<std::pair<std::string, std::string>> ReplacedMetadata(const ObjectInfo& found) {
+  std::string version = SourceVersionOf(found);
+  if (version.empty()) return {};
+  return {{kReplacedVersionMeta, std::move(version)}};
+}
+
+std::string ReplacedSourceVersionOf(const ObjectInfo& found) {
+  const std::string* version = Find(found, kReplacedVersionMeta);
   return version ? *version : "";
 }
 

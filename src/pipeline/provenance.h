@@ -25,6 +25,7 @@ std::string_view RoleName(Role role);
 //                             values may not)
 //   s3proc-source-etag        the ETag of the input version it came from
 //   s3proc-source-version     that version's id (versioned buckets only)
+// and, on an output that replaced an earlier version's, s3proc-replaced-source-version.
 std::vector<std::pair<std::string, std::string>> ProvenanceMetadata(Role role,
                                                                     std::string_view input_key,
                                                                     const ObjectInfo& source);
@@ -47,6 +48,7 @@ struct Destination {
   bool first_choice;
   std::string_view input_key;
   std::string_view source_etag;
+  std::string_view source_version = {};  // empty on an unversioned bucket
 };
 
 // Reads `found`'s metadata (from a HEAD) against what would be stored there.
@@ -55,5 +57,13 @@ Ownership OwnershipOf(const ObjectInfo& found, const Destination& destination);
 // The version id of the input `found` was written from (s3proc-source-version); empty on an
 // unversioned bucket or when it is not recorded.
 std::string SourceVersionOf(const ObjectInfo& found);
+
+// An output that replaces `found` (the output of an earlier version of the same input, on a
+// versioned bucket) records that version: s3proc-replaced-source-version. Empty when `found`
+// names no version.
+std::vector<std::pair<std::string, std::string>> ReplacedMetadata(const ObjectInfo& found);
+
+// The earlier input version the output `found` replaced; empty when none is recorded.
+std::string ReplacedSourceVersionOf(const ObjectInfo& found);
 
 }  // namespace s3proc

@@ -114,33 +114,47 @@ class ReplacedInput(unittest.TestCase):
         self.assertEqual(self.body("output/k.json"), b'{"v": 2}\n')
         self.assertEqual(e2e.keys(self.s3, self.bucket, "input/"), [])
 
-    def test_an_earlier_version_left_by_a_failed_delete_is_not_processed_twice(self):
-        # Versioned: deleting the newer version by its id would make the earlier one current
-        # again; it was processed, so it must go with the newer one, not be processed again.
+    def run_once(self, failing_deletes=False):
+        """One run with `cat` as the processor; every delete fails when asked. Returns it."""
+        proxy = None
+        endpoint = self.endpoint
+        if failing_deletes:
+            proxy = fault_proxy.FaultProxy(self.endpoint.split("://", 1)[1],
+                                           [fault_proxy.Rule.parse("delete,delete_batch:500=1")])
+            endpoint = f"http://127.0.0.1:{proxy.start_in_thread()}"
+        try:
+            argv, env = self.command("cat", endpoint=endpoint)
+            return subprocess.run(argv, capture_output=True, text=True, timeout=120, env=env)
+        finally:
+            if proxy:
+                proxy.stop()
+
+    def check_earlier_version_is_not_processed_twice(self, newer_delete_fails):
+        # Versioned: deleting the newer version by its id makes the earlier one current again;
+        # it was processed, so it must go with the newer one, not be processed again.
         self.s3.put_bucket_versioning(Bucket=self.bucket,
                                       VersioningConfiguration={"Status": "Enabled"})
         self.s3.put_object(Bucket=self.bucket, Key="input/k.json", Body=b'{"v": 1}\n')
-        proxy = fault_proxy.FaultProxy(self.endpoint.split("://", 1)[1],
-                                       [fault_proxy.Rule.parse("delete,delete_batch:500=1")])
-        port = proxy.start_in_thread()
-        try:
-            argv, env = self.command("cat", endpoint=f"http://127.0.0.1:{port}")
-            first = subprocess.run(argv, capture_output=True, text=True, timeout=120, env=env)
-        finally:
-            proxy.stop()
+        first = self.run_once(failing_deletes=True)
         self.assertEqual(first.returncode, 1, first.stderr[-3000:])  # its delete failed
         self.assertEqual(self.body("output/k.json"), b'{"v": 1}\n')
         self.s3.put_object(Bucket=self.bucket, Key="input/k.json", Body=b'{"v": 2}\n')
-
+        if newer_delete_fails:
+            second = self.run_once(failing_deletes=True)
+            self.assertEqual(second.returncode, 1, second.stderr[-3000:])
         for _ in range(2):
-            argv, env = self.command("cat")
-            run = subprocess.run(argv, capture_output=True, text=True, timeout=120, env=env)
+            run = self.run_once()
             self.assertEqual(run.returncode, 0, run.stderr[-3000:])
         self.assertEqual(e2e.keys(self.s3, self.bucket, "input/"), [])
         self.assertEqual(self.body("output/k.json"), b'{"v": 2}\n', "the newest input's output")
         versions = self.s3.list_object_versions(Bucket=self.bucket, Prefix="output/")["Versions"]
         self.assertEqual(len(versions), 2, "one output per input version")
 
+    def test_an_earlier_version_left_by_a_failed_delete_is_not_processed_twice(self):
+        self.check_earlier_version_is_not_processed_twice(newer_delete_fails=False)
+
+    def test_so_when_the_newer_versions_delete_failed_too(self):
+        self.check_earlier_version_is_not_processed_twice(newer_delete_fails=True)
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)

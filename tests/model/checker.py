@@ -21,8 +21,19 @@ import scenario as sc  # noqa: E402
 import world as w  # noqa: E402
 
 
-# The fault proxy's connections are cancelled when it stops; asyncio would print each one.
+# The fault proxy's connections are cancelled when it stops; asyncio would print each one, and
+# the coroutines it leaves are finalised after its loop closed.
 logging.getLogger("asyncio").setLevel(logging.CRITICAL)
+_default_unraisable = sys.unraisablehook
+
+
+def _quiet_closed_loop(unraisable):
+    if not (isinstance(unraisable.exc_value, RuntimeError) and
+            "Event loop is closed" in str(unraisable.exc_value)):
+        _default_unraisable(unraisable)
+
+
+sys.unraisablehook = _quiet_closed_loop
 
 
 class Server:
