@@ -154,9 +154,8 @@ std::optional<ObjectOutcome> ObjectTask::FindStoredOutput(const ObjectSummary& o
     const Ownership owner = OwnershipOf(**found, destination);
     // A newer version's output that replaced this version's (versioned buckets): this version
     // was processed, and became current again when the newer one was deleted.
-    const std::string replaced = destination.role == Role::kOutput
-                                     ? ReplacedSourceVersionOf(**found)
-                                     : std::string();
+    const std::string replaced =
+        destination.role == Role::kOutput ? ReplacedSourceVersionOf(**found) : std::string();
     const bool superseded = owner == Ownership::kOtherVersion && !replaced.empty();
     if (owner != Ownership::kThisVersion && !superseded) continue;
     out.kind = ObjectOutcome::Kind::kAlreadyDone;
@@ -234,12 +233,9 @@ ObjectOutcome ObjectTask::Store(Job& job) {
   PutOptions put;
   put.content_type = job.processor.content_type(job.listed.key);
   put.metadata = ProvenanceMetadata(Role::kOutput, job.listed.key, job.stored);
-  auto stored =
-      StoreCreateOnly(key,
-                      {Role::kOutput, true, job.listed.key, job.stored.etag,
-                       job.stored.version_id},
-                      put,
-                      [&](const PutOptions& o) { return store_.Upload(key, job.processed, o); });
+  auto stored = StoreCreateOnly(
+      key, {Role::kOutput, true, job.listed.key, job.stored.etag, job.stored.version_id}, put,
+      [&](const PutOptions& o) { return store_.Upload(key, job.processed, o); });
   if (!stored.ok()) return job.Outcome(ObjectOutcome::Kind::kFailed, stored.status().message());
   if (stored->placed == Placed::kTaken) {
     return RouteToErrors(job, key +
