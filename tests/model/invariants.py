@@ -23,6 +23,7 @@ import scenario as sc
 META_ETAG = "s3proc-source-etag"
 META_VERSION = "s3proc-source-version"
 META_ROLE = "s3proc-role"
+META_KEY_HASH = "s3proc-source-key-sha256"
 
 
 class Bucket:
@@ -80,6 +81,12 @@ class Bucket:
 
 
 def _names(meta, version, versioned):
+    """Whether metadata names this input version: its key (by hash, where recorded), ETag and,
+    on a versioned bucket, version id."""
+    key_hash = meta.get(META_KEY_HASH)
+    if key_hash is not None and key_hash != hashlib.sha256(
+            (sc.INPUT + version.rel).encode()).hexdigest():
+        return False
     return (meta.get(META_ETAG) == version.etag and
             (not versioned or meta.get(META_VERSION, "") == version.version_id))
 
@@ -108,11 +115,13 @@ def places(world, bucket, version):
         elif not world.scn.versioned and v["ETag"] == version.etag:
             found.append("in input/")
     # Outputs: any version of output/REL whose provenance names this input version (a newer
-    # input version's output legitimately replaces an older one's on a versioned bucket).
+    # input version's output legitimately replaces an older one's on a versioned bucket). The
+    # same bytes uploaded again (same ETag) are done by the output of the earlier upload.
     for v in bucket.all:
         if v["Key"] == sc.OUTPUT + version.rel and _names(
-                bucket.meta.get((v["Key"], v["VersionId"]), {}), version, world.scn.versioned):
+                bucket.meta.get((v["Key"], v["VersionId"]), {}), version, versioned=False):
             found.append(f"output {v['Key']!r}")
+            break
     # Error copies: a version of a copy naming this input version, byte-identical, with a reason
     # document naming it beside it, and not replaced since by anything but a later copy of the
     # same input.
