@@ -5,7 +5,6 @@ the configuration, and the runs with their disturbances. The same seed gives the
 A scenario is data only; world.py plays it against a real S3 API and invariants.py judges it."""
 
 import gzip
-import io
 import json
 import random
 import unicodedata
@@ -205,11 +204,3 @@ def overwrite_body(rng_seed, rel):
     rng = random.Random(f"{rng_seed}/{rel}")
     return json.dumps({"rewritten": rel, "n": rng.randrange(10**9)}).encode()
 
-
-def gunzip_ok(data):
-    try:
-        with gzip.GzipFile(fileobj=io.BytesIO(data)) as f:
-            f.read()
-        return True
-    except (OSError, EOFError):
-        return False

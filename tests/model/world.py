@@ -3,7 +3,6 @@
 invariants are judged on: every input version a user uploaded, every foreign object, and every
 run's log, exit status and the uploads that happened while it ran."""
 
-import hashlib
 import json
 import os
 import shutil
@@ -226,6 +225,3 @@ def _parse(line):
     except ValueError:
         return None
 
-
-def md5_hex(data):
-    return hashlib.md5(data).hexdigest()
