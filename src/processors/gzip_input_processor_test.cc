@@ -32,7 +32,8 @@ class GzipInputProcessorTest : public ::testing::Test {
     GzipInputProcessor processor(std::move(inner), limit);
     std::string in = dir_.WriteFile("in.gz", stored);
     out_path_ = (dir_.path() / "out").string();
-    return processor.Process(in, out_path_, ProcessContext{std::move(key), stored.size(), "", "now"});
+    return processor.Process(in, out_path_,
+                             ProcessContext{std::move(key), stored.size(), "", "now"});
   }
   void ExpectRejected(std::string_view stored, std::string_view reason_part) {
     Status s = Run(stored);
