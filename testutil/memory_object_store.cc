@@ -2,6 +2,7 @@
 
 #include <ctime>
 #include <fstream>
+#include <memory>
 #include <sstream>
 
 #include "common/hash.h"
@@ -65,6 +66,19 @@ void MemoryObjectStore::SetClock(std::function<std::chrono::system_clock::time_p
 void MemoryObjectStore::SetFaultHook(FaultHook hook) {
   std::lock_guard lock(mu_);
   hook_ = std::move(hook);
+}
+
+void MemoryObjectStore::PutOnceBefore(std::string_view operation, const std::string& trigger_key,
+                                      const std::string& key, std::string data) {
+  auto done = std::make_shared<bool>(false);
+  SetFaultHook([this, done, operation = std::string(operation), trigger_key, key,
+                data = std::move(data)](std::string_view op, const std::string& on) {
+    if (!*done && op == operation && on == trigger_key) {
+      *done = true;
+      Put(key, data);
+    }
+    return Status::Ok();
+  });
 }
 
 void MemoryObjectStore::FailNext(std::string_view operation, Status status, int count) {

@@ -48,6 +48,10 @@ class MemoryObjectStore final : public ObjectStore {
   void SetClock(std::function<std::chrono::system_clock::time_point()> now);
   // Replaces the fault hook; an empty function removes it.
   void SetFaultHook(FaultHook hook);
+  // Puts `data` under `key` once, just before the first `operation` on `trigger_key`: a user
+  // writing while s3proc works. Replaces the fault hook.
+  void PutOnceBefore(std::string_view operation, const std::string& trigger_key,
+                     const std::string& key, std::string data);
   // Fails the next `count` calls of `operation` (on any key) with `status`.
   void FailNext(std::string_view operation, Status status, int count = 1);
   // Keys per List page (S3: 1000).

@@ -208,14 +208,7 @@ TEST_F(PipelineTest, AnInputAnsweringNotFoundIsLeftWhereItIs) {
 // follows must not remove the new bytes, which the next run processes.
 TEST_F(PipelineTest, AnInputReplacedDuringProcessingSurvivesForTheNextRun) {
   store_.Put("input/a.json", R"({"v":1})");
-  auto replaced = std::make_shared<bool>(false);
-  store_.SetFaultHook([this, replaced](std::string_view op, const std::string& key) {
-    if (!*replaced && op == "upload" && key == "output/a.json") {
-      *replaced = true;
-      store_.Put("input/a.json", R"({"v":2})");
-    }
-    return Status::Ok();
-  });
+  store_.PutOnceBefore("upload", "output/a.json", "input/a.json", R"({"v":2})");
   RunSummary first = Run();
   EXPECT_EQ(first.done, 1u);
   EXPECT_EQ(first.failed, 0u) << "a replaced input is no failure";
