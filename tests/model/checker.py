@@ -53,7 +53,11 @@ class Server:
 
     def __exit__(self, *_):
         self.proc.terminate()
-        self.proc.wait(timeout=20)
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:  # a server holding thousands of scenarios' buckets
+            self.proc.kill()
+            self.proc.wait()
         self.log.close()
         shutil.rmtree(self.dir, ignore_errors=True)
 
