@@ -123,6 +123,11 @@ Status MemoryObjectStore::CheckConditionsLocked(const std::string& key,
     return Status::PreconditionFailed("put mem://" + key +
                                       ": PreconditionFailed (412): the key already exists");
   }
+  if (!options.if_match_etag.empty() &&
+      (it == objects_.end() || it->second.etag != options.if_match_etag)) {
+    return Status::PreconditionFailed("put mem://" + key + ": PreconditionFailed (412): its ETag " +
+                                      "is no longer " + options.if_match_etag);
+  }
   return Status::Ok();
 }
 

@@ -171,7 +171,16 @@ std::optional<ObjectOutcome> ObjectTask::FindStoredOutput(const ObjectSummary& o
       out.reason = why.message();
       return out;
     }
-    if (head->etag != object.etag) return std::nullopt;  // overwritten: process the new content
+    if (head->etag != object.etag) {
+      // Another version is current now: it has its own listing or event. This one was
+      // processed; on a versioned bucket its output names it, so delete exactly it (left for a
+      // later look, a newer version deleted meanwhile would make it current again, and
+      // whatever took it then would process it twice).
+      const std::string processed_version = SourceVersionOf(**found);
+      if (owner != Ownership::kThisVersion || processed_version.empty()) return std::nullopt;
+      out.input = {object.key, processed_version, ""};
+      return out;
+    }
     if (superseded && head->version_id != replaced) continue;
     out.input.version_id = head->version_id;
     if (owner == Ownership::kThisVersion && !replaced.empty() && replaced != head->version_id) {
@@ -324,25 +333,47 @@ Result<ObjectTask::Placed> ObjectTask::StoreErrorPair(const Job& job, const Erro
 
 Result<ObjectTask::Placement> ObjectTask::StoreCreateOnly(const std::string& key,
                                                           const Destination& destination,
-                                                          PutOptions options,
+                                                          const PutOptions& options,
                                                           const PutFunction& put) {
-  options.if_none_match_any = true;
-  auto created = put(options);
-  if (created.ok()) return Placement{Placed::kStored, *created};
-  if (!created.status().IsPreconditionFailed()) return created.status();
-  // The key exists. Whose is it? A failed look leaves the object for the next run: writing
-  // without knowing could replace another input's object.
-  S3PROC_ASSIGN_OR_RETURN(std::optional<ObjectInfo> found, Look(key));
-  if (!found) {
-    return Status::Transient("store " + key +
-                             ": it existed (412) and then did not; left for the next run");
-  }
-  const Ownership owner = OwnershipOf(*found, destination);
-  if (owner == Ownership::kThisVersion) {
-    // Another delivery of this very input (or an interrupted attempt) stored it: keep it.
-    return Placement{Placed::kAlreadyThere, PutResult{}};
-  }
-  if (owner == Ownership::kOtherVersion && destination.role == Role::kOutput) {
+  // Each write is conditional on what was last seen at the key, so a write that races another
+  // (or is retried after its answer was lost) never lands over it: create-only while the key is
+  // free, replace-only (If-Match) over an older version's output. When the condition fails, what
+  // is there now decides again; a key that keeps changing is left for the next run.
+  constexpr int kRounds = 4;
+  PutOptions attempt = options;
+  attempt.if_none_match_any = true;
+  std::string replaced_version;
+  for (int round = 1;; ++round) {
+    auto written = put(attempt);
+    if (written.ok()) return Placement{Placed::kStored, *written, replaced_version};
+    const bool replacing = !attempt.if_match_etag.empty();
+    // S3 answers a replace-only write to a key that is gone 404 NoSuchKey.
+    if (!written.status().IsPreconditionFailed() && !(replacing && written.status().IsNotFound())) {
+      return written.status();
+    }
+    if (round == kRounds) {
+      return Status::Transient("store " + key + ": it changed " + std::to_string(kRounds) +
+                               " times while s3proc wrote it; left for the next run");
+    }
+    // Whose is it now? A failed look leaves the object for the next run: writing without
+    // knowing could replace another input's object.
+    S3PROC_ASSIGN_OR_RETURN(std::optional<ObjectInfo> found, Look(key));
+    attempt = options;
+    replaced_version.clear();
+    if (!found) {
+      attempt.if_none_match_any = true;  // gone since: create it
+      continue;
+    }
+    const Ownership owner = OwnershipOf(*found, destination);
+    if (owner == Ownership::kThisVersion) {
+      // Another delivery of this very input (or an interrupted attempt) stored it: keep it.
+      return Placement{Placed::kAlreadyThere, PutResult{}};
+    }
+    if (owner != Ownership::kOtherVersion || destination.role != Role::kOutput) {
+      // Error copies and reasons of another version are kept: they may be that version's only
+      // copy. What s3proc did not write is never replaced.
+      return Placement{Placed::kTaken, PutResult{}};
+    }
     if (!destination.source_version.empty() &&
         ReplacedSourceVersionOf(*found) == destination.source_version) {
       // This very version was processed, and a newer version's output replaced its own: it
@@ -350,14 +381,11 @@ Result<ObjectTask::Placement> ObjectTask::StoreCreateOnly(const std::string& key
       return Placement{Placed::kAlreadyThere, PutResult{}};
     }
     // An output follows its input: an older version's is replaced, and the replacement names
-    // that version. Error copies and reasons of another version are kept: they may be that
-    // version's only copy.
-    options.if_none_match_any = false;
-    for (auto& entry : ReplacedMetadata(*found)) options.metadata.push_back(std::move(entry));
-    S3PROC_ASSIGN_OR_RETURN(PutResult replaced, put(options));
-    return Placement{Placed::kStored, replaced, SourceVersionOf(*found)};
+    // that version.
+    attempt.if_match_etag = found->etag;
+    for (auto& entry : ReplacedMetadata(*found)) attempt.metadata.push_back(std::move(entry));
+    replaced_version = SourceVersionOf(*found);
   }
-  return Placement{Placed::kTaken, PutResult{}};
 }
 
 }  // namespace s3proc

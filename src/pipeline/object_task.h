@@ -112,10 +112,11 @@ class ObjectTask {
   Result<std::optional<ObjectInfo>> Look(const std::string& key);
   // Stores with `put` under `key`, create-only (If-None-Match: *). When the key exists: kept if
   // this role's object for this very input version (kAlreadyThere); replaced if an output of
-  // another version of this input (outputs follow their input); otherwise kTaken. Errors,
-  // including a failed look after the 412, are returned: never an unconditional write.
+  // another version of this input (outputs follow their input), only while it is still that
+  // object (If-Match on its ETag); otherwise kTaken. Errors, including a failed look after the
+  // 412, are returned: never an unconditional write.
   Result<Placement> StoreCreateOnly(const std::string& key, const Destination& destination,
-                                    PutOptions options, const PutFunction& put);
+                                    const PutOptions& options, const PutFunction& put);
 
   const RunConfig& config_;
   ObjectStore& store_;

@@ -4,8 +4,10 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <memory>
 #include <optional>
 
+#include "pipeline/provenance.h"
 #include "pipeline/router_config.h"
 #include "testutil/gzip_bytes.h"
 #include "testutil/memory_object_store.h"
@@ -328,6 +330,46 @@ TEST_F(ObjectTaskTest, AnOlderVersionsOutputIsReplaced) {
   EXPECT_EQ(Run(v2).kind, Kind::kDone);
   EXPECT_THAT(store_.Get("output/a.json").value_or(""), HasSubstr("\"v\":2"));
   EXPECT_EQ(Metadata("output/a.json", "s3proc-source-etag"), v2.etag);
+}
+
+// The replacement of an older version's output is conditional on what was looked at: a write
+// that landed since (another writer, or this very write retried after its answer was lost) is
+// never replaced by it.
+TEST_F(ObjectTaskTest, AReplacementNeverLandsOverWhatWasWrittenSinceItsLook) {
+  ASSERT_EQ(Run(Put("input/a.json", R"({"v":1})")).kind, Kind::kDone);
+  ObjectSummary v2 = Put("input/a.json", R"({"v":2})");
+  auto uploads = std::make_shared<int>(0);
+  store_.SetFaultHook([this, uploads](std::string_view op, const std::string& key) {
+    // The first upload is the create-only one (412); before the replacement, a user's write.
+    if (op == "upload" && key == "output/a.json" && ++*uploads == 2) {
+      store_.Put("output/a.json", "a user's file");
+    }
+    return Status::Ok();
+  });
+  ObjectOutcome o = Run(v2);
+  EXPECT_EQ(store_.Get("output/a.json"), "a user's file");
+  EXPECT_EQ(o.kind, Kind::kRejected) << o.reason;
+  EXPECT_THAT(o.reason, HasSubstr("not written by s3proc for this input"));
+}
+
+// A redelivery (or a recovered shard) of a version whose output is stored, while a newer version
+// is current: the stored version is the one deleted, by the version its output names, and the
+// newer one is left for its own event or listing. Processing "the current version" instead could
+// meet the first one again (current once more when the newer one is deleted meanwhile), and
+// process it twice.
+TEST_F(ObjectTaskTest, AStoredVersionIsDoneByItsOwnVersionWhileANewerOneIsCurrent) {
+  ObjectSummary v1 = Put("input/a.json", R"({"v":1})");
+  ObjectInfo first;
+  first.etag = v1.etag;
+  first.version_id = "version-1";
+  PutOptions stored;
+  stored.metadata = ProvenanceMetadata(Role::kOutput, "input/a.json", first);
+  ASSERT_TRUE(store_.PutBytes("output/a.json", "v1's output", stored).ok());
+  Put("input/a.json", R"({"v":2})");  // the newer version, current now
+  ObjectOutcome o = Run(v1, /*check_existing=*/true);
+  EXPECT_EQ(o.kind, Kind::kAlreadyDone) << o.reason;
+  EXPECT_EQ(o.input.version_id, "version-1");
+  EXPECT_EQ(store_.Get("output/a.json"), "v1's output") << "the newer version was not processed";
 }
 
 TEST_F(ObjectTaskTest, AnOutputStoredBeforeRolesExistedIsStillOurs) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <thread>
 #include <tuple>
 #include <vector>
@@ -210,7 +211,13 @@ void QueueRun::Finish(const WorkItem& item, const ObjectOutcome& outcome) {
   bool full = false;
   {
     std::lock_guard<std::mutex> lock(inputs_mu_);
-    inputs_to_delete_.emplace_back(outcome.input, item.receipt_handle);
+    // An earlier version of this key that was processed too (a crash came between its output
+    // and its delete): left behind, it would become current again once this one is deleted,
+    // with no message left to bring it.
+    for (const ObjectId& earlier : outcome.earlier_versions_done) {
+      inputs_to_delete_.push_back({earlier, item.receipt_handle, /*announced=*/false});
+    }
+    inputs_to_delete_.push_back({outcome.input, item.receipt_handle});
     full = inputs_to_delete_.size() >= DeleteBatch();
   }
   // A full batch goes now, not at the next tick: the tick would cap a run at a batch a second.
@@ -218,20 +225,20 @@ void QueueRun::Finish(const WorkItem& item, const ObjectOutcome& outcome) {
 }
 
 void QueueRun::DeleteInputs() {
-  std::vector<std::pair<ObjectId, std::string>> batch;
+  std::vector<PendingDelete> batch;
   {
     std::lock_guard<std::mutex> lock(inputs_mu_);
     batch.swap(inputs_to_delete_);
   }
+  // Keyed by the whole id: two deliveries of one key (its first and its re-upload) can share
+  // a batch, and only their ETags tell them apart.
+  std::map<std::tuple<std::string, std::string, std::string>, Status> still_there;
   constexpr size_t kMaxPerRequest = 1000;  // DeleteObjects' limit
   for (size_t begin = 0; begin < batch.size(); begin += kMaxPerRequest) {
     const size_t end = std::min(batch.size(), begin + kMaxPerRequest);
     std::vector<ObjectId> ids;
-    for (size_t i = begin; i < end; ++i) ids.push_back(batch[i].first);
+    for (size_t i = begin; i < end; ++i) ids.push_back(batch[i].input);
     auto deleted = store_.Delete(ids);
-    // Keyed by the whole id: two deliveries of one key (its first and its re-upload) can share
-    // a batch, and only their ETags tell them apart.
-    std::map<std::tuple<std::string, std::string, std::string>, Status> still_there;
     if (!deleted.ok()) {
       for (const ObjectId& id : ids) {
         still_there.emplace(std::tuple(id.key, id.version_id, id.etag), deleted.status());
@@ -241,18 +248,24 @@ void QueueRun::DeleteInputs() {
         still_there.emplace(std::tuple(f.object.key, f.object.version_id, f.object.etag), f.status);
       }
     }
-    std::vector<DeleteFailure> undeleted;
-    for (size_t i = begin; i < end; ++i) {
-      const ObjectId& input = batch[i].first;
-      auto why = still_there.find({input.key, input.version_id, input.etag});
-      // Replaced while it was processed: the new version's own event brings it back, so this
-      // message is done.
-      const bool done = why == still_there.end() || why->second.IsPreconditionFailed();
-      if (why != still_there.end()) undeleted.push_back({input, why->second});
-      held_->Resolve(batch[i].second, done);
-    }
-    tally_.CountDeleteFailures(undeleted);
   }
+  // Replaced while it was processed (a failed ETag condition): the new version's own event
+  // brings it back, so that is no reason to keep the message.
+  std::set<std::string> held_back;  // messages with an earlier version still to delete
+  std::vector<DeleteFailure> undeleted;
+  std::vector<std::pair<const PendingDelete*, bool>> resolved;
+  for (const PendingDelete& pending : batch) {
+    const ObjectId& input = pending.input;
+    auto why = still_there.find({input.key, input.version_id, input.etag});
+    const bool done = why == still_there.end() || why->second.IsPreconditionFailed();
+    if (why != still_there.end()) undeleted.push_back({input, why->second});
+    if (!pending.announced && !done) held_back.insert(pending.receipt_handle);
+    if (pending.announced) resolved.emplace_back(&pending, done);
+  }
+  for (const auto& [pending, done] : resolved) {
+    held_->Resolve(pending->receipt_handle, done && !held_back.contains(pending->receipt_handle));
+  }
+  tally_.CountDeleteFailures(undeleted);
 }
 
 void QueueRun::Heartbeat() {

@@ -77,10 +77,19 @@ class QueueRun {
   const RunTally::Clock::time_point started_ = RunTally::Clock::now();
   ObjectTask task_;
   ObjectStore& store_;
+  // An input version to delete, and the message that waits for it.
+  struct PendingDelete {
+    ObjectId input;
+    std::string receipt_handle;
+    // The version the message announced (its record in held_ is resolved by this delete), or
+    // an earlier version of that key the outcome found processed (it only holds the message
+    // back when its delete fails).
+    bool announced = true;
+  };
   // Finished objects' inputs, with their messages, deleted by the heartbeat's next tick: a
   // batch instead of a request per object, and a message still waits for its input's delete.
   std::mutex inputs_mu_;
-  std::vector<std::pair<ObjectId, std::string>> inputs_to_delete_;
+  std::vector<PendingDelete> inputs_to_delete_;
   WorkQueue work_;
   // How long a received message stays hidden: the user's queue_visibility_seconds, else the
   // queue's own. Heartbeat extensions and backoffs use it.

@@ -4,11 +4,13 @@
 #include <stdio.h>
 
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <thread>
 #include <vector>
 
 #include "pipeline/pipeline.h"
+#include "pipeline/provenance.h"
 #include "testutil/memory_message_queue.h"
 #include "testutil/memory_object_store.h"
 #include "testutil/temp_dir.h"
@@ -153,6 +155,29 @@ TEST_F(QueueRunTest, AnInputReplacedDuringProcessingSurvivesForItsOwnEvent) {
   EXPECT_EQ(second.failed, 0u);
   EXPECT_NE(store_.Get("output/a.json").value_or("").find(R"({"v":2,)"), std::string::npos);
   EXPECT_FALSE(store_.Contains("input/a.json"));
+  EXPECT_EQ(queue_.MessageCount(), 0u);
+}
+
+// An output that replaces an older version's names that version as processed (a crash came
+// between its output and its delete): queue mode deletes it too, else it would be current again
+// once the newer version is deleted, with no message left to bring it.
+TEST_F(QueueRunTest, AnEarlierVersionFoundProcessedIsDeletedWithTheAnnouncedOne) {
+  ObjectInfo earlier;
+  earlier.etag = "0123456789abcdef0123456789abcdef";
+  earlier.version_id = "version-0";
+  PutOptions stored;
+  stored.metadata = ProvenanceMetadata(Role::kOutput, "input/a.json", earlier);
+  ASSERT_TRUE(store_.PutBytes("output/a.json", "version-0's output", stored).ok());
+  Drop("input/a.json", R"({"v":1})");
+  auto deletes = std::make_shared<int>(0);
+  store_.SetFaultHook([deletes](std::string_view op, const std::string& key) {
+    if (op == "delete" && key == "input/a.json") ++*deletes;
+    return Status::Ok();
+  });
+  RunSummary s = Run();
+  EXPECT_EQ(s.done, 1u);
+  EXPECT_EQ(s.ExitCode(), 0);
+  EXPECT_EQ(*deletes, 2) << "the announced version and version-0";
   EXPECT_EQ(queue_.MessageCount(), 0u);
 }
 

@@ -222,6 +222,17 @@ TEST_F(S3ClientTest, ConditionalPutLosesWithPreconditionFailed) {
   EXPECT_EQ(http_.requests()[0].HeaderValue("if-none-match"), "*");
 }
 
+TEST_F(S3ClientTest, AReplaceOnlyPutNamesTheETagItReplaces) {
+  Answer({MakeHttpResponse(412, ErrorXml("PreconditionFailed"))});
+  PutOptions replace;
+  replace.if_match_etag = "0123456789abcdef0123456789abcdef";
+  auto put = client_.PutObjectFromString("b", "output/a.json", "x", replace);
+  EXPECT_EQ(put.status().code(), StatusCode::kPreconditionFailed);
+  ASSERT_EQ(http_.request_count(), 1u);
+  EXPECT_EQ(http_.requests()[0].HeaderValue("if-match"), "\"0123456789abcdef0123456789abcdef\"");
+  EXPECT_EQ(http_.requests()[0].HeaderValue("if-none-match"), "");
+}
+
 // AWS answers a conditional write that races another with 409 ConditionalRequestConflict: the
 // retry then meets the winner's object (412) or succeeds.
 TEST_F(S3ClientTest, AConflictingConditionalPutIsRetried) {

@@ -106,6 +106,16 @@ Result<PutResult> S3Client::PutMultipart(const std::string& bucket, const std::s
     // Anything else (a 404, or the 403 AWS gives for a missing key to a role that may not
     // list it) lets the upload go ahead.
   }
+  if (!options.if_match_etag.empty()) {
+    // The same for a replacement, checked the same way.
+    auto head = HeadObject(bucket, key);
+    if (!head.ok() && !head.status().IsNotFound()) return head.status();
+    if (!head.ok() || head->etag != options.if_match_etag) {
+      return Status::PreconditionFailed("PutObject " + S3Uri(bucket, key) +
+                                        ": its ETag is no longer " + options.if_match_etag +
+                                        " (replace-only upload)");
+    }
+  }
   // S3 allows at most 10,000 parts: grow the part size for very large files.
   uint64_t part_size = std::max<uint64_t>(options_.part_size, (size + 9999) / 10000);
   const int parts = static_cast<int>((size + part_size - 1) / part_size);

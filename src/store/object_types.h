@@ -34,6 +34,9 @@ struct ObjectInfo {
 
 struct PutOptions {
   bool if_none_match_any = false;  // create only: fail with kPreconditionFailed if the key exists
+  // Replace only (quotes removed): fail with kPreconditionFailed unless the key's current version
+  // has this ETag (kNotFound on S3 when the key is gone).
+  std::string if_match_etag;
   std::string content_type;
   std::vector<std::pair<std::string, std::string>> metadata;  // user metadata
 };

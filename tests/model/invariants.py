@@ -122,12 +122,12 @@ def places(world, bucket, version):
                 bucket.meta.get((v["Key"], v["VersionId"]), {}), version, versioned=False):
             found.append(f"output {v['Key']!r}")
             break
-    # Error copies: a version of a copy naming this input version, byte-identical, with a reason
-    # document naming it beside it, and not replaced since by anything but a later copy of the
-    # same input.
+    # Error copies: a version of a copy naming this input version (or, as for outputs, an earlier
+    # upload of the same bytes), byte-identical, with a reason document naming it beside it, and
+    # not replaced since by anything but a later copy of the same input.
     for v in bucket.all:
         if bucket.role(v) != "error-copy" or not _names(
-                bucket.meta.get((v["Key"], v["VersionId"]), {}), version, world.scn.versioned):
+                bucket.meta.get((v["Key"], v["VersionId"]), {}), version, versioned=False):
             continue
         if not _relates(v["Key"], version.rel):
             continue
