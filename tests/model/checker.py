@@ -146,7 +146,7 @@ def _drain(world, say, verdict):
         codes = []
         for host in range(world.scn.hosts):
             at_start = _input_state(world)
-            record = world.run(sc.Run(host=host), 900 + len(drain), queue_wait=0)
+            record = world.run(sc.Run(host=host), 900 + len(drain))
             drain.append(record)
             codes.append(record.code)
             verdict.findings += _run_findings(record) + invariants.check_i6(

@@ -61,7 +61,8 @@ class RunRecord:
         stop = f", {self.stop[0]} after {self.stop[1]} objects" if self.stop else ""
         faults = f", faults {' '.join(self.faults)}" if self.faults else ""
         clock = f", clock {self.clock:+d} s" if self.clock else ""
-        again = f", re-uploaded {', '.join(map(repr, self.overwrote))}" if self.overwrote else ""
+        again = (f", re-uploaded {', '.join(repr(r[:60]) for r in self.overwrote)}"
+                 if self.overwrote else "")
         return f"run on host {self.host}{stop}{faults}{clock}{again}: exit {self.code}"
 
 
@@ -158,7 +159,7 @@ class World:
                         "FAKETIME_DONT_FAKE_MONOTONIC": "1"})
         return env
 
-    def run(self, spec, index, record=None, queue_wait=1):
+    def run(self, spec, index, record=None, queue_wait=0):
         """Plays one Run to its end (or its signal); returns its RunRecord. In queue mode a pass
         ends at a poll that waited `queue_wait` seconds for nothing."""
         record = record or RunRecord(spec.host, spec.stop, spec.faults, spec.clock)
@@ -218,9 +219,12 @@ class World:
         proc.send_signal(signal.SIGKILL if name == "KILL" else signal.SIGTERM)
 
     def round(self, specs, index, late):
-        """Runs `specs` at once (overlapping runs), uploading `late` while they run."""
+        """Runs `specs` at once (overlapping runs), uploading `late` while they run. In queue
+        mode a run during which something is uploaded polls on for a second, so that it may
+        receive the new events; the others end at the first empty poll."""
         records = [RunRecord(s.host, s.stop, s.faults, s.clock) for s in specs]
-        threads = [threading.Thread(target=self.run, args=(s, index * 10 + i, r))
+        threads = [threading.Thread(target=self.run, args=(s, index * 10 + i, r),
+                                    kwargs={"queue_wait": 1 if late or s.overwrite else 0})
                    for i, (s, r) in enumerate(zip(specs, records))]
         for t in threads:
             t.start()
