@@ -140,9 +140,13 @@ def _play(server, binary, seed, verbose, keep):
 
 def _drain(world, say, verdict):
     """Undisturbed runs on every host in turn until input/ is empty and a whole pass exits 0
-    (bounded: max_attempts + 3 passes)."""
+    (bounded: max_attempts + 3 passes). In queue mode each pass first waits for the messages in
+    flight (what a killed run held, a failed object's backoff) to come back, and then needs no
+    long poll; it stops early when input/ holds files but the queue holds no message at all."""
     drain = []
     for _ in range(world.scn.max_attempts + 3):
+        if world.queue_url:
+            world.wait_for_held_messages()
         codes = []
         for host in range(world.scn.hosts):
             at_start = _input_state(world)
@@ -152,10 +156,19 @@ def _drain(world, say, verdict):
             verdict.findings += _run_findings(record) + invariants.check_i6(
                 world, record, _input_state(world), at_start)
             _tell(say, verdict, record, "undisturbed ")
-        markers = {sc.INPUT + v.rel for v in world.inputs if invariants.folder_marker(v)}
-        if all(c == 0 for c in codes) and not set(_input_state(world)) - markers:
+        left = _input_files(world)
+        if all(c == 0 for c in codes) and not left:
+            break
+        if left and world.queue_url and world.queue_counts() == (0, 0):
+            world.events_lost = True  # no later pass can receive them
             break
     return drain
+
+
+def _input_files(world):
+    """The keys in input/ but for folder markers."""
+    markers = {sc.INPUT + v.rel for v in world.inputs if invariants.folder_marker(v)}
+    return set(_input_state(world)) - markers
 
 
 def _input_state(world):

@@ -227,8 +227,9 @@ def check_i5(world, bucket, drain_runs):
     left = [v["Key"] for v in bucket.all if v["Key"].startswith(sc.INPUT) and v["IsLatest"]
             and v["Key"] not in markers]
     if left:
+        lost = ", and the queue holds no message for them" if world.events_lost else ""
         findings.append(f"I5: after {len(drain_runs)} undisturbed runs input/ still holds "
-                        + ", ".join(repr(k) for k in left[:5]))
+                        + ", ".join(repr(k) for k in left[:5]) + lost)
     if drain_runs and drain_runs[-1].code != 0:
         findings.append(f"I5: the last undisturbed run exited {drain_runs[-1].code}")
     return findings

@@ -10,6 +10,9 @@
    ignores the `<ETag>` condition of DeleteObjects, which S3 applies per object (an object whose
    ETag differs is not deleted and is listed as an Error with the code PreconditionFailed).
 
+SQS requests (queue mode) pass by all of this: one held at a time would stall every S3 request
+for the length of a long poll, and an event a PUT sends could not arrive during it.
+
 Usage: moto_strict_server.py PORT_FILE (testutil/moto_serve.py; wait_for_port() reads it)."""
 
 import base64
@@ -66,10 +69,17 @@ def _conditional_delete(environ, body):
     return ElementTree.tostring(root), errors
 
 
+def _sqs(environ):
+    """Whether a request is signed for SQS (either of its protocols)."""
+    return "/sqs/aws4_request" in environ.get("HTTP_AUTHORIZATION", "")
+
+
 def strict(app):
     lock = threading.Lock()
 
     def application(environ, start_response):
+        if _sqs(environ):
+            return app(environ, start_response)
         length = int(environ.get("CONTENT_LENGTH") or 0)
         if environ["REQUEST_METHOD"] in ("PUT", "POST") and length:
             body = environ["wsgi.input"].read(length)

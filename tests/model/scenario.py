@@ -21,6 +21,14 @@ FAULT_MENU = [
 # Routes a scenario may configure, besides the default json processor.
 ROUTE_MENU = ["**.csv=csv", "**.ndjson=ndjson", "p/**=passthrough", "**.txt=passthrough"]
 
+# How far a run's host clock may be off (seconds): an NTP step of ten minutes either way, a host
+# two hours off, and just past a lease's life (the runs take 30 s leases) either way.
+CLOCK_MENU = [-7200, -600, -45, 45, 600, 7200]
+
+# Queue mode: the queue's visibility timeout (s), short so that what a killed run held comes back
+# within the drain.
+QUEUE_VISIBILITY = 3
+
 
 @dataclass
 class Upload:
@@ -35,11 +43,13 @@ class Run:
     """One `s3proc run` on host `host`. `stop` is None (runs to its end), ("KILL", n) or
     ("TERM", n): the signal is sent once the run has logged n object lines (at its end if it
     logs fewer). `faults` are fault-proxy rules for its requests. `overwrite` re-uploads the
-    named input (new bytes) as soon as the run logs it done or rejected, before its delete."""
+    named input (new bytes) as soon as the run logs it done or rejected, before its delete.
+    `clock` is how many seconds the host's wall clock is off while it runs."""
     host: int
     stop: tuple | None = None
     faults: list = field(default_factory=list)
     overwrite: list = field(default_factory=list)
+    clock: int = 0
 
 
 @dataclass
@@ -55,14 +65,17 @@ class Scenario:
     foreign: dict          # key -> bytes: objects in output/ and errors/ s3proc did not write
     rounds: list           # each round: [Run, ...] started together (overlapping when > 1)
     late_uploads: dict     # round index -> [Upload] uploaded while that round runs
+    mode: str = "listing"  # or "queue": runs take their work from S3 events in an SQS queue
 
     def describe(self):
         runs = sum(len(r) for r in self.rounds)
         kills = sum(1 for r in self.rounds for x in r if x.stop)
+        clocks = sum(1 for r in self.rounds for x in r if x.clock)
+        work = "queue mode" if self.mode == "queue" else f"{self.shards} shards"
         return (f"seed {self.seed}: {'versioned' if self.versioned else 'unversioned'} bucket, "
                 f"{len(self.uploads)} inputs, {len(self.foreign)} foreign objects, "
-                f"{self.hosts} host(s), concurrency {self.concurrency}, {self.shards} shards, "
-                f"{runs} disturbed runs ({kills} signalled)")
+                f"{self.hosts} host(s), concurrency {self.concurrency}, {work}, "
+                f"{runs} disturbed runs ({kills} signalled, {clocks} with the clock off)")
 
 
 # ---- contents ---------------------------------------------------------------------------------
@@ -184,7 +197,7 @@ def generate(seed):
             extra = [r for r in names(rng, 2) if r not in rels]
             late[i] = [Upload(r, *content(rng, r)) for r in extra]
             rels += extra
-    return Scenario(
+    scn = Scenario(
         seed=seed,
         versioned=rng.random() < 0.5,
         hosts=hosts,
@@ -197,6 +210,12 @@ def generate(seed):
         rounds=rounds,
         late_uploads=late,
     )
+    # Drawn last, so that every draw above (an older seed's whole scenario) stays as it was.
+    scn.mode = "queue" if rng.random() < 0.25 else "listing"
+    for run in (r for specs in rounds for r in specs):
+        if rng.random() < 0.15:
+            run.clock = rng.choice(CLOCK_MENU)
+    return scn
 
 
 def overwrite_body(rng_seed, rel):

@@ -1,5 +1,7 @@
 """Plays a scenario (scenario.py) against a real S3 API: moto's server, with the fault proxy
-(tools/fault_proxy) between s3proc and it when a run draws faults. Records the history the
+(tools/fault_proxy) between s3proc and it when a run draws faults. In queue mode the same server's
+SQS holds the bucket's events (moto sends them itself), and a run's SQS requests go through its
+fault proxy too. A run whose clock is off runs under libfaketime. Records the history the
 invariants are judged on: every input version a user uploaded, every foreign object, and every
 run's log, exit status and the uploads that happened while it ran."""
 
@@ -11,6 +13,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 import uuid
 from dataclasses import dataclass, field
 
@@ -27,6 +30,9 @@ CREDENTIALS = {"AWS_ACCESS_KEY_ID": "s3proc-model", "AWS_SECRET_ACCESS_KEY": "mo
 
 RUN_TIMEOUT = 120  # a run that takes longer hangs: that is a finding, not a slow machine
 
+# libfaketime (Debian's package faketime), the multithreaded build: s3proc is multithreaded.
+FAKETIME_LIBRARY = "/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1"
+
 
 @dataclass
 class InputVersion:
@@ -42,17 +48,22 @@ class RunRecord:
     host: int
     stop: tuple | None
     faults: list
+    clock: int = 0
     code: int | None = None
     signalled: str = ""  # the signal sent, once sent
     events: list = field(default_factory=list)
     stderr: str = ""
     uploaded_during: set = field(default_factory=set)  # rel keys re-uploaded while it ran
+    overwrote: list = field(default_factory=list)  # rel keys it re-uploaded once logged
     hung: bool = False
 
     def describe(self):
         stop = f", {self.stop[0]} after {self.stop[1]} objects" if self.stop else ""
         faults = f", faults {' '.join(self.faults)}" if self.faults else ""
-        return f"run on host {self.host}{stop}{faults}: exit {self.code}"
+        clock = f", clock {self.clock:+d} s" if self.clock else ""
+        again = (f", re-uploaded {', '.join(repr(r[:60]) for r in self.overwrote)}"
+                 if self.overwrote else "")
+        return f"run on host {self.host}{stop}{faults}{clock}{again}: exit {self.code}"
 
 
 class World:
@@ -66,6 +77,8 @@ class World:
         if scn.versioned:
             self.s3.put_bucket_versioning(Bucket=self.bucket,
                                           VersioningConfiguration={"Status": "Enabled"})
+        self.queue_url = self._event_queue() if scn.mode == "queue" else ""
+        self.events_lost = False  # set by the drain: files in input/, no message in the queue
         self.dir = tempfile.mkdtemp(prefix=f"s3proc-model-{scn.seed}-")
         self.hosts = [os.path.join(self.dir, f"host{i}") for i in range(scn.hosts)]
         self.inputs = []   # InputVersion, in upload order
@@ -75,6 +88,34 @@ class World:
 
     def cleanup(self):
         shutil.rmtree(self.dir, ignore_errors=True)
+
+    def _event_queue(self):
+        """An SQS queue that the bucket's ObjectCreated events under input/ feed (moto sends an
+        s3:TestEvent first, as S3 does), set up before anything is uploaded: its URL."""
+        self.sqs = self.moto.client("sqs")
+        url = self.sqs.create_queue(QueueName=self.bucket, Attributes={
+            "VisibilityTimeout": str(sc.QUEUE_VISIBILITY)})["QueueUrl"]
+        arn = self.sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])[
+            "Attributes"]["QueueArn"]
+        self.s3.put_bucket_notification_configuration(
+            Bucket=self.bucket, NotificationConfiguration={"QueueConfigurations": [{
+                "QueueArn": arn, "Events": ["s3:ObjectCreated:*"],
+                "Filter": {"Key": {"FilterRules": [{"Name": "prefix", "Value": sc.INPUT}]}}}]})
+        return url
+
+    def queue_counts(self):
+        """(visible, in flight) messages of the event queue."""
+        a = self.sqs.get_queue_attributes(QueueUrl=self.queue_url, AttributeNames=[
+            "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"])["Attributes"]
+        return (int(a["ApproximateNumberOfMessages"]),
+                int(a["ApproximateNumberOfMessagesNotVisible"]))
+
+    def wait_for_held_messages(self):
+        """Until no message is in flight (what a killed run held, a failed object's backoff),
+        at most the visibility timeout and a second: a drain pass then receives them all."""
+        deadline = time.monotonic() + sc.QUEUE_VISIBILITY + 1
+        while self.queue_counts()[1] and time.monotonic() < deadline:
+            time.sleep(0.1)
 
     # ---- the user's side ----------------------------------------------------------------------
 
@@ -93,7 +134,7 @@ class World:
 
     # ---- s3proc's side ------------------------------------------------------------------------
 
-    def command(self, host, endpoint):
+    def command(self, host, endpoint, queue_wait):
         cmd = [self.binary, "run", "--bucket", self.bucket, "--work-dir", self.hosts[host],
                "--endpoint-url", endpoint, "--log-format", "json", "--no-progress",
                "--concurrency", str(self.scn.concurrency),
@@ -102,17 +143,26 @@ class World:
                "--max-decompressed-bytes", "100000"]
         for route in self.scn.routes:
             cmd += ["--route", route]
+        if self.queue_url:
+            cmd += ["--queue-url", self.queue_url, "--queue-wait-seconds", str(queue_wait)]
         return cmd
 
-    def env(self):
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "S3PROC_"))}
+    def env(self, endpoint, clock):
+        env = {k: v for k, v in os.environ.items()
+               if not k.startswith(("AWS_", "S3PROC_", "FAKETIME")) and k != "LD_PRELOAD"}
         env.update(CREDENTIALS)
-        env.update({"AWS_REGION": REGION, "AWS_EC2_METADATA_DISABLED": "true"})
+        env.update({"AWS_REGION": REGION, "AWS_EC2_METADATA_DISABLED": "true",
+                    "AWS_ENDPOINT_URL_SQS": endpoint})
+        if clock and clock_available():
+            # The wall clock only, as an NTP step moves it; timeouts and backoffs keep theirs.
+            env.update({"LD_PRELOAD": FAKETIME_LIBRARY, "FAKETIME": f"{clock:+d}",
+                        "FAKETIME_DONT_FAKE_MONOTONIC": "1"})
         return env
 
-    def run(self, spec, index, record=None):
-        """Plays one Run to its end (or its signal); returns its RunRecord."""
-        record = record or RunRecord(spec.host, spec.stop, spec.faults)
+    def run(self, spec, index, record=None, queue_wait=0):
+        """Plays one Run to its end (or its signal); returns its RunRecord. In queue mode a pass
+        ends at a poll that waited `queue_wait` seconds for nothing."""
+        record = record or RunRecord(spec.host, spec.stop, spec.faults, spec.clock)
         proxy = None
         endpoint = self.moto.endpoint
         if spec.faults:
@@ -121,7 +171,7 @@ class World:
                                            seed=self.scn.seed * 1000 + index, stall_seconds=5)
             endpoint = f"http://127.0.0.1:{proxy.start_in_thread()}"
         try:
-            self._play(spec, record, endpoint)
+            self._play(spec, record, endpoint, queue_wait)
         finally:
             if proxy:
                 proxy.stop()
@@ -129,9 +179,10 @@ class World:
             self.runs.append(record)
         return record
 
-    def _play(self, spec, record, endpoint):
-        proc = subprocess.Popen(self.command(spec.host, endpoint), stdout=subprocess.DEVNULL,
-                                stderr=subprocess.PIPE, text=True, env=self.env())
+    def _play(self, spec, record, endpoint, queue_wait):
+        proc = subprocess.Popen(self.command(spec.host, endpoint, queue_wait),
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                                env=self.env(endpoint, spec.clock))
         watchdog = threading.Timer(RUN_TIMEOUT, lambda: (setattr(record, "hung", True),
                                                          proc.kill()))
         watchdog.start()
@@ -154,6 +205,7 @@ class World:
                     spec.overwrite.remove(rel)  # once per run
                     self.upload(rel, sc.overwrite_body(self.scn.seed, rel), "json")
                     record.uploaded_during.add(rel)
+                    record.overwrote.append(rel)
                 if spec.stop and not record.signalled and objects >= spec.stop[1]:
                     self._signal(proc, record, spec.stop[0])
             record.code = proc.wait()
@@ -167,9 +219,12 @@ class World:
         proc.send_signal(signal.SIGKILL if name == "KILL" else signal.SIGTERM)
 
     def round(self, specs, index, late):
-        """Runs `specs` at once (overlapping runs), uploading `late` while they run."""
-        records = [RunRecord(s.host, s.stop, s.faults) for s in specs]
-        threads = [threading.Thread(target=self.run, args=(s, index * 10 + i, r))
+        """Runs `specs` at once (overlapping runs), uploading `late` while they run. In queue
+        mode a run during which something is uploaded polls on for a second, so that it may
+        receive the new events; the others end at the first empty poll."""
+        records = [RunRecord(s.host, s.stop, s.faults, s.clock) for s in specs]
+        threads = [threading.Thread(target=self.run, args=(s, index * 10 + i, r),
+                                    kwargs={"queue_wait": 1 if late or s.overwrite else 0})
                    for i, (s, r) in enumerate(zip(specs, records))]
         for t in threads:
             t.start()
@@ -214,6 +269,12 @@ class World:
                 for root, _, files in os.walk(os.path.join(host, folder)):
                     out += [os.path.join(root, f) for f in files]
         return out
+
+
+def clock_available():
+    """Whether a run's clock can be set off (libfaketime is installed); when not, such a run
+    plays with the true time."""
+    return os.path.exists(FAKETIME_LIBRARY)
 
 
 def _parse(line):
