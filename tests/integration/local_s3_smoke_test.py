@@ -13,8 +13,7 @@ S3; if one fails after an RGW upgrade, the server changed, and the design notes 
 
 import hashlib
 import os
-import statistics
-import time
+import urllib.parse
 import unittest
 import uuid
 
@@ -166,15 +165,31 @@ class BasicsTest(LocalS3TestCase):
     def test_missing_bucket_is_no_such_bucket(self):
         self.assertStatus(404, "NoSuchBucket", lambda: self.s3.list_objects_v2(Bucket="no-such-" + self.bucket))
 
-    def test_sequential_requests_are_fast(self):
-        # ~1.6 ms each with tcp_nodelay=1 in the beast frontend, ~44 ms without (delayed ACK).
-        self.put("small", b"x" * 1024)
-        times = []
-        for _ in range(50):
-            t = time.perf_counter()
-            self.body("small")
-            times.append(time.perf_counter() - t)
-        self.assertLess(statistics.median(times), 0.020, "GETs are slow: is tcp_nodelay=1 set?")
+    def test_the_server_answers_without_delayed_acks(self):
+        # Without tcp_nodelay=1 in the beast frontend every GET waits ~40 ms for the peer's
+        # delayed ACK (~1.6 ms with it): every test and benchmark would measure the server's
+        # stall. Checked in the configuration of the radosgw serving ENDPOINT, not by timing.
+        port = urllib.parse.urlsplit(ENDPOINT).port
+        frontends = [line for line in radosgw_conf_lines() if line.startswith("rgw_frontends")
+                     and f":{port}" in line]
+        self.assertEqual(len(frontends), 1, f"no radosgw configured for port {port}")
+        self.assertIn("tcp_nodelay=1", frontends[0].split())
+
+
+def radosgw_conf_lines():
+    """The lines of every running radosgw's configuration file (--conf FILE)."""
+    lines = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                argv = f.read().decode(errors="replace").split("\0")
+        except OSError:
+            continue
+        if not argv or os.path.basename(argv[0]) != "radosgw" or "--conf" not in argv[:-1]:
+            continue
+        with open(argv[argv.index("--conf") + 1]) as f:
+            lines += [line.strip() for line in f]
+    return lines
 
 
 class VersioningTest(LocalS3TestCase):
