@@ -93,18 +93,27 @@ class LocalCopiesGuard {
 
 ObjectOutcome ObjectTask::Run(const ObjectSummary& object, const TaskOptions& options) {
   const DestinationKeys dest = DestinationsFor(config_, object.key);
-  if (options.check_existing) {
-    if (std::optional<ObjectOutcome> stored = FindStoredOutput(object, dest)) return *stored;
+  const int attempts =
+      options.attempts > 0 ? options.attempts : work_dir_.RecordAttempt(object.key, object.etag);
+  // An attempt that did not finish may have stored the result before it stopped: found, it is
+  // done (and giving up on it now would route to errors an input whose output is stored).
+  if (options.check_existing || attempts > 1) {
+    if (std::optional<ObjectOutcome> stored = FindStoredOutput(object, dest)) {
+      if (stored->kind == ObjectOutcome::Kind::kAlreadyDone ||
+          stored->kind == ObjectOutcome::Kind::kGone) {
+        work_dir_.ClearAttempts(object.key, object.etag);
+      }
+      return *stored;
+    }
   }
   const uint64_t instance = ++runs_started_;
-  Job job{
-      object,
-      dest,
-      router_.Route(dest.relative),
-      options,
-      options.attempts > 0 ? options.attempts : work_dir_.RecordAttempt(object.key, object.etag),
-      LocalPathForKey(work_dir_.downloads(), object.key, instance),
-      LocalPathForKey(work_dir_.processed(), object.key, instance)};
+  Job job{object,
+          dest,
+          router_.Route(dest.relative),
+          options,
+          attempts,
+          LocalPathForKey(work_dir_.downloads(), object.key, instance),
+          LocalPathForKey(work_dir_.processed(), object.key, instance)};
   LocalCopiesGuard guard(job.downloaded, job.processed, config_.keep_local_files);
 
   if (Status fetched = Fetch(job); !fetched.ok()) {

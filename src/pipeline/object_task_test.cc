@@ -192,6 +192,18 @@ TEST_F(ObjectTaskTest, GivesUpAfterMaxAttempts) {
   EXPECT_EQ(*store_.Get("errors/a.json"), "{}");
 }
 
+// A run that stored the output and died before deleting its input counted an attempt that
+// never finished: the next one finds the output, and never gives up on an input that is done.
+TEST_F(ObjectTaskTest, AnUnfinishedAttemptThatStoredItsOutputIsDoneNotGivenUp) {
+  config_.max_attempts = 1;
+  ObjectSummary in = Put("input/a.json", "{}");
+  ASSERT_EQ(Run(in).kind, Kind::kDone);
+  work_dir_->RecordAttempt(in.key, in.etag);  // the attempt that stored it, then was killed
+  ObjectOutcome o = Run(in);
+  EXPECT_EQ(o.kind, Kind::kAlreadyDone) << o.reason;
+  EXPECT_TRUE(store_.Keys("errors/").empty());
+}
+
 TEST_F(ObjectTaskTest, ARecoveredShardFindsTheStoredOutput) {
   ObjectSummary in = Put("input/a.json", "{}");
   ASSERT_EQ(Run(in).kind, Kind::kDone);
