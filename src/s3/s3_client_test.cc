@@ -229,7 +229,7 @@ TEST_F(S3ClientTest, AReplaceOnlyPutNamesTheETagItReplaces) {
   auto put = client_.PutObjectFromString("b", "output/a.json", "x", replace);
   EXPECT_EQ(put.status().code(), StatusCode::kPreconditionFailed);
   ASSERT_EQ(http_.request_count(), 1u);
-  EXPECT_EQ(http_.requests()[0].HeaderValue("if-match"), "\"0123456789abcdef0123456789abcdef\"");
+  EXPECT_EQ(http_.requests()[0].HeaderValue("if-match"), "0123456789abcdef0123456789abcdef");
   EXPECT_EQ(http_.requests()[0].HeaderValue("if-none-match"), "");
 }
 

@@ -17,9 +17,8 @@ namespace {
 
 void AddPutHeaders(const PutOptions& options, HttpHeaders& headers) {
   if (options.if_none_match_any) headers.emplace_back("If-None-Match", "*");
-  if (!options.if_match_etag.empty()) {
-    headers.emplace_back("If-Match", "\"" + options.if_match_etag + "\"");
-  }
+  // Unquoted: AWS and moto compare either form, Ceph RGW only the unquoted one.
+  if (!options.if_match_etag.empty()) headers.emplace_back("If-Match", options.if_match_etag);
   if (!options.content_type.empty()) headers.emplace_back("Content-Type", options.content_type);
   for (const auto& [name, value] : options.metadata) {
     headers.emplace_back("x-amz-meta-" + name, value);

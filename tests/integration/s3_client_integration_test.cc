@@ -154,6 +154,22 @@ TEST_F(S3ClientIntegration, IfNoneMatchStarOnExistingObjectIsPreconditionFailed)
   EXPECT_EQ(*content, "a");
 }
 
+TEST_F(S3ClientIntegration, AReplaceOnlyPutReplacesWhatItNamesAndNothingElse) {
+  auto first = client_->PutObjectFromString(bucket_, "output/replaced.json", "one", {});
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  PutOptions replace;
+  replace.if_match_etag = first->etag;
+  auto second = client_->PutObjectFromString(bucket_, "output/replaced.json", "two", replace);
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  // The same condition again: the object it named is gone, so nothing is written.
+  auto third = client_->PutObjectFromString(bucket_, "output/replaced.json", "three", replace);
+  ASSERT_FALSE(third.ok());
+  EXPECT_EQ(third.status().code(), StatusCode::kPreconditionFailed) << third.status().ToString();
+  auto content = client_->GetObjectToString(bucket_, "output/replaced.json");
+  ASSERT_TRUE(content.ok());
+  EXPECT_EQ(*content, "two");
+}
+
 TEST_F(S3ClientIntegration, WrongSecretIsSignatureDoesNotMatchAndNeverLeaksTheSecret) {
   class WrongSecret : public CredentialsProvider {
    public:
