@@ -131,6 +131,15 @@ TEST_F(JsonProcessorTest, RejectsMalformedInput) {
   ExpectRejected("\xEF\xBB\xBF\xEF\xBB\xBF{}", "invalid JSON");
 }
 
+// A NUL byte is never part of a JSON text, even where a parser would take it for the end.
+TEST_F(JsonProcessorTest, RejectsNulBytes) {
+  ExpectRejected(std::string("7\0junk", 6), "invalid JSON");
+  ExpectRejected(std::string("{\"id\":123456789012345678901234567890}\0{", 39), "invalid JSON");
+  ExpectRejected(std::string("[1]\0", 4), "invalid JSON");
+  ExpectRejected(std::string("\0", 1), "invalid JSON");
+  ExpectRejected(std::string("[\"a\0\"]", 6), "invalid JSON");
+}
+
 TEST_F(JsonProcessorTest, DeepNestingIsRejectedNotCrashing) {
   ExpectRejected(std::string(100000, '['), "invalid JSON");
   ExpectRejected(std::string(100000, '[') + std::string(100000, ']'), "nested deeper than 1024");

@@ -60,6 +60,11 @@ class JsonValidator {
   std::unique_ptr<simdjson::dom::parser> parser_;
 };
 
+// The reasons for an object that already has the metadata member, and for nesting deeper than
+// kMaxJsonDepth, shared with JsonStreamValidator.
+std::string DuplicateMetadataReason();
+std::string TooDeepReason();
+
 // Returns the number of bytes of a leading UTF-8 byte order mark (3), or 0.
 size_t Utf8BomLength(std::string_view text);
 
