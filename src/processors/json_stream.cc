@@ -258,7 +258,9 @@ bool IsControlByteAt(int fd, const std::string& path, uint64_t offset) {
 
 Result<JsonTextInfo> JsonStreamValidator::Validate(int fd, const std::string& path, uint64_t begin,
                                                    uint64_t end, const ChunkDone& done) {
-  buffer_.resize(buffer_bytes_);
+  // No larger than the text: a small document does not pay for a large buffer.
+  buffer_.resize(static_cast<size_t>(
+      std::max<uint64_t>(1, std::min<uint64_t>(buffer_bytes_, end - std::min(begin, end)))));
   FileStream stream(fd, path, begin, end, buffer_, done);
   Handler handler(stream);
   stream.set_handler(&handler);
