@@ -1,0 +1,128 @@
+#include "common/memory_budget.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <random>
+#include <thread>
+#include <vector>
+
+namespace s3proc {
+namespace {
+
+// Waits (a bounded while) until `n` Reserve calls are waiting.
+void WaitUntilWaiting(MemoryBudget& budget, int n) {
+  for (int i = 0; i < 10000 && budget.waiting() != n; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  ASSERT_EQ(budget.waiting(), n);
+}
+
+TEST(MemoryBudgetTest, ReservationsThatFitDoNotWait) {
+  MemoryBudget budget(100);
+  MemoryBudget::Reservation a = budget.Reserve(60);
+  MemoryBudget::Reservation b = budget.Reserve(40);
+  EXPECT_EQ(budget.reserved(), 100u);
+  a.Release();
+  EXPECT_EQ(budget.reserved(), 40u);
+  {
+    MemoryBudget::Reservation moved = std::move(b);
+    EXPECT_EQ(b.bytes(), 0u);
+    EXPECT_EQ(moved.bytes(), 40u);
+  }
+  EXPECT_EQ(budget.reserved(), 0u);
+}
+
+TEST(MemoryBudgetTest, AReservationThatDoesNotFitWaitsForARelease) {
+  MemoryBudget budget(100);
+  MemoryBudget::Reservation held = budget.Reserve(70);
+  std::atomic<bool> admitted{false};
+  std::thread waiter([&] {
+    MemoryBudget::Reservation r = budget.Reserve(40);
+    admitted = true;
+  });
+  WaitUntilWaiting(budget, 1);
+  EXPECT_FALSE(admitted);
+  held.Release();
+  waiter.join();
+  EXPECT_TRUE(admitted);
+  EXPECT_EQ(budget.reserved(), 0u);
+}
+
+// Larger than the whole budget: admitted once alone, and alone while it runs; never refused.
+TEST(MemoryBudgetTest, ALargerThanBudgetReservationRunsAlone) {
+  MemoryBudget budget(100);
+  MemoryBudget::Reservation small = budget.Reserve(10);
+  std::atomic<bool> big_admitted{false};
+  std::thread big([&] {
+    MemoryBudget::Reservation r = budget.Reserve(500);
+    big_admitted = true;
+    EXPECT_EQ(budget.reserved(), 500u);
+    WaitUntilWaiting(budget, 1);  // the small one below waits for it
+  });
+  WaitUntilWaiting(budget, 1);
+  EXPECT_FALSE(big_admitted);
+  small.Release();
+  std::thread later([&] { MemoryBudget::Reservation r = budget.Reserve(1); });
+  big.join();
+  later.join();
+  EXPECT_TRUE(big_admitted);
+  EXPECT_EQ(budget.reserved(), 0u);
+}
+
+// In arrival order: a waiting large request is not overtaken by small ones that would fit.
+TEST(MemoryBudgetTest, RequestsAreServedInArrivalOrder) {
+  MemoryBudget budget(100);
+  MemoryBudget::Reservation held = budget.Reserve(50);
+  std::atomic<int> order{0};
+  int big_turn = -1, small_turn = -1;
+  std::thread big([&] {
+    MemoryBudget::Reservation r = budget.Reserve(80);
+    big_turn = order++;
+  });
+  WaitUntilWaiting(budget, 1);
+  std::thread small([&] {
+    MemoryBudget::Reservation r = budget.Reserve(10);  // would fit now, but comes second
+    small_turn = order++;
+  });
+  WaitUntilWaiting(budget, 2);
+  held.Release();
+  big.join();
+  small.join();
+  EXPECT_EQ(big_turn, 0);
+  EXPECT_EQ(small_turn, 1);
+}
+
+TEST(MemoryBudgetTest, ManyThreadsNeverHoldMoreThanTheBudget) {
+  MemoryBudget budget(1000);
+  std::atomic<uint64_t> held{0};
+  std::atomic<uint64_t> most{0};
+  std::atomic<int> alone_over_budget{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      std::mt19937 rng(static_cast<uint32_t>(t));
+      for (int i = 0; i < 300; ++i) {
+        uint64_t want = 1 + rng() % (i % 50 == 0 ? 2000 : 400);
+        MemoryBudget::Reservation r = budget.Reserve(want);
+        uint64_t now = held += want;
+        uint64_t seen = most.load();
+        while (now > seen && !most.compare_exchange_weak(seen, now)) {
+        }
+        if (want > 1000 && now != want) ++alone_over_budget;  // not alone
+        held -= want;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(alone_over_budget, 0);
+  EXPECT_EQ(budget.reserved(), 0u);
+  EXPECT_EQ(budget.waiting(), 0);
+  // Over the budget only while one larger-than-budget request held it alone.
+  EXPECT_LE(most.load(), 2000u);
+}
+
+}  // namespace
+}  // namespace s3proc
