@@ -129,6 +129,12 @@ Status ProcessStreaming(int fd, const std::string& path, uint64_t size,
 
 }  // namespace
 
+uint64_t JsonProcessor::WorkingMemory(const ProcessContext& context) const {
+  // An input of at most source_size bytes is loaded whole only below stream_from_bytes.
+  const uint64_t loadable = options_.stream_from_bytes > 0 ? options_.stream_from_bytes - 1 : 0;
+  return kBufferedWorkingMemory + 3 * std::min<uint64_t>(context.source_size, loadable);
+}
+
 Status JsonProcessor::Process(const std::string& input_path, const std::string& output_path,
                               const ProcessContext& context) {
   S3PROC_ASSIGN_OR_RETURN(ScopedFd fd, OpenForRead(input_path));

@@ -30,7 +30,7 @@ struct JsonProcessorOptions {
 //
 // Memory does not grow with the document: one that is smaller than stream_from_bytes is loaded
 // and parsed in memory (about 3x its size: simdjson's tape and strings), a larger one is read
-// once through a fixed buffer, validated, hashed and copied as it goes (see WorkingMemory()).
+// once through a fixed buffer, validated, hashed and copied as it goes.
 // Thread-safe: all per-call state is on the stack.
 class JsonProcessor : public Processor {
  public:
@@ -39,6 +39,8 @@ class JsonProcessor : public Processor {
   Status Process(const std::string& input_path, const std::string& output_path,
                  const ProcessContext& context) override;
   std::string name() const override { return "json"; }
+  // Fixed buffers; below stream_from_bytes, the document and simdjson's parse of it besides.
+  uint64_t WorkingMemory(const ProcessContext& context) const override;
   std::string content_type(std::string_view /*source_key*/) const override {
     return "application/json";
   }
