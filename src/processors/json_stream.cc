@@ -13,12 +13,15 @@
 namespace s3proc {
 namespace {
 
-// Iterative: nesting costs parser stack, not call stack. Insitu: RapidJSON hands each decoded
-// string back to the stream (Put) instead of collecting it on its own stack, so a string of any
-// length costs nothing; the stream keeps only its first bytes, enough to know the metadata
-// member's name. Numbers are not buffered either (no full-precision flag). StopWhenDone: the
-// bytes after the value are checked here, where a NUL byte is not taken for the end of input.
-constexpr unsigned kParseFlags = rapidjson::kParseInsituFlag | rapidjson::kParseIterativeFlag |
+// Insitu: RapidJSON hands each decoded string back to the stream (Put) instead of collecting it
+// on its own stack, so a string of any length costs nothing; the stream keeps only its first
+// bytes, enough to know the metadata member's name. Numbers are not buffered either (no
+// full-precision flag), so RapidJSON's stack is never used. Recursive, not iterative: nesting
+// costs call stack, a few hundred KiB at the handler's limit of kMaxJsonDepth levels, and
+// the iterative mode's stack does arithmetic on a null pointer at its first push (UBSan).
+// StopWhenDone: the bytes after the value are checked here, where a NUL byte is not taken for
+// the end of input.
+constexpr unsigned kParseFlags = rapidjson::kParseInsituFlag |
                                  rapidjson::kParseValidateEncodingFlag |
                                  rapidjson::kParseStopWhenDoneFlag;
 
@@ -155,7 +158,7 @@ class Handler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Handler> 
   static std::string LoneSurrogate() {
     return "a \\u escape holds a lone UTF-16 surrogate (U+D800..U+DFFF)";
   }
-  // Scalars are reported once read; RapidJSON reports brackets before it takes them.
+  // Values and brackets are reported once read, so Tell() is just after them.
   bool Scalar() {
     if (depth_ == 0) {
       top_ = Top::kOther;
@@ -167,13 +170,13 @@ class Handler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Handler> 
   bool Open(Top kind) {
     if (depth_ == 0) {
       top_ = kind;
-      ValueEndsAt(stream_.Tell() + 1);  // an object's metadata goes after '{' until a member
+      ValueEndsAt(stream_.Tell());  // an object's metadata goes after '{' until a member
     }
     if (++depth_ > kMaxJsonDepth) return Fail(TooDeepReason());
     return true;
   }
   bool Close() {
-    if (--depth_ == 1) ValueEndsAt(stream_.Tell() + 1);
+    if (--depth_ == 1) ValueEndsAt(stream_.Tell());
     return true;
   }
   void ValueEndsAt(uint64_t offset) {
