@@ -28,9 +28,9 @@ TEST(MemoryBudgetTest, ReservationsThatFitDoNotWait) {
   a.Release();
   EXPECT_EQ(budget.reserved(), 40u);
   {
-    MemoryBudget::Reservation moved = std::move(b);
-    EXPECT_EQ(b.bytes(), 0u);
+    MemoryBudget::Reservation moved = std::move(b);  // the bytes go with it
     EXPECT_EQ(moved.bytes(), 40u);
+    EXPECT_EQ(budget.reserved(), 40u);
   }
   EXPECT_EQ(budget.reserved(), 0u);
 }
@@ -102,6 +102,7 @@ TEST(MemoryBudgetTest, ManyThreadsNeverHoldMoreThanTheBudget) {
   std::atomic<uint64_t> most{0};
   std::atomic<int> alone_over_budget{0};
   std::vector<std::thread> threads;
+  threads.reserve(8);
   for (int t = 0; t < 8; ++t) {
     threads.emplace_back([&, t] {
       std::mt19937 rng(static_cast<uint32_t>(t));

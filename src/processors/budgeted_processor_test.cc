@@ -43,6 +43,7 @@ int MostAtOnce(uint64_t budget_bytes, uint64_t size, int objects = 3) {
   CountingProcessor* counting = inner.get();
   BudgetedProcessor processor(std::move(inner), std::make_shared<MemoryBudget>(budget_bytes));
   std::vector<std::thread> workers;
+  workers.reserve(8);
   for (int w = 0; w < 8; ++w) {
     workers.emplace_back([&] {
       ProcessContext context;
