@@ -78,7 +78,8 @@ void RunProcessor(benchmark::State& state, const std::string& name, bool malform
 }
 
 void BM_JsonProcess(benchmark::State& state) { RunProcessor(state, "json", false); }
-BENCHMARK(BM_JsonProcess)->Arg(1 << 10)->Arg(64 << 10)->Arg(1 << 20);
+// 256 MiB: the large-document row (one core's MB/s, docs/benchmarks.md).
+BENCHMARK(BM_JsonProcess)->Arg(1 << 10)->Arg(64 << 10)->Arg(1 << 20)->Arg(256 << 20);
 
 void BM_JsonProcessMalformed(benchmark::State& state) { RunProcessor(state, "json", true); }
 BENCHMARK(BM_JsonProcessMalformed)->Arg(1 << 10);

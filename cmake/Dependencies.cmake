@@ -1,11 +1,12 @@
 # Every third-party library, found the plain way. Each is used from one adapter folder only:
-# curl in src/http, pugixml in src/s3, simdjson and zlib in src/processors, toml++ in src/config,
-# CLI11 in src/cli, OpenSSL's libcrypto for hashes in src/common.
+# curl in src/http, pugixml in src/s3, simdjson, RapidJSON and zlib in src/processors, toml++ in
+# src/config, CLI11 in src/cli, OpenSSL's libcrypto for hashes in src/common.
 
 # The release artifact (scripts/build-dist, docs/building.md) is one fully static executable:
 # libcurl and c-ares from S3PROC_STATIC_PREFIX (built there from Debian's source packages),
 # OpenSSL and zlib from the .a files of Debian's -dev packages, simdjson and pugixml compiled in
-# from S3PROC_VENDOR_DIR, toml++ header-only, glibc and libstdc++ linked in by -static.
+# from S3PROC_VENDOR_DIR, toml++ and RapidJSON header-only, glibc and libstdc++ linked in by
+# -static.
 option(S3PROC_STATIC "Link one fully static s3proc (the release artifact; see scripts/build-dist)" OFF)
 set(S3PROC_STATIC_PREFIX "" CACHE PATH "With S3PROC_STATIC: the prefix holding lib/libcurl.a, lib/libcares.a and their headers")
 if(S3PROC_STATIC)
@@ -39,7 +40,7 @@ endif()
 # Distributions without packages for the libraries below (Amazon Linux 2 and 2023 have none of
 # them) can drop the upstream single-header / amalgamated releases into one folder and pass
 # -DS3PROC_VENDOR_DIR=/that/folder (or put it on CMAKE_PREFIX_PATH): see docs/building.md.
-set(S3PROC_VENDOR_DIR "" CACHE PATH "Folder with nlohmann/json.hpp, pugixml.hpp(+.cpp), simdjson.h/.cpp, toml++/toml.h, CLI/CLI.hpp")
+set(S3PROC_VENDOR_DIR "" CACHE PATH "Folder with nlohmann/json.hpp, pugixml.hpp(+.cpp), simdjson.h/.cpp, rapidjson/reader.h, toml++/toml.h, CLI/CLI.hpp")
 
 find_package(nlohmann_json 3.9 QUIET)
 if(NOT nlohmann_json_FOUND)
@@ -72,6 +73,16 @@ else()
   target_include_directories(s3proc_simdjson PUBLIC ${SIMDJSON_INCLUDE})
   set(S3PROC_SIMDJSON_TARGET s3proc_simdjson)
 endif()
+
+# RapidJSON (the json processor's streaming parser) is header-only: Debian's rapidjson-dev, or the
+# upstream include/rapidjson folder copied into S3PROC_VENDOR_DIR. SYSTEM: its warnings are not ours.
+find_path(RAPIDJSON_INCLUDE rapidjson/reader.h HINTS ${S3PROC_VENDOR_DIR})
+if(NOT RAPIDJSON_INCLUDE)
+  message(FATAL_ERROR "RapidJSON not found: install rapidjson-dev (Debian), or put its rapidjson/ "
+                      "header folder in -DS3PROC_VENDOR_DIR (docs/building.md)")
+endif()
+add_library(s3proc_rapidjson INTERFACE)
+target_include_directories(s3proc_rapidjson SYSTEM INTERFACE ${RAPIDJSON_INCLUDE})
 
 # toml++ and CLI11 are header-only; accept a CMake package or a plain include directory.
 find_package(tomlplusplus QUIET)

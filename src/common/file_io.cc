@@ -67,6 +67,14 @@ Result<size_t> ReadSome(int fd, char* buf, size_t n, std::string_view path) {
   }
 }
 
+Result<size_t> ReadSomeAt(int fd, char* buf, size_t n, uint64_t offset, std::string_view path) {
+  for (;;) {
+    ssize_t r = ::pread(fd, buf, n, static_cast<off_t>(offset));
+    if (r >= 0) return static_cast<size_t>(r);
+    if (errno != EINTR) return ErrnoStatus("read", path, errno);
+  }
+}
+
 Status WriteAll(int fd, std::string_view data, std::string_view path) {
   while (!data.empty()) {
     ssize_t w = ::write(fd, data.data(), data.size());

@@ -3,6 +3,7 @@
 #include <sys/types.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -48,6 +49,9 @@ Result<ScopedFd> CreateForWrite(const std::string& path, mode_t mode = 0600);
 
 // Reads up to `n` bytes into `buf`, retrying on EINTR. Returns 0 only at end of file.
 Result<size_t> ReadSome(int fd, char* buf, size_t n, std::string_view path);
+
+// Like ReadSome, at `offset` (pread: the descriptor's own offset is left where it is).
+Result<size_t> ReadSomeAt(int fd, char* buf, size_t n, uint64_t offset, std::string_view path);
 
 // Writes all of `data`, retrying on EINTR and short writes.
 Status WriteAll(int fd, std::string_view data, std::string_view path);

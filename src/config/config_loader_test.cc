@@ -142,6 +142,7 @@ error_prefix = "err/"
 lease_prefix = "lease/"
 work_dir = "/var/lib/s3proc"
 concurrency = 4
+max_memory = 512
 max_files = 10
 max_seconds = 50
 max_attempts = 3
@@ -176,6 +177,7 @@ processor = "exec"
   EXPECT_EQ(config.lease_prefix, "lease/");
   EXPECT_EQ(config.work_dir, "/var/lib/s3proc");
   EXPECT_EQ(config.concurrency, 4);
+  EXPECT_EQ(config.max_memory, 512);
   EXPECT_EQ(config.max_files, 10);
   EXPECT_EQ(config.max_seconds, 50);
   EXPECT_EQ(config.max_attempts, 3);
@@ -339,6 +341,7 @@ TEST(ConfigValidateTest, NumberRanges) {
                         Case{&RunConfig::max_files, -1, 0, "max_files"},
                         Case{&RunConfig::max_seconds, -1, 0, "max_seconds"},
                         Case{&RunConfig::max_attempts, 0, 100, "max_attempts"},
+                        Case{&RunConfig::max_memory, 15, 16, "max_memory"},
                         Case{&RunConfig::lease_seconds, 29, 30, "lease_seconds"},
                         Case{&RunConfig::lease_shards, 4097, 4096, "lease_shards"},
                         Case{&RunConfig::exec_timeout_seconds, 0, 1, "exec_timeout_seconds"}}) {

@@ -38,6 +38,8 @@ struct RunConfig {
 
   // How much.
   int concurrency = 16;              // objects in flight
+  int max_memory = 256;              // MiB the objects being processed may use together (sized
+                                     // for a t3.micro: 1 GiB, ~700 MiB free after the OS)
   int max_files = 0;                 // 0: no limit; stop claiming new objects after this many
   int max_seconds = 0;               // 0: no limit; stop claiming new objects after this long
   int max_attempts = 5;              // transient failures of one object before it goes to errors/

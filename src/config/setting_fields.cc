@@ -31,6 +31,14 @@ const std::vector<SettingInfo>& Table() {
        "listing the input prefix (https://sqs.REGION.amazonaws.com/ACCOUNT/NAME; endpoint: "
        "AWS_ENDPOINT_URL_SQS, AWS_ENDPOINT_URL, else the URL's host). Empty: listing mode."},
       {.key = "concurrency", .help = "Objects in flight at once.", .range = SettingRange{1, 512}},
+      {.key = "max_memory",
+       .help = "MiB the objects in processing may use together. Each first reserves what its "
+               "processor needs: a few MiB at most for json and passthrough, which stream; for "
+               "csv and ndjson up to 4x the object (257 MiB at most), as they hold a record or "
+               "a line; for exec the object's size, which its command may hold; for a .gz "
+               "object, what it may decompress to counts. Objects that do not fit wait; one "
+               "that needs more than the whole budget is processed alone.",
+       .range = SettingRange{16, kNoUpperBound}},
       {.key = "max_files",
        .help = "Stop claiming new objects after this many (0: no limit).",
        .range = SettingRange{0, kNoUpperBound}},
@@ -162,6 +170,7 @@ SettingField FieldOf(std::string_view key) {
   if (key == "work_dir") return s(&RunConfig::work_dir);
   if (key == "queue_url") return s(&RunConfig::queue_url);
   if (key == "concurrency") return i(&RunConfig::concurrency);
+  if (key == "max_memory") return i(&RunConfig::max_memory);
   if (key == "max_files") return i(&RunConfig::max_files);
   if (key == "max_seconds") return i(&RunConfig::max_seconds);
   if (key == "max_attempts") return i(&RunConfig::max_attempts);

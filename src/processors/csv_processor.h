@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <string>
 
@@ -20,7 +21,8 @@ namespace s3proc {
 // 4"; the header is row 1); and everything CsvReader rejects (bad quoting, invalid UTF-8, a
 // record over max_record_bytes).
 //
-// Streaming: memory is bounded by max_record_bytes plus fixed buffers, whatever the file size.
+// Streaming: memory is bounded by max_record_bytes plus fixed buffers, whatever the file size;
+// one record costs about 4x its size (its fields, and its JSON line with room to grow).
 // Thread-safe: all per-call state is on the stack.
 class CsvProcessor : public Processor {
  public:
@@ -32,6 +34,9 @@ class CsvProcessor : public Processor {
   Status Process(const std::string& input_path, const std::string& output_path,
                  const ProcessContext& context) override;
   std::string name() const override { return "csv"; }
+  uint64_t WorkingMemory(const ProcessContext& context) const override {
+    return kBufferedWorkingMemory + 4 * std::min<uint64_t>(context.source_size, max_record_bytes_);
+  }
   std::string content_type(std::string_view /*source_key*/) const override {
     return "application/x-ndjson";
   }

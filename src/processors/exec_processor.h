@@ -54,6 +54,8 @@ class ExecProcessor : public Processor {
   Status Process(const std::string& input_path, const std::string& output_path,
                  const ProcessContext& context) override;
   std::string name() const override { return "exec"; }
+  // s3proc's side streams, but what the command holds cannot be known: it may be the whole
+  // input (jq holds several times its input), so the input's size counts (the default).
 
  private:
   explicit ExecProcessor(ExecOptions options) : options_(std::move(options)) {}

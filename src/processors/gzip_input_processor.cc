@@ -5,6 +5,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -199,6 +200,14 @@ Status GzipFile(const std::string& input_path, const std::string& output_path) {
 
 std::string GzipInputProcessor::content_type(std::string_view source_key) const {
   return IsGzipKey(source_key) ? std::string(kGzipContentType) : inner_->content_type(source_key);
+}
+
+uint64_t GzipInputProcessor::WorkingMemory(const ProcessContext& context) const {
+  if (!IsGzipKey(context.source_key)) return inner_->WorkingMemory(context);
+  ProcessContext decompressed = context;
+  decompressed.source_size = max_decompressed_bytes_;
+  // Gunzip, the inner processor and gzip run one after the other, each with its own buffers.
+  return std::max(kBufferedWorkingMemory, inner_->WorkingMemory(decompressed));
 }
 
 Status GzipInputProcessor::Process(const std::string& input_path, const std::string& output_path,

@@ -55,6 +55,9 @@ class GzipInputProcessor : public Processor {
   // The inner processor's name; its content type, or kGzipContentType for a ".gz" key.
   std::string name() const override { return inner_->name(); }
   std::string content_type(std::string_view source_key) const override;
+  // For a ".gz" key, the inner processor's for an input of max_decompressed_bytes (what it
+  // decompresses to is not known before), or zlib's buffers if more; else the inner one's.
+  uint64_t WorkingMemory(const ProcessContext& context) const override;
 
  private:
   std::unique_ptr<Processor> inner_;

@@ -3,24 +3,22 @@
 #include <simdjson.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
 #include "common/file_io.h"
+#include "common/hash.h"
 #include "processors/json_metadata.h"
+#include "processors/json_stream.h"
 #include "processors/json_text.h"
 
 namespace s3proc {
 namespace {
 
-// Like simdjson::padded_string::load, but with O_CLOEXEC and errno in the message.
-Status LoadPadded(const std::string& path, simdjson::padded_string* text, size_t* length) {
-  S3PROC_ASSIGN_OR_RETURN(ScopedFd fd, OpenForRead(path));
-  struct stat st;
-  if (::fstat(fd.get(), &st) != 0) {
-    return Status::IoError("stat " + path + ": " + std::strerror(errno));
-  }
-  size_t size = static_cast<size_t>(st.st_size);
+// Reads `size` bytes of `fd` into a simdjson::padded_string; `*length` is how many there were.
+Status LoadPadded(int fd, const std::string& path, size_t size, simdjson::padded_string* text,
+                  size_t* length) {
   simdjson::padded_string buffer(size);
   if (size != 0 && buffer.data() == nullptr) {
     return Status::Internal("out of memory loading " + path + " (" + std::to_string(size) +
@@ -28,7 +26,7 @@ Status LoadPadded(const std::string& path, simdjson::padded_string* text, size_t
   }
   size_t done = 0;
   while (done < size) {
-    S3PROC_ASSIGN_OR_RETURN(size_t n, ReadSome(fd.get(), buffer.data() + done, size - done, path));
+    S3PROC_ASSIGN_OR_RETURN(size_t n, ReadSome(fd, buffer.data() + done, size - done, path));
     if (n == 0) break;  // the file shrank under us: use what is there
     done += n;
   }
@@ -37,13 +35,11 @@ Status LoadPadded(const std::string& path, simdjson::padded_string* text, size_t
   return Status::Ok();
 }
 
-}  // namespace
-
-Status JsonProcessor::Process(const std::string& input_path, const std::string& output_path,
-                              const ProcessContext& context) {
+Status ProcessInMemory(int fd, const std::string& path, size_t size, const std::string& output_path,
+                       const ProcessContext& context) {
   simdjson::padded_string buffer;
   size_t length = 0;
-  S3PROC_RETURN_IF_ERROR(LoadPadded(input_path, &buffer, &length));
+  S3PROC_RETURN_IF_ERROR(LoadPadded(fd, path, size, &buffer, &length));
   std::string_view stored(buffer.data(), length);
   size_t bom = Utf8BomLength(stored);
   std::string_view text = stored.substr(bom);
@@ -57,6 +53,101 @@ Status JsonProcessor::Process(const std::string& input_path, const std::string& 
   S3PROC_ASSIGN_OR_RETURN(OutputFile out, OutputFile::Create(output_path));
   S3PROC_RETURN_IF_ERROR(WriteWithMember(text, info, MetadataMember(context, facts), out));
   return out.Close();
+}
+
+// The output of a streamed document: the input's bytes from `begin` on, in order, written as
+// soon as they are known to precede the metadata member's insertion point. The few the
+// validator had to drop before knowing (the whitespace after a member, a member that spans a
+// buffer refill) are read again from the file.
+class SplicedCopy {
+ public:
+  SplicedCopy(int fd, const std::string& path, uint64_t begin, OutputFile& out)
+      : fd_(fd), path_(path), out_(out), written_(begin) {}
+
+  // Writes the input's bytes up to `end`: from `chunk` (the bytes at `chunk_offset`) where it
+  // holds them, else from the file.
+  Status CopyUpTo(uint64_t end, std::string_view chunk, uint64_t chunk_offset) {
+    const uint64_t chunk_end = chunk_offset + chunk.size();
+    while (written_ < end) {
+      if (written_ >= chunk_offset && written_ < chunk_end) {
+        const uint64_t stop = std::min(end, chunk_end);
+        S3PROC_RETURN_IF_ERROR(out_.Append(chunk.substr(written_ - chunk_offset, stop - written_)));
+        written_ = stop;
+        continue;
+      }
+      const uint64_t stop = written_ < chunk_offset ? std::min(end, chunk_offset) : end;
+      if (reread_.empty()) reread_.resize(64 * 1024);
+      const size_t want = static_cast<size_t>(std::min<uint64_t>(reread_.size(), stop - written_));
+      S3PROC_ASSIGN_OR_RETURN(size_t got, ReadSomeAt(fd_, reread_.data(), want, written_, path_));
+      if (got == 0) return Status::IoError(path_ + ": the file changed while it was read");
+      S3PROC_RETURN_IF_ERROR(out_.Append(std::string_view(reread_.data(), got)));
+      written_ += got;
+    }
+    return Status::Ok();
+  }
+
+ private:
+  const int fd_;
+  const std::string& path_;
+  OutputFile& out_;
+  uint64_t written_;
+  std::string reread_;
+};
+
+Status ProcessStreaming(int fd, const std::string& path, uint64_t size,
+                        const std::string& output_path, const ProcessContext& context,
+                        size_t buffer_bytes) {
+  char head[3] = {};
+  S3PROC_ASSIGN_OR_RETURN(size_t head_size, ReadSomeAt(fd, head, sizeof head, 0, path));
+  const uint64_t bom = Utf8BomLength(std::string_view(head, head_size));
+  const bool hashing = context.source_sha256.empty();
+  Sha256Hasher hash;
+  if (hashing) hash.Update(std::string_view(head, bom));
+
+  S3PROC_ASSIGN_OR_RETURN(OutputFile out, OutputFile::Create(output_path));
+  SplicedCopy copy(fd, path, bom, out);
+  JsonStreamValidator validator(buffer_bytes);
+  auto chunk_done = [&](std::string_view chunk, uint64_t offset, uint64_t final_before) {
+    if (hashing) hash.Update(chunk);
+    return copy.CopyUpTo(final_before, chunk, offset);
+  };
+  S3PROC_ASSIGN_OR_RETURN(JsonTextInfo info, validator.Validate(fd, path, bom, size, chunk_done));
+  const std::string_view last = validator.last_chunk();
+  const uint64_t last_offset = validator.last_chunk_offset();
+  if (hashing) hash.Update(last);
+
+  if (info.is_object) {
+    SourceFacts facts{context.source_size, context.source_sha256};
+    if (hashing) facts = {size, hash.HexDigest()};
+    S3PROC_RETURN_IF_ERROR(copy.CopyUpTo(info.insert_at, last, last_offset));
+    if (!info.empty_object) S3PROC_RETURN_IF_ERROR(out.Append(","));
+    S3PROC_RETURN_IF_ERROR(out.Append(MetadataMember(context, facts)));
+  }
+  S3PROC_RETURN_IF_ERROR(copy.CopyUpTo(size, last, last_offset));
+  return out.Close();
+}
+
+}  // namespace
+
+uint64_t JsonProcessor::WorkingMemory(const ProcessContext& context) const {
+  // An input of at most source_size bytes is loaded whole only below stream_from_bytes.
+  const uint64_t loadable = options_.stream_from_bytes > 0 ? options_.stream_from_bytes - 1 : 0;
+  return kBufferedWorkingMemory + 3 * std::min<uint64_t>(context.source_size, loadable);
+}
+
+Status JsonProcessor::Process(const std::string& input_path, const std::string& output_path,
+                              const ProcessContext& context) {
+  S3PROC_ASSIGN_OR_RETURN(ScopedFd fd, OpenForRead(input_path));
+  struct stat st;
+  if (::fstat(fd.get(), &st) != 0) {
+    return Status::IoError("stat " + input_path + ": " + std::strerror(errno));
+  }
+  const uint64_t size = static_cast<uint64_t>(st.st_size);
+  if (size < options_.stream_from_bytes) {
+    return ProcessInMemory(fd.get(), input_path, static_cast<size_t>(size), output_path, context);
+  }
+  return ProcessStreaming(fd.get(), input_path, size, output_path, context,
+                          options_.stream_buffer_bytes);
 }
 
 }  // namespace s3proc

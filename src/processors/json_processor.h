@@ -1,10 +1,20 @@
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <string>
 
 #include "processors/processor.h"
 
 namespace s3proc {
+
+struct JsonProcessorOptions {
+  // Documents of at least this many bytes are validated in a stream (JsonStreamValidator),
+  // smaller ones in memory, where simdjson is fastest (JsonValidator).
+  uint64_t stream_from_bytes = 1 << 20;
+  // The streaming path's read buffer (tests make it tiny to cross every boundary).
+  size_t stream_buffer_bytes = 256 * 1024;
+};
 
 // "json": one strict RFC 8259 JSON text in, the same text out, enriched.
 //
@@ -18,18 +28,25 @@ namespace s3proc {
 // - Rejected (Status::Rejected, the reason says why): see JsonValidator in json_text.h, plus an
 //   object that already has a "_s3proc" member (we never write duplicate keys).
 //
-// Memory: the whole file is loaded (simdjson's DOM parser needs it), and simdjson's tape and
-// string buffers add about twice that again: budget ~3x the document size, ~768 MiB for a
-// 256 MiB document. Use "ndjson" for data that does not fit.
+// Memory does not grow with the document: one that is smaller than stream_from_bytes is loaded
+// and parsed in memory (about 3x its size: simdjson's tape and strings), a larger one is read
+// once through a fixed buffer, validated, hashed and copied as it goes.
 // Thread-safe: all per-call state is on the stack.
 class JsonProcessor : public Processor {
  public:
+  explicit JsonProcessor(JsonProcessorOptions options = {}) : options_(options) {}
+
   Status Process(const std::string& input_path, const std::string& output_path,
                  const ProcessContext& context) override;
   std::string name() const override { return "json"; }
+  // Fixed buffers; below stream_from_bytes, the document and simdjson's parse of it besides.
+  uint64_t WorkingMemory(const ProcessContext& context) const override;
   std::string content_type(std::string_view /*source_key*/) const override {
     return "application/json";
   }
+
+ private:
+  JsonProcessorOptions options_;
 };
 
 }  // namespace s3proc

@@ -15,7 +15,15 @@ namespace {
 using testing::ReadFileOrEmpty;
 using testing::TempDir;
 
-class JsonProcessorTest : public ::testing::Test {
+// Every test runs through both paths: in memory (the default for small documents) and streamed
+// through buffers of a few bytes, so that every token, escape and UTF-8 sequence of the tests
+// is split across refills somewhere, and through a buffer larger than the documents.
+struct Path {
+  const char* name;
+  JsonProcessorOptions options;
+};
+
+class JsonProcessorTest : public ::testing::TestWithParam<Path> {
  protected:
   Status Run(std::string_view input) {
     std::string in = dir_.WriteFile("in.json", input);
@@ -30,7 +38,7 @@ class JsonProcessorTest : public ::testing::Test {
   }
 
   TempDir dir_;
-  JsonProcessor processor_;
+  JsonProcessor processor_{GetParam().options};
   ProcessContext context_{"input/a/b.json", 0, "", "2026-11-28T16:04:06Z"};
   std::string out_path_;
 };
@@ -41,7 +49,7 @@ std::string Sha256Of(std::string_view s) {
   return h.HexDigest();
 }
 
-TEST_F(JsonProcessorTest, ObjectKeepsEveryMemberAndGetsMetadata) {
+TEST_P(JsonProcessorTest, ObjectKeepsEveryMemberAndGetsMetadata) {
   std::string input =
       R"({"a": 1, "nested": {"x": [1, 2.5, "s", null, true]}, "uni": "h\u00e9 \"q\" ü",)"
       R"( "big": 123456789012345678901234567890} )"
@@ -65,7 +73,7 @@ TEST_F(JsonProcessorTest, ObjectKeepsEveryMemberAndGetsMetadata) {
   EXPECT_EQ(output.substr(output.size() - 4), "}} \n") << output;
 }
 
-TEST_F(JsonProcessorTest, EmptyObjectAndWhitespace) {
+TEST_P(JsonProcessorTest, EmptyObjectAndWhitespace) {
   ASSERT_TRUE(Run(" { \n } \n").ok());
   std::string output = Output();
   EXPECT_EQ(output.rfind(" {\"_s3proc\":{", 0), 0u) << output;
@@ -78,7 +86,7 @@ TEST_F(JsonProcessorTest, EmptyObjectAndWhitespace) {
   EXPECT_EQ(nlohmann::json::parse(Output()).size(), 1u);
 }
 
-TEST_F(JsonProcessorTest, NonObjectsAreCopiedUnchanged) {
+TEST_P(JsonProcessorTest, NonObjectsAreCopiedUnchanged) {
   for (std::string input : {"[1,2,{\"a\":1}]", "\"just a string\"", "42", "-1.5e300", "true",
                             "null", " [ ] \n", "123456789012345678901234567890"}) {
     ASSERT_TRUE(Run(input).ok()) << input;
@@ -86,14 +94,14 @@ TEST_F(JsonProcessorTest, NonObjectsAreCopiedUnchanged) {
   }
 }
 
-TEST_F(JsonProcessorTest, MetadataStringsAreEscaped) {
+TEST_P(JsonProcessorTest, MetadataStringsAreEscaped) {
   context_.source_key = "input/we\"ird\\key\n\x01 ü \xff.json";
   ASSERT_TRUE(Run(R"({"a":1})").ok());
   nlohmann::json doc = nlohmann::json::parse(Output());
   EXPECT_EQ(doc["_s3proc"]["source_key"], "input/we\"ird\\key\n\x01 ü \xEF\xBF\xBD.json");
 }
 
-TEST_F(JsonProcessorTest, UsesStoredFactsFromContextWhenSet) {
+TEST_P(JsonProcessorTest, UsesStoredFactsFromContextWhenSet) {
   context_.source_size = 77;
   context_.source_sha256 = std::string(64, 'a');
   ASSERT_TRUE(Run(R"({"a":1})").ok());
@@ -102,14 +110,14 @@ TEST_F(JsonProcessorTest, UsesStoredFactsFromContextWhenSet) {
   EXPECT_EQ(doc["_s3proc"]["sha256"], std::string(64, 'a'));
 }
 
-TEST_F(JsonProcessorTest, ByteOrderMarkIsAcceptedAndDropped) {
+TEST_P(JsonProcessorTest, ByteOrderMarkIsAcceptedAndDropped) {
   ASSERT_TRUE(Run("\xEF\xBB\xBF[1]").ok());
   EXPECT_EQ(Output(), "[1]");
   ASSERT_TRUE(Run("\xEF\xBB\xBF{\"a\":1}").ok());
   EXPECT_EQ(nlohmann::json::parse(Output())["a"], 1);
 }
 
-TEST_F(JsonProcessorTest, RejectsMalformedInput) {
+TEST_P(JsonProcessorTest, RejectsMalformedInput) {
   ExpectRejected("", "empty input");
   ExpectRejected("  \n", "empty input");
   ExpectRejected("{} x", "invalid JSON");
@@ -131,7 +139,16 @@ TEST_F(JsonProcessorTest, RejectsMalformedInput) {
   ExpectRejected("\xEF\xBB\xBF\xEF\xBB\xBF{}", "invalid JSON");
 }
 
-TEST_F(JsonProcessorTest, DeepNestingIsRejectedNotCrashing) {
+// A NUL byte is never part of a JSON text, even where a parser would take it for the end.
+TEST_P(JsonProcessorTest, RejectsNulBytes) {
+  ExpectRejected(std::string("7\0junk", 6), "invalid JSON");
+  ExpectRejected(std::string("{\"id\":123456789012345678901234567890}\0{", 39), "invalid JSON");
+  ExpectRejected(std::string("[1]\0", 4), "invalid JSON");
+  ExpectRejected(std::string("\0", 1), "invalid JSON");
+  ExpectRejected(std::string("[\"a\0\"]", 6), "invalid JSON");
+}
+
+TEST_P(JsonProcessorTest, DeepNestingIsRejectedNotCrashing) {
   ExpectRejected(std::string(100000, '['), "invalid JSON");
   ExpectRejected(std::string(100000, '[') + std::string(100000, ']'), "nested deeper than 1024");
   ExpectRejected(std::string(100000, '{'), "invalid JSON");
@@ -140,7 +157,7 @@ TEST_F(JsonProcessorTest, DeepNestingIsRejectedNotCrashing) {
   EXPECT_EQ(Output(), ok);
 }
 
-TEST_F(JsonProcessorTest, HugeNumbers) {
+TEST_P(JsonProcessorTest, HugeNumbers) {
   ASSERT_TRUE(Run("[123456789012345678901234567890, -99999999999999999999999, 1e308]").ok());
   ASSERT_TRUE(Run("{\"id\": 99999999999999999999999999999999999999}").ok());
   EXPECT_NE(Output().find("99999999999999999999999999999999999999,\"_s3proc\""), std::string::npos);
@@ -148,7 +165,7 @@ TEST_F(JsonProcessorTest, HugeNumbers) {
   ExpectRejected("-1e999", "invalid JSON");
 }
 
-TEST_F(JsonProcessorTest, RejectsExistingMetadataMember) {
+TEST_P(JsonProcessorTest, RejectsExistingMetadataMember) {
   ExpectRejected(R"({"a":1,"_s3proc":{}})", "already has a \"_s3proc\" member");
   ExpectRejected(R"({"\u005fs3proc":1})", "already has a \"_s3proc\" member");
   // Only the top level is ours.
@@ -156,23 +173,31 @@ TEST_F(JsonProcessorTest, RejectsExistingMetadataMember) {
   ASSERT_TRUE(Run(R"([{"_s3proc":1}])").ok());
 }
 
-TEST_F(JsonProcessorTest, MissingInputIsAnIoError) {
+TEST_P(JsonProcessorTest, MissingInputIsAnIoError) {
   Status s =
       processor_.Process((dir_.path() / "nope").string(), (dir_.path() / "o").string(), context_);
   EXPECT_EQ(s.code(), StatusCode::kIoError) << s.ToString();
 }
 
-TEST_F(JsonProcessorTest, UnwritableOutputIsAnIoError) {
+TEST_P(JsonProcessorTest, UnwritableOutputIsAnIoError) {
   std::string in = dir_.WriteFile("in.json", "{}");
   Status s = processor_.Process(in, (dir_.path() / "no-such-dir" / "o").string(), context_);
   EXPECT_EQ(s.code(), StatusCode::kIoError) << s.ToString();
 }
 
-TEST_F(JsonProcessorTest, DiskFullIsAnIoError) {
+TEST_P(JsonProcessorTest, DiskFullIsAnIoError) {
   std::string in = dir_.WriteFile("in.json", "{}");
   Status s = processor_.Process(in, "/dev/full", context_);
   EXPECT_EQ(s.code(), StatusCode::kIoError) << s.ToString();
 }
+
+INSTANTIATE_TEST_SUITE_P(Paths, JsonProcessorTest,
+                         ::testing::Values(Path{"InMemory", {}}, Path{"StreamedByteByByte", {0, 1}},
+                                           Path{"StreamedIn7ByteChunks", {0, 7}},
+                                           Path{"StreamedInOneChunk", {0, 1 << 20}}),
+                         [](const ::testing::TestParamInfo<Path>& info) {
+                           return std::string(info.param.name);
+                         });
 
 }  // namespace
 }  // namespace s3proc

@@ -74,7 +74,7 @@ class CheckingSax : public nlohmann::json_sax<nlohmann::json> {
   bool Value() { return true; }
   bool Open() {
     if (++depth_ > kMaxJsonDepth) {
-      reason_ = "invalid JSON: nested deeper than " + std::to_string(kMaxJsonDepth) + " levels";
+      reason_ = TooDeepReason();
       return false;
     }
     return true;
@@ -86,16 +86,10 @@ class CheckingSax : public nlohmann::json_sax<nlohmann::json> {
   std::string reason_;
 };
 
-std::string DuplicateMetadataReason() {
-  return "the top-level object already has a \"" + std::string(kMetadataMemberName) +
-         "\" member, where s3proc writes its metadata; rename or remove it";
-}
-
 std::string SimdjsonReason(simdjson::error_code error) {
   switch (error) {
     case simdjson::UTF8_ERROR: return "invalid JSON: not valid UTF-8";
-    case simdjson::DEPTH_ERROR:
-      return "invalid JSON: nested deeper than " + std::to_string(kMaxJsonDepth) + " levels";
+    case simdjson::DEPTH_ERROR: return TooDeepReason();
     case simdjson::UNESCAPED_CHARS: return "invalid JSON: unescaped control character in a string";
     case simdjson::CAPACITY: return "JSON document too large (simdjson handles up to 4 GiB)";
     default: return std::string("invalid JSON: ") + simdjson::error_message(error);
@@ -126,7 +120,11 @@ Result<JsonTextInfo> JsonValidator::Inspect(const char* text, size_t size, size_
     return Status::Rejected(SimdjsonReason(error));
   }
   // simdjson does not say where the error is, and refuses integers wider than 64 bits, which
-  // RFC 8259 allows: ask nlohmann's (non-recursive) SAX parser for a second opinion.
+  // RFC 8259 allows: ask nlohmann's (non-recursive) SAX parser for a second opinion. It takes a
+  // NUL byte for the end of the text ("7\0junk" would pass), and no JSON text holds one raw.
+  if (size_t nul = view.find('\0'); nul != std::string_view::npos) {
+    return Status::Rejected("invalid JSON: a NUL byte at byte " + std::to_string(nul + 1));
+  }
   CheckingSax sax;
   bool accepted = false;
   try {
@@ -144,6 +142,15 @@ Result<JsonTextInfo> JsonValidator::Inspect(const char* text, size_t size, size_
   if (!sax.top_is_object()) return JsonTextInfo{};
   if (sax.has_metadata()) return Status::Rejected(DuplicateMetadataReason());
   return ObjectInfo(view);
+}
+
+std::string DuplicateMetadataReason() {
+  return "the top-level object already has a \"" + std::string(kMetadataMemberName) +
+         "\" member, where s3proc writes its metadata; rename or remove it";
+}
+
+std::string TooDeepReason() {
+  return "invalid JSON: nested deeper than " + std::to_string(kMaxJsonDepth) + " levels";
 }
 
 size_t Utf8BomLength(std::string_view text) { return text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0; }

@@ -32,16 +32,18 @@ struct JsonTextInfo {
   size_t insert_at = 0;
 };
 
-// Strict RFC 8259 validation of whole JSON texts. Holds a simdjson DOM parser whose buffers are
-// reused between calls; NOT thread-safe: keep one per Process() call (on the stack).
+// Strict RFC 8259 validation of whole JSON texts in memory (JsonStreamValidator, json_stream.h,
+// reads large ones from a file instead, with the same rules). Holds a simdjson DOM parser whose
+// buffers are reused between calls; NOT thread-safe: keep one per Process() call (on the stack).
 //
 // What is rejected: empty or whitespace-only text, anything after the value, NaN/Infinity,
-// single quotes, comments, trailing commas, unescaped control characters, invalid UTF-8
-// (overlongs, surrogates), nesting deeper than kMaxJsonDepth, numbers outside the range of a
-// double (e.g. 1e400; RFC 8259 section 6 lets implementations limit range). Integers too big
-// for 64 bits (e.g. 30-digit ids) are accepted: simdjson 3.0 refuses them (NUMBER_ERROR), so they
-// are re-checked with nlohmann's SAX parser, which also gives positions for the error messages. A
-// leading UTF-8 byte order mark is NOT handled here: callers strip it (see SkipUtf8Bom).
+// single quotes, comments, trailing commas, unescaped control characters (a NUL byte anywhere),
+// invalid UTF-8 (overlongs, surrogates), nesting deeper than kMaxJsonDepth, numbers outside the
+// range of a double (e.g. 1e400; RFC 8259 section 6 lets implementations limit range). Integers
+// too big for 64 bits (e.g. 30-digit ids) are accepted: simdjson 3.0 refuses them (NUMBER_ERROR),
+// so they are re-checked with nlohmann's SAX parser, which also gives positions for the error
+// messages. A leading UTF-8 byte order mark is NOT handled here: callers strip it (see
+// SkipUtf8Bom).
 class JsonValidator {
  public:
   JsonValidator();
@@ -59,6 +61,11 @@ class JsonValidator {
  private:
   std::unique_ptr<simdjson::dom::parser> parser_;
 };
+
+// The reasons for an object that already has the metadata member, and for nesting deeper than
+// kMaxJsonDepth, shared with JsonStreamValidator.
+std::string DuplicateMetadataReason();
+std::string TooDeepReason();
 
 // Returns the number of bytes of a leading UTF-8 byte order mark (3), or 0.
 size_t Utf8BomLength(std::string_view text);

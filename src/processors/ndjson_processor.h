@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <string>
 
@@ -19,9 +20,10 @@ namespace s3proc {
 // is not), or it is longer than max_line_bytes. An empty file is rejected too.
 // Nothing is written for a rejected file beyond what the caller discards.
 //
-// Memory is bounded by max_line_bytes (plus simdjson's per-line buffers), whatever the file
-// size: the file is read twice, once to hash it (skipped when the context carries the hash)
-// and once to validate and write. Thread-safe: all per-call state is on the stack.
+// Memory is bounded by max_line_bytes (with simdjson's per-line buffers, about 2.5x the longest
+// line in all), whatever the file size: the file is read twice, once to hash it (skipped when
+// the context carries the hash) and once to validate and write. Thread-safe: all per-call state is
+// on the stack.
 class NdjsonProcessor : public Processor {
  public:
   static constexpr size_t kDefaultMaxLineBytes = 64 * 1024 * 1024;
@@ -32,6 +34,10 @@ class NdjsonProcessor : public Processor {
   Status Process(const std::string& input_path, const std::string& output_path,
                  const ProcessContext& context) override;
   std::string name() const override { return "ndjson"; }
+  uint64_t WorkingMemory(const ProcessContext& context) const override {
+    return kBufferedWorkingMemory +
+           5 * std::min<uint64_t>(context.source_size, max_line_bytes_) / 2;
+  }
   std::string content_type(std::string_view /*source_key*/) const override {
     return "application/x-ndjson";
   }

@@ -88,6 +88,7 @@ TEST_F(NdjsonProcessorTest, RejectsWithLineNumber) {
   ExpectRejected("1\n{\"_s3proc\":1}\n", "line 2: the top-level object already has");
   ExpectRejected("1\n" + std::string(100000, '[') + "\n", "line 2: invalid JSON");
   ExpectRejected("\xEF\xBB\xBF\n", "line 1: empty line");
+  ExpectRejected(std::string("1\n7\0junk\n", 9), "line 2: invalid JSON");  // NUL is no end
 }
 
 TEST_F(NdjsonProcessorTest, OverlongLineIsRejected) {

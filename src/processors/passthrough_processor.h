@@ -13,6 +13,9 @@ class PassthroughProcessor : public Processor {
   Status Process(const std::string& input_path, const std::string& output_path,
                  const ProcessContext& context) override;
   std::string name() const override { return "passthrough"; }
+  uint64_t WorkingMemory(const ProcessContext& /*context*/) const override {
+    return kBufferedWorkingMemory;
+  }
   // kGzipContentType for a ".gz" key (its bytes are gzip), else application/octet-stream.
   std::string content_type(std::string_view source_key) const override;
 };

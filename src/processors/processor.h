@@ -21,6 +21,10 @@ struct ProcessContext {
   std::string source_sha256;
 };
 
+// The working memory of a processor that reads and writes through fixed buffers (json, gzip,
+// passthrough): its buffers and parser state, with room to spare.
+inline constexpr uint64_t kBufferedWorkingMemory = 1 << 20;
+
 // Turns one local input file into one local output file.
 class Processor {
  public:
@@ -34,6 +38,15 @@ class Processor {
   // it).
   virtual Status Process(const std::string& input_path, const std::string& output_path,
                          const ProcessContext& context) = 0;
+
+  // The most memory one Process() call may use for the input `context` describes (its key and
+  // stored size), beyond what s3proc holds anyway: what admission reserves from the memory
+  // budget before it runs (see BudgetedProcessor). An upper bound, not a guess: what grows with
+  // something not known in advance (a line, a record, a command) is bounded by the input's size.
+  // This default assumes the whole input is held in memory.
+  virtual uint64_t WorkingMemory(const ProcessContext& context) const {
+    return kBufferedWorkingMemory + context.source_size;
+  }
 
   // The name used in routing rules and logs ("json", "csv", ...).
   virtual std::string name() const = 0;

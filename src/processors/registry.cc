@@ -1,6 +1,7 @@
 #include "processors/registry.h"
 
 #include "common/processor_names.h"
+#include "processors/budgeted_processor.h"
 #include "processors/csv_processor.h"
 #include "processors/json_processor.h"
 #include "processors/ndjson_processor.h"
@@ -36,9 +37,15 @@ Result<std::unique_ptr<Processor>> CreateUnwrapped(const ProcessorSpec& spec) {
 Result<std::unique_ptr<Processor>> CreateProcessor(const ProcessorSpec& spec) {
   S3PROC_ASSIGN_OR_RETURN(std::unique_ptr<Processor> processor, CreateUnwrapped(spec));
   // passthrough copies bytes: a .gz input is copied compressed, as stored.
-  if (spec.gzip_max_decompressed_bytes == 0 || spec.name == "passthrough") return processor;
-  return std::unique_ptr<Processor>(
-      std::make_unique<GzipInputProcessor>(std::move(processor), spec.gzip_max_decompressed_bytes));
+  if (spec.gzip_max_decompressed_bytes != 0 && spec.name != "passthrough") {
+    processor = std::make_unique<GzipInputProcessor>(std::move(processor),
+                                                     spec.gzip_max_decompressed_bytes);
+  }
+  // Outermost, so that one reservation covers the whole call, .gz steps included.
+  if (spec.memory_budget != nullptr) {
+    processor = std::make_unique<BudgetedProcessor>(std::move(processor), spec.memory_budget);
+  }
+  return processor;
 }
 
 }  // namespace s3proc

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/memory_budget.h"
 #include "common/result.h"
 #include "processors/exec_processor.h"
 #include "processors/gzip_input_processor.h"
@@ -25,14 +26,17 @@ struct ProcessorSpec {
   // Rejected), and the output compressed again (see GzipInputProcessor). 0 turns this off: .gz
   // inputs reach the processor as they are stored, and its output is stored as it writes it.
   uint64_t gzip_max_decompressed_bytes = GzipInputProcessor::kDefaultMaxDecompressedBytes;
+  // When set, every Process() call reserves its working memory from this budget first (see
+  // BudgetedProcessor); one budget is shared by all the processors of a run.
+  std::shared_ptr<MemoryBudget> memory_budget;
 };
 
 // Builds the processor `spec` names, wrapped in a GzipInputProcessor unless
 // gzip_max_decompressed_bytes is 0 or the processor is passthrough (which copies a .gz input
-// compressed, as stored). The result is thread-safe: build it once, share it.
-// Returns InvalidArgument for an unknown name ("unknown processor 'jsn': expected one of json,
-// ndjson, csv, passthrough, exec"), for exec options given to another processor, and for what
-// ExecProcessor::Create rejects.
+// compressed, as stored), and that in a BudgetedProcessor when spec.memory_budget is set. The
+// result is thread-safe: build it once, share it. Returns InvalidArgument for an unknown name
+// ("unknown processor 'jsn': expected one of json, ndjson, csv, passthrough, exec"), for exec
+// options given to another processor, and for what ExecProcessor::Create rejects.
 Result<std::unique_ptr<Processor>> CreateProcessor(const ProcessorSpec& spec);
 
 }  // namespace s3proc

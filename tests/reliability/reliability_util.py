@@ -176,9 +176,11 @@ class RunResult:
             return {}
 
 
-def run_s3proc(bucket, work_dir, endpoint, *args, timeout=1800, env=None, kill_after=None):
-    """One `s3proc run` with JSON logs; samples VmRSS every 0.2 s. Returns a RunResult."""
-    cmd = [e2e.BINARY, "run", "--bucket", bucket, "--work-dir", work_dir,
+def run_s3proc(bucket, work_dir, endpoint, *args, timeout=1800, env=None, kill_after=None,
+               wrapper=()):
+    """One `s3proc run` with JSON logs; samples VmRSS every 0.2 s. Returns a RunResult.
+    `wrapper`: a command that execs the rest in the same process (a cgroup's, for example)."""
+    cmd = [*wrapper, e2e.BINARY, "run", "--bucket", bucket, "--work-dir", work_dir,
            "--endpoint-url", endpoint, "--log-format", "json", *args]
     err_path = os.path.join(work_dir + ".stderr")
     start = time.monotonic()
