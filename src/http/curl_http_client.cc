@@ -6,7 +6,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <condition_variable>
 #include <mutex>
+#include <thread>
 #include <vector>
 
 namespace s3proc {
@@ -20,7 +22,8 @@ std::once_flag g_curl_init;
 // separately anyway.
 constexpr uint64_t kInlineBodyLimit = 64 * 1024 - 1;
 
-// State of one transfer, reached from curl's callbacks.
+// State of one transfer, reached from curl's callbacks (on the loop's thread) and from the
+// Send that waits for it.
 struct Transfer {
   const HttpRequest* request = nullptr;
   HttpResponse* response = nullptr;
@@ -33,6 +36,11 @@ struct Transfer {
   bool status_known = false;
   bool to_sink = false;
   Status sink_error;
+  // Set by the loop when curl is done with the transfer.
+  std::mutex done_mu;
+  std::condition_variable done_cv;
+  bool done = false;
+  CURLcode result = CURLE_OK;
 };
 
 size_t ReadBody(char* buffer, size_t size, size_t nitems, void* userdata) {
@@ -112,91 +120,124 @@ size_t WriteHeader(char* buffer, size_t size, size_t nitems, void* userdata) {
   return n;
 }
 
+// Every transfer of the client runs on one thread, in one multi handle: its event loop
+// (curl_multi_poll over every transfer's socket) sends, receives and streams bodies to and
+// from files, and its connection cache keeps the kept-alive connections for all of them. A
+// caller's Send prepares the easy handle on its own thread, hands it to the loop and sleeps
+// until the loop finishes it: no thread of its own polls a socket, and one wake-up of the loop
+// serves every transfer that became ready at once.
 class CurlHttpClient final : public HttpClient {
  public:
   explicit CurlHttpClient(CurlHttpClientOptions options) : options_(std::move(options)) {
     std::call_once(g_curl_init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+    multi_ = curl_multi_init();
+    if (multi_ != nullptr) {
+      curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS,
+                        static_cast<long>(options_.max_idle_connections));
+      loop_ = std::thread([this] { Loop(); });
+    }
   }
 
   ~CurlHttpClient() override {
-    for (Connection& c : idle_) Cleanup(c);
+    if (multi_ == nullptr) return;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stopping_ = true;
+    }
+    curl_multi_wakeup(multi_);
+    loop_.join();
+    for (CURL* easy : idle_) curl_easy_cleanup(easy);
+    curl_multi_cleanup(multi_);
   }
 
   Result<HttpResponse> Send(const HttpRequest& request) override {
-    Connection c = Borrow();
-    if (c.easy == nullptr || c.multi == nullptr) {
-      Cleanup(c);
-      return Status::Internal("curl_easy_init failed (out of memory?)");
-    }
-    Result<HttpResponse> result = Perform(c, request);
-    Return(c);
+    CURL* easy = multi_ == nullptr ? nullptr : Borrow();
+    if (easy == nullptr) return Status::Internal("curl_easy_init failed (out of memory?)");
+    Result<HttpResponse> result = Perform(easy, request);
+    Return(easy);
     return result;
   }
 
  private:
-  // An easy handle with a multi handle of its own, whose connection cache keeps the kept-alive
-  // connection between requests (see Drive for why not curl_easy_perform).
-  struct Connection {
-    CURL* easy = nullptr;
-    CURLM* multi = nullptr;
-  };
-
-  static void Cleanup(Connection& c) {
-    if (c.easy != nullptr) curl_easy_cleanup(c.easy);
-    if (c.multi != nullptr) curl_multi_cleanup(c.multi);
-    c = Connection{};
+  // The loop: takes new transfers, lets curl step every transfer whose socket is ready (or
+  // whose timer ran out), hands finished ones back, then sleeps until a socket, a timer or
+  // Submit wakes it.
+  void Loop() {
+    std::vector<Transfer*> incoming;
+    for (;;) {
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        if (stopping_) return;
+        incoming.swap(submitted_);
+      }
+      for (Transfer* t : incoming) {
+        if (curl_multi_add_handle(multi_, t->handle) != CURLM_OK) Finish(t, CURLE_OUT_OF_MEMORY);
+      }
+      incoming.clear();
+      int running = 0;
+      curl_multi_perform(multi_, &running);
+      int queued = 0;
+      while (CURLMsg* msg = curl_multi_info_read(multi_, &queued)) {
+        if (msg->msg != CURLMSG_DONE) continue;
+        CURL* easy = msg->easy_handle;
+        const CURLcode rc = msg->data.result;
+        Transfer* t = nullptr;
+        curl_easy_getinfo(easy, CURLINFO_PRIVATE, &t);
+        curl_multi_remove_handle(multi_, easy);
+        Finish(t, rc);
+      }
+      // Sleeps at most a second, less when one of curl's timers (a timeout) is due sooner.
+      curl_multi_poll(multi_, nullptr, 0, 1000, nullptr);
+    }
   }
 
-  Connection Borrow() {
+  // Hands a prepared transfer to the loop and waits until the loop has finished it.
+  CURLcode Submit(Transfer& t) {
+    curl_easy_setopt(t.handle, CURLOPT_PRIVATE, &t);
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      submitted_.push_back(&t);
+    }
+    curl_multi_wakeup(multi_);
+    std::unique_lock<std::mutex> lock(t.done_mu);
+    t.done_cv.wait(lock, [&] { return t.done; });
+    return t.result;
+  }
+
+  static void Finish(Transfer* t, CURLcode rc) {
+    std::lock_guard<std::mutex> lock(t->done_mu);
+    t->result = rc;
+    t->done = true;
+    t->done_cv.notify_one();
+  }
+
+  CURL* Borrow() {
     {
       std::lock_guard<std::mutex> lock(mu_);
       if (!idle_.empty()) {
-        Connection c = idle_.back();
+        CURL* easy = idle_.back();
         idle_.pop_back();
-        return c;
+        return easy;
       }
     }
-    return Connection{curl_easy_init(), curl_multi_init()};
+    return curl_easy_init();
   }
 
-  void Return(Connection& c) {
-    // curl_easy_reset forgets the options; the live connection stays in the multi handle's
-    // cache, so the next request on this pair reuses it.
-    curl_easy_reset(c.easy);
+  void Return(CURL* easy) {
+    // curl_easy_reset forgets the options; connections live in the multi handle's cache, so
+    // any handle's next request reuses them.
+    curl_easy_reset(easy);
     {
       std::lock_guard<std::mutex> lock(mu_);
       if (idle_.size() < options_.max_idle_connections) {
-        idle_.push_back(c);
+        idle_.push_back(easy);
         return;
       }
     }
-    Cleanup(c);
+    curl_easy_cleanup(easy);
   }
 
-  // Runs one transfer to completion. curl_easy_perform polls before its first step and then
-  // after every step; driving the handle's multi directly starts with the step (the send) and
-  // waits only while the transfer is unfinished: one poll(2) fewer per request, which is a
-  // measurable share of the CPU for the 1 KiB objects of a drop folder.
-  static CURLcode Drive(Connection& c) {
-    CURLMcode m = curl_multi_add_handle(c.multi, c.easy);
-    int running = 1;
-    while (m == CURLM_OK) {
-      m = curl_multi_perform(c.multi, &running);
-      if (m != CURLM_OK || running == 0) break;
-      // curl_multi_poll (not _wait) also sleeps when curl has no descriptor to offer yet.
-      m = curl_multi_poll(c.multi, nullptr, 0, 1000, nullptr);
-    }
-    CURLcode rc = m == CURLM_OK ? CURLE_OK : CURLE_OUT_OF_MEMORY;  // multi errors: OOM or misuse
-    int queued = 0;
-    while (CURLMsg* msg = curl_multi_info_read(c.multi, &queued)) {
-      if (msg->msg == CURLMSG_DONE && msg->easy_handle == c.easy) rc = msg->data.result;
-    }
-    curl_multi_remove_handle(c.multi, c.easy);
-    return rc;
-  }
-
-  Result<HttpResponse> Perform(Connection& c, const HttpRequest& request) {
-    CURL* h = c.easy;
+  Result<HttpResponse> Perform(CURL* h, const HttpRequest& request) {
     HttpResponse response;
     Transfer t;
     t.request = &request;
@@ -276,7 +317,7 @@ class CurlHttpClient final : public HttpClient {
 
     char error_buffer[CURL_ERROR_SIZE] = {0};
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error_buffer);
-    CURLcode rc = Drive(c);
+    CURLcode rc = Submit(t);
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, nullptr);
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, nullptr);
     curl_slist_free_all(headers);
@@ -310,8 +351,12 @@ class CurlHttpClient final : public HttpClient {
   }
 
   const CurlHttpClientOptions options_;
-  std::mutex mu_;
-  std::vector<Connection> idle_;
+  CURLM* multi_ = nullptr;
+  std::thread loop_;
+  std::mutex mu_;                    // guards the three below
+  std::vector<Transfer*> submitted_;  // handed to the loop, not yet added to multi_
+  std::vector<CURL*> idle_;           // easy handles to reuse
+  bool stopping_ = false;
 };
 
 }  // namespace
