@@ -8,8 +8,8 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <cctype>
+#include <cerrno>
 #include <cstdlib>
 #include <stdexcept>
 #include <string_view>
@@ -145,17 +145,15 @@ bool TinyHttpServer::ServeOne(int fd, std::string& buffer) {
 
   const ServedReply reply = handler_(request);
   switch (reply.kind) {
-    case ServedReply::Kind::kDrop:
-      return false;
+    case ServedReply::Kind::kDrop: return false;
     case ServedReply::Kind::kHang:
       while (ReadMore(fd, buffer)) {
       }
       return false;
-    case ServedReply::Kind::kAnswer:
-      break;
+    case ServedReply::Kind::kAnswer: break;
   }
-  std::string out = "HTTP/1.1 " + std::to_string(reply.status) + " X\r\nContent-Length: " +
-                    std::to_string(reply.body.size()) + "\r\n\r\n";
+  std::string out = "HTTP/1.1 " + std::to_string(reply.status) +
+                    " X\r\nContent-Length: " + std::to_string(reply.body.size()) + "\r\n\r\n";
   if (request.method != "HEAD") out += reply.body;
   return WriteAll(fd, out);
 }

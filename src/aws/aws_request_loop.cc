@@ -15,7 +15,8 @@ AwsClientStats AwsRequestLoop::stats() const {
 Result<HttpResponse> AwsRequestLoop::Execute(const Call& call) {
   for (int attempt = 1;; ++attempt) {
     auto credentials = credentials_.GetCredentials();
-    if (!credentials.ok()) return credentials.status().WithContext(call.context + ": no credentials");
+    if (!credentials.ok())
+      return credentials.status().WithContext(call.context + ": no credentials");
     SigV4Scope scope{options_.region, options_.service, FormatAmzDate(options_.now())};
     std::array<uint8_t, 32> key = signing_key_.Get(credentials->secret_access_key, scope);
     Result<HttpRequest> request = call.build(AwsSigning{*credentials, std::move(scope), key});

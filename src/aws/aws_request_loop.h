@@ -72,8 +72,7 @@ class AwsRequestLoop {
   };
 
   // `http` and `credentials` must outlive the loop.
-  AwsRequestLoop(HttpClient& http, CredentialsProvider& credentials,
-                 AwsRequestLoopOptions options);
+  AwsRequestLoop(HttpClient& http, CredentialsProvider& credentials, AwsRequestLoopOptions options);
 
   Result<HttpResponse> Execute(const Call& call);
 

@@ -153,9 +153,8 @@ TEST(AwsRequestLoopTest, AFinalRefusalIsTheServicesOwnStatusAndIsNotRetried) {
 }
 
 TEST(AwsRequestLoopTest, ABuildErrorEndsTheCallWithoutSending) {
-  testing::FakeHttpClient http([](const HttpRequest&) -> Result<HttpResponse> {
-    return testing::MakeHttpResponse(200);
-  });
+  testing::FakeHttpClient http(
+      [](const HttpRequest&) -> Result<HttpResponse> { return testing::MakeHttpResponse(200); });
   FixedCredentials credentials;
   AwsRequestLoop loop(http, credentials, NoWaiting());
   AwsRequestLoop::Call call = GetCall("http://x/y");

@@ -5,11 +5,11 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <ctime>
-#include <mutex>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
+#include <mutex>
 
 #include "common/file_io.h"
 

@@ -353,7 +353,7 @@ class CurlHttpClient final : public HttpClient {
   const CurlHttpClientOptions options_;
   CURLM* multi_ = nullptr;
   std::thread loop_;
-  std::mutex mu_;                    // guards the three below
+  std::mutex mu_;                     // guards the three below
   std::vector<Transfer*> submitted_;  // handed to the loop, not yet added to multi_
   std::vector<CURL*> idle_;           // easy handles to reuse
   bool stopping_ = false;

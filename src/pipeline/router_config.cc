@@ -10,8 +10,7 @@ namespace s3proc {
 Result<ProcessorRouter> BuildRouter(const RunConfig& config) {
   auto budget = std::make_shared<MemoryBudget>(static_cast<uint64_t>(config.max_memory) << 20);
   // One slot per core for the in-process processors: more at once only time-slices.
-  auto slots =
-      std::make_shared<ProcessingSlots>(std::max(1u, std::thread::hardware_concurrency()));
+  auto slots = std::make_shared<ProcessingSlots>(std::max(1u, std::thread::hardware_concurrency()));
   auto spec_for = [&config, &budget, &slots](const std::string& name) {
     ProcessorSpec spec;
     spec.name = name;

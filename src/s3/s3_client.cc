@@ -88,9 +88,9 @@ Result<HttpResponse> S3Client::Execute(const Request& r) {
     if (response.status == 301) {
       std::string_view region = response.Header("x-amz-bucket-region");
       if (!region.empty()) {
-        mapped = Status::InvalidArgument(mapped.message() + ": the bucket is in region " +
-                                         std::string(region) + "; set --region " +
-                                         std::string(region));
+        mapped =
+            Status::InvalidArgument(mapped.message() + ": the bucket is in region " +
+                                    std::string(region) + "; set --region " + std::string(region));
       }
     }
     return AwsServiceError{std::move(error.code), std::move(mapped)};

@@ -44,13 +44,13 @@ struct SqsBatchEntryFailure {
 
 // A small SQS client speaking the JSON protocol (POST / with X-Amz-Target: AmazonSQS.<Action>,
 // application/x-amz-json-1.0), SigV4-signed for service "sqs" over an HttpClient, sent and retried
-// by the AwsRequestLoop every AWS request goes through (as DecideSqsRetry says), with errors mapped to the Status taxonomy
-// (sqs/sqs_error_table.h): kAccessDenied (403: the message names the IAM action and the queue
-// ARN), kTransient (throttling, 5xx, transport errors and unreadable answers, after the retries
-// ran out), kInvalidArgument (no such queue, bad parameters), kNotFound (a stale receipt handle).
-// Every message says the operation, the queue URL, the HTTP status, the SQS error code and the
-// request id. No secret, token or signature ever appears in a message.
-// Thread-safe: one client serves all workers.
+// by the AwsRequestLoop every AWS request goes through (as DecideSqsRetry says), with errors mapped
+// to the Status taxonomy (sqs/sqs_error_table.h): kAccessDenied (403: the message names the IAM
+// action and the queue ARN), kTransient (throttling, 5xx, transport errors and unreadable answers,
+// after the retries ran out), kInvalidArgument (no such queue, bad parameters), kNotFound (a stale
+// receipt handle). Every message says the operation, the queue URL, the HTTP status, the SQS error
+// code and the request id. No secret, token or signature ever appears in a message. Thread-safe:
+// one client serves all workers.
 class SqsClient {
  public:
   // `http` and `credentials` must outlive the client.
