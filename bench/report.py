@@ -27,23 +27,28 @@ LABELS = {
 }
 
 
-def tool_label(tool, concurrency=None):
-    """The table's name of a tool. An s3proc at a concurrency of its own (s3proc-c16: bench/run's
-    s3proc[-static][-cN][-PROCESSOR]) says which; so does the default one, given `concurrency`,
-    where both are in a workload."""
+def split_concurrency(tool):
+    """(the tool without its -cN part, N or None): bench/run's s3proc[-static][-cN][-PROCESSOR]
+    names an s3proc at a concurrency of its own (s3proc-c16)."""
     parts = tool.split("-")
     own = [p for p in parts[1:] if p[0] == "c" and p[1:].isdigit()]
-    base = "-".join(p for p in parts if p not in own)
+    return "-".join(p for p in parts if p not in own), (own[0][1:] if own else None)
+
+
+def tool_label(tool, concurrency=None):
+    """The table's name of a tool. An s3proc at a concurrency of its own says which; so does
+    the default one, given `concurrency`, where both are in a workload."""
+    base, own = split_concurrency(tool)
     text = LABELS.get(base, base)
     if own:
-        return f"{text}, concurrency {own[0][1:]}"
+        return f"{text}, concurrency {own}"
     if concurrency and base.startswith("s3proc"):
         return f"{text}, concurrency {concurrency}"
     return text
 
 
 def has_concurrency_variant(tools):
-    return any(", concurrency " in tool_label(t) for t in tools)
+    return any(split_concurrency(t)[1] for t in tools)
 
 
 def peer_rate(summ, order, wl, tool):
@@ -285,19 +290,23 @@ def envelope_lines(results, summ, order):
     load = results.get("load") or ["?", "?"]
     loads = sorted(r["envelope"]["load1"] for r in runs)
     start_load = loads[0] if loads[0] == loads[-1] else f"{loads[0]}–{loads[-1]}"
+    # Each tool's start: its wall time on an empty input/ (s3proc-c16 starts as s3proc does).
+    starts = {tool: row["wall"] for wl in order for tool, row in summ[wl].items()
+              if not row["files"]}
     out = [f"### The {env['name']} envelope ({env['cpus']:g} of a CPU, {env['memory_mib']} MiB)",
            "",
            f"Each tool ran in a cgroup v1 of its own limited to {env['cpus']:g} of a CPU "
            f"(cpu.cfs_quota_us {env['cpus'] * 100000:.0f} per cpu.cfs_period_us 100000), what a "
            f"{env['name']} sustains, and {env['memory_mib']} MiB, what it has left after its OS; "
-           "the server ran outside it. Wall times include the tool's start (the \"empty\" row). "
+           "the server ran outside it. Wall times include the tool's start (the \"empty\" row), "
+           "which a cron job pays on every run; \"after start\" leaves it out. "
            f"Load average before / after the run: {load[0]} / {load[1]}; {start_load} as these "
            "rows started.",
            "",
-           "| workload | tool | files/s | MB/s | wall s | client CPU s | µs CPU / file | "
-           "peak RSS MiB (cgroup total_rss, sampled) | cgroup peak MiB (with page cache) | "
-           "OOM kills | vs script | runs |",
-           "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+           "| workload | tool | files/s | files/s after start | MB/s | wall s | client CPU s | "
+           "µs CPU / file | peak RSS MiB (process) | cgroup RSS MiB (total_rss, sampled) | "
+           "cgroup peak MiB (with page cache) | OOM kills | vs script | runs |",
+           "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for wl in order:
         concurrency = results["concurrency"] if has_concurrency_variant(summ[wl]) else None
         for tool, row in summ[wl].items():
@@ -308,11 +317,15 @@ def envelope_lines(results, summ, order):
                   and row["files_s"] else "–")
             small = row["files"] and row["bytes"] / row["files"] < MIB
             us = row["cpu_per_1000"] * 1000 if small else None
+            start = starts.get(split_concurrency(tool)[0])
+            after_start = (row["files"] / (row["wall"] - start)
+                           if small and start is not None and row["wall"] > start else None)
             runs_text = f"{row['n']}" + (f" ({row['failed']} failed)" if row["failed"] else "")
             out.append(
                 f"| {wl} | {tool_label(tool, concurrency)} | "
-                f"{fmt(row['files_s'] if small else None)} | "
+                f"{fmt(row['files_s'] if small else None)} | {fmt(after_start)} | "
                 f"{fmt(row['mb_s'], 1)} | {row['wall']:.2f} | {row['cpu']:.2f} | {fmt(us)} | "
+                f"{fmt(row['rss_mib'])} | "
                 f"{max(g['sampled_max_rss_mib'] for g in good)} | "
                 f"{max(g['max_usage_mib_with_page_cache'] for g in good)} | "
                 f"{sum(r['envelope']['oom_kills'] for r in mine)} | {vs} | {runs_text} |")
