@@ -3,16 +3,10 @@
 #include <curl/curl.h>
 #include <fcntl.h>
 #include <string.h>
-#include <sys/epoll.h>
-#include <sys/eventfd.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cerrno>
-#include <chrono>
-#include <condition_variable>
 #include <mutex>
-#include <thread>
 #include <vector>
 
 namespace s3proc {
@@ -26,8 +20,7 @@ std::once_flag g_curl_init;
 // separately anyway.
 constexpr uint64_t kInlineBodyLimit = 64 * 1024 - 1;
 
-// State of one transfer, reached from curl's callbacks (on the loop's thread) and from the
-// Send that waits for it.
+// State of one transfer, reached from curl's callbacks.
 struct Transfer {
   const HttpRequest* request = nullptr;
   HttpResponse* response = nullptr;
@@ -40,11 +33,6 @@ struct Transfer {
   bool status_known = false;
   bool to_sink = false;
   Status sink_error;
-  // Set by the loop when curl is done with the transfer.
-  std::mutex done_mu;
-  std::condition_variable done_cv;
-  bool done = false;
-  CURLcode result = CURLE_OK;
 };
 
 size_t ReadBody(char* buffer, size_t size, size_t nitems, void* userdata) {
@@ -124,213 +112,91 @@ size_t WriteHeader(char* buffer, size_t size, size_t nitems, void* userdata) {
   return n;
 }
 
-// Every transfer of the client runs on one thread, in one multi handle: its event loop
-// (curl_multi_poll over every transfer's socket) sends, receives and streams bodies to and
-// from files, and its connection cache keeps the kept-alive connections for all of them. A
-// caller's Send prepares the easy handle on its own thread, hands it to the loop and sleeps
-// until the loop finishes it: no thread of its own polls a socket, and one wake-up of the loop
-// serves every transfer that became ready at once.
 class CurlHttpClient final : public HttpClient {
  public:
   explicit CurlHttpClient(CurlHttpClientOptions options) : options_(std::move(options)) {
     std::call_once(g_curl_init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-    multi_ = curl_multi_init();
-    epoll_ = ::epoll_create1(EPOLL_CLOEXEC);
-    wake_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-    epoll_event wake{};
-    wake.events = EPOLLIN;
-    wake.data.fd = wake_;
-    if (multi_ == nullptr || epoll_ < 0 || wake_ < 0 ||
-        ::epoll_ctl(epoll_, EPOLL_CTL_ADD, wake_, &wake) != 0) {
-      return;  // Send reports it
-    }
-    curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS,
-                      static_cast<long>(options_.max_idle_connections));
-    curl_multi_setopt(multi_, CURLMOPT_SOCKETFUNCTION, OnSocket);
-    curl_multi_setopt(multi_, CURLMOPT_SOCKETDATA, this);
-    curl_multi_setopt(multi_, CURLMOPT_TIMERFUNCTION, OnTimer);
-    curl_multi_setopt(multi_, CURLMOPT_TIMERDATA, this);
-    loop_ = std::thread([this] { Loop(); });
   }
 
   ~CurlHttpClient() override {
-    if (loop_.joinable()) {
-      {
-        std::lock_guard<std::mutex> lock(mu_);
-        stopping_ = true;
-      }
-      Wake();
-      loop_.join();
-    }
-    for (CURL* easy : idle_) curl_easy_cleanup(easy);
-    if (multi_ != nullptr) curl_multi_cleanup(multi_);
-    if (wake_ >= 0) ::close(wake_);
-    if (epoll_ >= 0) ::close(epoll_);
+    for (Connection& c : idle_) Cleanup(c);
   }
 
   Result<HttpResponse> Send(const HttpRequest& request) override {
-    CURL* easy = loop_.joinable() ? Borrow() : nullptr;
-    if (easy == nullptr) return Status::Internal("cannot start curl (out of memory?)");
-    Result<HttpResponse> result = Perform(easy, request);
-    Return(easy);
+    Connection c = Borrow();
+    if (c.easy == nullptr || c.multi == nullptr) {
+      Cleanup(c);
+      return Status::Internal("curl_easy_init failed (out of memory?)");
+    }
+    Result<HttpResponse> result = Perform(c, request);
+    Return(c);
     return result;
   }
 
  private:
-  // curl says which sockets to watch for what (curl_multi_socket_action's contract): the
-  // loop's epoll set follows.
-  static int OnSocket(CURL*, curl_socket_t socket, int what, void* self_ptr, void*) {
-    auto* self = static_cast<CurlHttpClient*>(self_ptr);
-    if (what == CURL_POLL_REMOVE) {
-      ::epoll_ctl(self->epoll_, EPOLL_CTL_DEL, socket, nullptr);
-      return 0;
-    }
-    epoll_event event{};
-    event.events =
-        ((what & CURL_POLL_IN) != 0 ? EPOLLIN : 0u) | ((what & CURL_POLL_OUT) != 0 ? EPOLLOUT : 0u);
-    event.data.fd = socket;
-    if (::epoll_ctl(self->epoll_, EPOLL_CTL_MOD, socket, &event) != 0 && errno == ENOENT) {
-      ::epoll_ctl(self->epoll_, EPOLL_CTL_ADD, socket, &event);
-    }
-    return 0;
+  // An easy handle with a multi handle of its own, whose connection cache keeps the kept-alive
+  // connection between requests (see Drive for why not curl_easy_perform).
+  struct Connection {
+    CURL* easy = nullptr;
+    CURLM* multi = nullptr;
+  };
+
+  static void Cleanup(Connection& c) {
+    if (c.easy != nullptr) curl_easy_cleanup(c.easy);
+    if (c.multi != nullptr) curl_multi_cleanup(c.multi);
+    c = Connection{};
   }
 
-  // curl's one timer (timeouts, and "act now" after a transfer is added): -1 cancels it.
-  static int OnTimer(CURLM*, long timeout_ms, void* self_ptr) {
-    auto* self = static_cast<CurlHttpClient*>(self_ptr);
-    self->timer_set_ = timeout_ms >= 0;
-    self->timer_due_ = Clock::now() + std::chrono::milliseconds(std::max(0L, timeout_ms));
-    return 0;
-  }
-
-  // The loop: takes new transfers, sleeps in epoll_wait until a socket is ready, curl's timer
-  // is due or Submit wakes it, tells curl exactly which socket is ready (so curl polls
-  // nothing itself), and hands finished transfers back.
-  void Loop() {
-    std::vector<Transfer*> incoming;
-    epoll_event events[64];
-    for (;;) {
-      {
-        std::lock_guard<std::mutex> lock(mu_);
-        if (stopping_) return;
-        incoming.swap(submitted_);
-      }
-      for (Transfer* t : incoming) {
-        if (curl_multi_add_handle(multi_, t->handle) != CURLM_OK) Finish(t, CURLE_OUT_OF_MEMORY);
-      }
-      incoming.clear();
-
-      int wait_ms = WaitMs();
-      if (wait_ms != 0) {
-        // Only a loop about to sleep needs Submit's wake-up (a system call on each side).
-        std::lock_guard<std::mutex> lock(mu_);
-        if (!submitted_.empty() || stopping_) continue;
-        sleeping_ = true;
-      }
-      const int ready = ::epoll_wait(epoll_, events, 64, wait_ms);
-      if (wait_ms != 0) {
-        std::lock_guard<std::mutex> lock(mu_);
-        sleeping_ = false;
-      }
-      int running = 0;
-      for (int i = 0; i < ready; ++i) {
-        if (events[i].data.fd == wake_) {
-          uint64_t count;
-          while (::read(wake_, &count, sizeof(count)) > 0) {
-          }
-          continue;
-        }
-        const uint32_t e = events[i].events;
-        const int mask = ((e & EPOLLIN) != 0 ? CURL_CSELECT_IN : 0) |
-                         ((e & EPOLLOUT) != 0 ? CURL_CSELECT_OUT : 0) |
-                         ((e & (EPOLLERR | EPOLLHUP)) != 0 ? CURL_CSELECT_ERR : 0);
-        curl_multi_socket_action(multi_, events[i].data.fd, mask, &running);
-      }
-      if (timer_set_ && Clock::now() >= timer_due_) {
-        timer_set_ = false;
-        curl_multi_socket_action(multi_, CURL_SOCKET_TIMEOUT, 0, &running);
-      }
-      HandBackFinished();
-    }
-  }
-
-  // How long the loop may sleep: until curl's timer, at most a second.
-  int WaitMs() const {
-    if (!timer_set_) return 1000;
-    const auto left =
-        std::chrono::duration_cast<std::chrono::milliseconds>(timer_due_ - Clock::now()).count();
-    return static_cast<int>(std::clamp<long long>(left, 0, 1000));
-  }
-
-  void HandBackFinished() {
-    int queued = 0;
-    while (CURLMsg* msg = curl_multi_info_read(multi_, &queued)) {
-      if (msg->msg != CURLMSG_DONE) continue;
-      CURL* easy = msg->easy_handle;
-      const CURLcode rc = msg->data.result;
-      Transfer* t = nullptr;
-      curl_easy_getinfo(easy, CURLINFO_PRIVATE, &t);
-      curl_multi_remove_handle(multi_, easy);
-      Finish(t, rc);
-    }
-  }
-
-  void Wake() {
-    const uint64_t one = 1;
-    ssize_t n = ::write(wake_, &one, sizeof(one));
-    (void)n;  // a full counter (EAGAIN) wakes the loop as well
-  }
-
-  // Hands a prepared transfer to the loop and waits until the loop has finished it.
-  CURLcode Submit(Transfer& t) {
-    curl_easy_setopt(t.handle, CURLOPT_PRIVATE, &t);
-    bool wake;
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      submitted_.push_back(&t);
-      wake = sleeping_;
-      sleeping_ = false;  // one wake-up is enough for every transfer submitted meanwhile
-    }
-    if (wake) Wake();
-    std::unique_lock<std::mutex> lock(t.done_mu);
-    t.done_cv.wait(lock, [&] { return t.done; });
-    return t.result;
-  }
-
-  static void Finish(Transfer* t, CURLcode rc) {
-    std::lock_guard<std::mutex> lock(t->done_mu);
-    t->result = rc;
-    t->done = true;
-    t->done_cv.notify_one();
-  }
-
-  CURL* Borrow() {
+  Connection Borrow() {
     {
       std::lock_guard<std::mutex> lock(mu_);
       if (!idle_.empty()) {
-        CURL* easy = idle_.back();
+        Connection c = idle_.back();
         idle_.pop_back();
-        return easy;
+        return c;
       }
     }
-    return curl_easy_init();
+    return Connection{curl_easy_init(), curl_multi_init()};
   }
 
-  void Return(CURL* easy) {
-    // curl_easy_reset forgets the options; connections live in the multi handle's cache, so
-    // any handle's next request reuses them.
-    curl_easy_reset(easy);
+  void Return(Connection& c) {
+    // curl_easy_reset forgets the options; the live connection stays in the multi handle's
+    // cache, so the next request on this pair reuses it.
+    curl_easy_reset(c.easy);
     {
       std::lock_guard<std::mutex> lock(mu_);
       if (idle_.size() < options_.max_idle_connections) {
-        idle_.push_back(easy);
+        idle_.push_back(c);
         return;
       }
     }
-    curl_easy_cleanup(easy);
+    Cleanup(c);
   }
 
-  Result<HttpResponse> Perform(CURL* h, const HttpRequest& request) {
+  // Runs one transfer to completion. curl_easy_perform polls before its first step and then
+  // after every step; driving the handle's multi directly starts with the step (the send) and
+  // waits only while the transfer is unfinished: one poll(2) fewer per request, which is a
+  // measurable share of the CPU for the 1 KiB objects of a drop folder.
+  static CURLcode Drive(Connection& c) {
+    CURLMcode m = curl_multi_add_handle(c.multi, c.easy);
+    int running = 1;
+    while (m == CURLM_OK) {
+      m = curl_multi_perform(c.multi, &running);
+      if (m != CURLM_OK || running == 0) break;
+      // curl_multi_poll (not _wait) also sleeps when curl has no descriptor to offer yet.
+      m = curl_multi_poll(c.multi, nullptr, 0, 1000, nullptr);
+    }
+    CURLcode rc = m == CURLM_OK ? CURLE_OK : CURLE_OUT_OF_MEMORY;  // multi errors: OOM or misuse
+    int queued = 0;
+    while (CURLMsg* msg = curl_multi_info_read(c.multi, &queued)) {
+      if (msg->msg == CURLMSG_DONE && msg->easy_handle == c.easy) rc = msg->data.result;
+    }
+    curl_multi_remove_handle(c.multi, c.easy);
+    return rc;
+  }
+
+  Result<HttpResponse> Perform(Connection& c, const HttpRequest& request) {
+    CURL* h = c.easy;
     HttpResponse response;
     Transfer t;
     t.request = &request;
@@ -410,7 +276,7 @@ class CurlHttpClient final : public HttpClient {
 
     char error_buffer[CURL_ERROR_SIZE] = {0};
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error_buffer);
-    CURLcode rc = Submit(t);
+    CURLcode rc = Drive(c);
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, nullptr);
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, nullptr);
     curl_slist_free_all(headers);
@@ -443,21 +309,9 @@ class CurlHttpClient final : public HttpClient {
     return q == std::string::npos ? url : url.substr(0, q) + "?…";
   }
 
-  using Clock = std::chrono::steady_clock;
-
   const CurlHttpClientOptions options_;
-  CURLM* multi_ = nullptr;
-  int epoll_ = -1;  // the sockets curl asked to watch, and wake_
-  int wake_ = -1;   // an eventfd: Submit's wake-up of a sleeping loop
-  // curl's timer; the loop's thread only (curl calls OnTimer from the loop's own calls).
-  bool timer_set_ = false;
-  Clock::time_point timer_due_;
-  std::thread loop_;
-  std::mutex mu_;                     // guards the four below
-  std::vector<Transfer*> submitted_;  // handed to the loop, not yet added to multi_
-  std::vector<CURL*> idle_;           // easy handles to reuse
-  bool stopping_ = false;
-  bool sleeping_ = false;  // the loop is in (or about to enter) epoll_wait
+  std::mutex mu_;
+  std::vector<Connection> idle_;
 };
 
 }  // namespace

@@ -14,12 +14,12 @@ struct CurlHttpClientOptions {
   long low_speed_time_s = 60;      // ...for this many seconds (a stalled connection)
   // A PEM file of CAs (FindCaBundle); empty: curl's built-in default. TLS is always verified.
   std::string ca_bundle;
-  size_t max_idle_connections = 64;  // kept-alive connections (and easy handles) to reuse
+  size_t max_idle_connections = 64;  // kept-alive handles to reuse
 };
 
 // The HttpClient on libcurl. This is the only file pair that includes curl.
-// Thread-safe: every transfer runs on the client's one event-loop thread, whichever thread
-// called Send (which waits for it); connections are kept alive in one cache and reused by all.
+// Thread-safe: each Send() borrows an easy handle from a pool (keeping its connection alive for
+// the next request), so many requests can be in flight from many threads.
 std::unique_ptr<HttpClient> NewCurlHttpClient(const CurlHttpClientOptions& options);
 
 }  // namespace s3proc
