@@ -27,6 +27,30 @@ LABELS = {
 }
 
 
+def split_concurrency(tool):
+    """(the tool without its -cN part, N or None): bench/run's s3proc[-static][-cN][-PROCESSOR]
+    names an s3proc at a concurrency of its own (s3proc-c16)."""
+    parts = tool.split("-")
+    own = [p for p in parts[1:] if p[0] == "c" and p[1:].isdigit()]
+    return "-".join(p for p in parts if p not in own), (own[0][1:] if own else None)
+
+
+def tool_label(tool, concurrency=None):
+    """The table's name of a tool. An s3proc at a concurrency of its own says which; so does
+    the default one, given `concurrency`, where both are in a workload."""
+    base, own = split_concurrency(tool)
+    text = LABELS.get(base, base)
+    if own:
+        return f"{text}, concurrency {own}"
+    if concurrency and base.startswith("s3proc"):
+        return f"{text}, concurrency {concurrency}"
+    return text
+
+
+def has_concurrency_variant(tools):
+    return any(split_concurrency(t)[1] for t in tools)
+
+
 def peer_rate(summ, order, wl, tool):
     """files/s of `tool` in workload `wl`; where it ran only at the smaller count (the boto3
     scripts, to keep make bench under 15 minutes), its rate in the workload of the same kind
@@ -94,7 +118,7 @@ def summarise(results):
                 "cpu": med([r["cpu"] for r in good]),
                 "cpu_per_1000": med([r["cpu"] / r["files"] * 1000 for r in good]) if files else None,
                 "rss_mib": max(r["rss_kib"] for r in good) / 1024,
-                "files": files,
+                "files": files, "bytes": good[0]["bytes"],
             }
             out[wl][tool] = row
     return out, order
@@ -131,8 +155,15 @@ def fmt(x, digits=0):
     return f"{x:,.{digits}f}"
 
 
+def envelope_workloads(results):
+    """The workloads bench/run ran inside an envelope (a cgroup sized as a t3.micro), in order."""
+    return list(dict.fromkeys(r["workload"] for r in results["runs"] if r.get("envelope")))
+
+
 def render(results, chart_name):
     summ, order = summarise(results)
+    enveloped = envelope_workloads(results)
+    order = [wl for wl in order if wl not in enveloped]
     m = results["machine"]
     lines = [BEGIN, ""]
     lines.append(f"Run of {results['date']}: {'QUICK mode, ' if results['quick'] else ''}"
@@ -199,6 +230,7 @@ def render(results, chart_name):
             if r["workload"] == wl and r["files"]:
                 size = r["bytes"] // r["files"]
         lim = limit_for(results, size) if size else None
+        concurrency = results["concurrency"] if has_concurrency_variant(rows) else None
         for tool, row in rows.items():
             base_seed = peer_rate(summ, order, wl, "seed")
             base_par = peer_rate(summ, order, wl, "parallel") or (
@@ -214,7 +246,7 @@ def render(results, chart_name):
                     f"{row['wall']:.2f} ({row['wall_min']:.2f}–{row['wall_max']:.2f})")
             runs = f"{row['n']}" + (f" ({row['failed']} failed)" if row["failed"] else "")
             lines.append(
-                f"| {wl} | {LABELS.get(tool, tool)} | {fmt(fs)} | {fmt(row['mb_s'], 1)} | "
+                f"| {wl} | {tool_label(tool, concurrency)} | {fmt(fs)} | {fmt(row['mb_s'], 1)} | "
                 f"{wall} | {fmt(row['cpu_per_1000'], 2)} | {fmt(us)} | "
                 f"{fmt(row['rss_mib'])} | "
                 f"{ratio(base_seed) if tool != 'seed' else '1.0×'} | "
@@ -226,6 +258,7 @@ def render(results, chart_name):
         lines.append("Fault proxy counters for the 503 workload (last repetition): "
                      f"`{json.dumps(ps)[:400]}`")
         lines.append("")
+    lines += envelope_lines(results, summ, enveloped)
 
     if results.get("micro"):
         lines.append("### Micro-benchmarks (Google Benchmark, bench/s3proc_micro_bench)")
@@ -245,6 +278,58 @@ def render(results, chart_name):
     lines.append("")
     lines.append(END)
     return "\n".join(lines), summ, order
+
+
+def envelope_lines(results, summ, order):
+    """The envelope table: each run inside a cgroup of its own sized as the instance (bench/run's
+    Envelope), its peak memory and OOM kills from the cgroup."""
+    if not order:
+        return []
+    runs = [r for r in results["runs"] if r["workload"] in order]
+    env = runs[0]["envelope"]
+    load = results.get("load") or ["?", "?"]
+    loads = sorted(r["envelope"]["load1"] for r in runs)
+    start_load = loads[0] if loads[0] == loads[-1] else f"{loads[0]}–{loads[-1]}"
+    # Each tool's start: its wall time on an empty input/ (s3proc-c16 starts as s3proc does).
+    starts = {tool: row["wall"] for wl in order for tool, row in summ[wl].items()
+              if not row["files"]}
+    out = [f"### The {env['name']} envelope ({env['cpus']:g} of a CPU, {env['memory_mib']} MiB)",
+           "",
+           f"Each tool ran in a cgroup v1 of its own limited to {env['cpus']:g} of a CPU "
+           f"(cpu.cfs_quota_us {env['cpus'] * 100000:.0f} per cpu.cfs_period_us 100000), what a "
+           f"{env['name']} sustains, and {env['memory_mib']} MiB, what it has left after its OS; "
+           "the server ran outside it. Wall times include the tool's start (the \"empty\" row), "
+           "which a cron job pays on every run; \"after start\" leaves it out. "
+           f"Load average before / after the run: {load[0]} / {load[1]}; {start_load} as these "
+           "rows started.",
+           "",
+           "| workload | tool | files/s | files/s after start | MB/s | wall s | client CPU s | "
+           "µs CPU / file | peak RSS MiB (process) | cgroup RSS MiB (total_rss, sampled) | "
+           "cgroup peak MiB (with page cache) | OOM kills | vs script | runs |",
+           "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for wl in order:
+        concurrency = results["concurrency"] if has_concurrency_variant(summ[wl]) else None
+        for tool, row in summ[wl].items():
+            mine = [r for r in runs if r["workload"] == wl and r["tool"] == tool]
+            good = [r["envelope"] for r in mine if r["ok"]] or [r["envelope"] for r in mine]
+            script = peer_rate(summ, order, wl, "seed")
+            vs = (f"{row['files_s'] / script:.1f}×" if tool != "seed" and script
+                  and row["files_s"] else "–")
+            small = row["files"] and row["bytes"] / row["files"] < MIB
+            us = row["cpu_per_1000"] * 1000 if small else None
+            start = starts.get(split_concurrency(tool)[0])
+            after_start = (row["files"] / (row["wall"] - start)
+                           if small and start is not None and row["wall"] > start else None)
+            runs_text = f"{row['n']}" + (f" ({row['failed']} failed)" if row["failed"] else "")
+            out.append(
+                f"| {wl} | {tool_label(tool, concurrency)} | "
+                f"{fmt(row['files_s'] if small else None)} | {fmt(after_start)} | "
+                f"{fmt(row['mb_s'], 1)} | {row['wall']:.2f} | {row['cpu']:.2f} | {fmt(us)} | "
+                f"{fmt(row['rss_mib'])} | "
+                f"{max(g['sampled_max_rss_mib'] for g in good)} | "
+                f"{max(g['max_usage_mib_with_page_cache'] for g in good)} | "
+                f"{sum(r['envelope']['oom_kills'] for r in mine)} | {vs} | {runs_text} |")
+    return out + [""]
 
 
 def chart(summ, order, path):
@@ -306,7 +391,7 @@ unset multiplot
 
 def write(results, out_dir, scratch=None):
     os.makedirs(out_dir, exist_ok=True)
-    block, summ, order = render(results, "benchmarks.png")
+    block, summ, order = render(results, "benchmarks.png")  # order: the envelope's left out
     md = os.path.join(out_dir, "benchmarks.md")
     text = open(md).read() if os.path.exists(md) else ""
     if BEGIN in text and END in text:

@@ -11,10 +11,10 @@ namespace {
 // The requests this run sent (retries included), for the operator's bill and the benchmarks'
 // requests-per-file column: "requests s3=… sqs=… retries=…".
 void LogRequestCounts(S3Context& s3, QueueContext* queue) {
-  const S3ClientStats s3_stats = s3.client->stats();
+  const AwsClientStats s3_stats = s3.client->stats();
   uint64_t sqs = 0, retries = s3_stats.retries;
   if (queue != nullptr) {
-    const SqsClientStats sqs_stats = queue->client->stats();
+    const AwsClientStats sqs_stats = queue->client->stats();
     sqs = sqs_stats.requests;
     retries += sqs_stats.retries;
   }

@@ -1,21 +1,47 @@
 #include "common/atomic_file.h"
 
+#include <pthread.h>
+#include <sys/random.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
+#include <mutex>
 
 #include "common/file_io.h"
 
 namespace s3proc {
 namespace {
 
+uint64_t RandomTag() {
+  uint64_t tag = 0;
+  if (::getrandom(&tag, sizeof(tag), 0) != static_cast<ssize_t>(sizeof(tag))) {
+    tag = static_cast<uint64_t>(::getpid()) << 32 ^ static_cast<uint64_t>(::time(nullptr));
+  }
+  return tag;
+}
+
+// A random tag drawn once per process (and again in a forked child), so temp names cost no
+// system call per file and are not guessable from the pid.
+std::atomic<uint64_t> g_tag{0};
+
+uint64_t ProcessTag() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    g_tag = RandomTag();
+    ::pthread_atfork(nullptr, nullptr, [] { g_tag = RandomTag(); });
+  });
+  return g_tag.load(std::memory_order_relaxed);
+}
+
 std::string TempSuffix() {
   static std::atomic<uint64_t> counter{0};
-  // getpid() at each call, not once: a forked child gets names of its own.
-  return ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter.fetch_add(1));
+  char tag[17];
+  std::snprintf(tag, sizeof(tag), "%016llx", static_cast<unsigned long long>(ProcessTag()));
+  return std::string(".tmp-") + tag + "-" + std::to_string(counter.fetch_add(1));
 }
 
 }  // namespace

@@ -23,8 +23,8 @@ namespace s3proc {
 // Move-only; not thread-safe (each writer owns its own).
 class AtomicFile {
  public:
-  // Chooses the temp name "<path>.tmp-<pid>-<n>", unique among the threads and processes that
-  // share the directory. Creates nothing.
+  // Chooses the temp name "<path>.tmp-<random process tag>-<n>", unique among the threads and
+  // processes that share the directory. Creates nothing.
   explicit AtomicFile(std::string path, mode_t mode = 0600);
   ~AtomicFile();
   AtomicFile(AtomicFile&& other) noexcept;

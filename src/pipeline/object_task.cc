@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include <optional>
+
 #include "common/atomic_file.h"
 #include "common/local_path.h"
 #include "common/logging.h"
@@ -87,6 +89,23 @@ class LocalCopiesGuard {
   const std::string& downloaded_;
   const std::string& processed_;
   const bool keep_;
+};
+
+// Where a task writes one of its local copies. When the copies are kept, someone may read them:
+// the copy appears under its name whole or not at all (a temp name, then a rename). Otherwise
+// only this task reads it, and a killed run's partial copy is a leftover the next run removes
+// (WorkDir::Open), so it is written under its own name: one rename fewer per copy.
+class LocalCopy {
+ public:
+  LocalCopy(const std::string& path, bool kept) : path_(path) {
+    if (kept) atomic_.emplace(path);
+  }
+  const std::string& write_path() const { return atomic_ ? atomic_->temp_path() : path_; }
+  Status Commit() { return atomic_ ? atomic_->Commit() : Status::Ok(); }
+
+ private:
+  const std::string& path_;
+  std::optional<AtomicFile> atomic_;
 };
 
 }  // namespace
@@ -212,10 +231,8 @@ Result<std::optional<ObjectInfo>> ObjectTask::Look(const std::string& key) {
 }
 
 Status ObjectTask::Fetch(Job& job) {
-  // Download to a temp name, then rename: a killed run never leaves a partial file under the
-  // final name.
-  AtomicFile download(job.downloaded);
-  auto stored = store_.Download(job.listed.key, "", download.temp_path());
+  LocalCopy download(job.downloaded, config_.keep_local_files);
+  auto stored = store_.Download(job.listed.key, "", download.write_path());
   // Gone since the listing (another processor finished it) is NotFound; on AWS that can be a 403.
   if (!stored.ok()) return ResolveAccessDenied(store_, job.listed.key, stored.status());
   job.stored = std::move(*stored);
@@ -236,8 +253,8 @@ Status ObjectTask::Transform(Job& job) {
   context.source_etag = job.stored.etag;
   context.source_sha256 = job.stored.sha256_hex;
   context.processed_at = processed_at_;
-  AtomicFile output(job.processed);
-  Status processed = job.processor.Process(job.downloaded, output.temp_path(), context);
+  LocalCopy output(job.processed, config_.keep_local_files);
+  Status processed = job.processor.Process(job.downloaded, output.write_path(), context);
   if (processed.IsRejected()) return processed;
   if (!processed.ok()) return processed.WithContext("processing");
   if (!output.Commit().ok()) {

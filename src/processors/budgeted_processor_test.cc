@@ -4,6 +4,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -73,6 +75,57 @@ TEST(BudgetedProcessorTest, SaysWhatTheInnerProcessorSays) {
   EXPECT_EQ(processor.name(), "counting");
   EXPECT_EQ(processor.WorkingMemory(context), 7u);
   EXPECT_EQ(processor.content_type("a.json"), "application/octet-stream");
+}
+
+// Holds every call until the gate opens, counting the calls inside.
+class GatedProcessor : public Processor {
+ public:
+  Status Process(const std::string&, const std::string&, const ProcessContext&) override {
+    ++inside_;
+    std::unique_lock<std::mutex> lock(mu_);
+    opened_.wait(lock, [&] { return open_; });
+    return Status::Ok();
+  }
+  std::string name() const override { return "gated"; }
+  uint64_t WorkingMemory(const ProcessContext&) const override { return 1; }
+  void Open() {
+    std::lock_guard<std::mutex> lock(mu_);
+    open_ = true;
+    opened_.notify_all();
+  }
+  int inside() const { return inside_; }
+
+ private:
+  std::atomic<int> inside_{0};
+  std::mutex mu_;
+  std::condition_variable opened_;
+  bool open_ = false;
+};
+
+// However many workers call it, no more calls run at once than there are slots: the others
+// wait for a slot (not for memory: the budget has room for all of them), then all finish.
+TEST(BudgetedProcessorTest, NoMoreCallsRunAtOnceThanThereAreSlots) {
+  auto inner = std::make_unique<GatedProcessor>();
+  GatedProcessor* gated = inner.get();
+  auto slots = std::make_shared<ProcessingSlots>(2);
+  BudgetedProcessor processor(std::move(inner), std::make_shared<MemoryBudget>(kMiB), slots);
+  std::atomic<int> done{0};
+  std::vector<std::thread> workers;
+  workers.reserve(5);
+  for (int w = 0; w < 5; ++w) {
+    workers.emplace_back([&] {
+      if (processor.Process("in", "out", ProcessContext{}).ok()) ++done;
+    });
+  }
+  for (int i = 0; i < 10000 && (slots->waiting() != 3 || gated->inside() != 2); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  EXPECT_EQ(gated->inside(), 2);
+  EXPECT_EQ(slots->waiting(), 3);
+  gated->Open();
+  for (auto& t : workers) t.join();
+  EXPECT_EQ(done.load(), 5);
+  EXPECT_EQ(gated->inside(), 5);
 }
 
 uint64_t WorkingMemoryOf(const std::string& name, const std::string& key, uint64_t size) {

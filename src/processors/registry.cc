@@ -43,7 +43,8 @@ Result<std::unique_ptr<Processor>> CreateProcessor(const ProcessorSpec& spec) {
   }
   // Outermost, so that one reservation covers the whole call, .gz steps included.
   if (spec.memory_budget != nullptr) {
-    processor = std::make_unique<BudgetedProcessor>(std::move(processor), spec.memory_budget);
+    processor = std::make_unique<BudgetedProcessor>(std::move(processor), spec.memory_budget,
+                                                    spec.processing_slots);
   }
   return processor;
 }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/memory_budget.h"
+#include "common/processing_slots.h"
 #include "common/result.h"
 #include "processors/exec_processor.h"
 #include "processors/gzip_input_processor.h"
@@ -29,6 +30,8 @@ struct ProcessorSpec {
   // When set, every Process() call reserves its working memory from this budget first (see
   // BudgetedProcessor); one budget is shared by all the processors of a run.
   std::shared_ptr<MemoryBudget> memory_budget;
+  // With memory_budget: at most this many Process() calls at once (see BudgetedProcessor).
+  std::shared_ptr<ProcessingSlots> processing_slots;
 };
 
 // Builds the processor `spec` names, wrapped in a GzipInputProcessor unless

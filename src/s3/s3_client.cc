@@ -1,11 +1,5 @@
 #include "s3/s3_client.h"
 
-#include <array>
-#include <atomic>
-#include <mutex>
-#include <thread>
-
-#include "aws/signing_key_cache.h"
 #include "aws/sigv4.h"
 #include "aws/uri_encode.h"
 #include "common/hash.h"
@@ -13,8 +7,6 @@
 #include "s3/s3_xml.h"
 
 namespace s3proc {
-
-struct S3Client::Counters : ClientCounters {};
 
 namespace {
 
@@ -33,22 +25,14 @@ Endpoint ParseEndpoint(const std::string& url) {
   return e;
 }
 
-void DefaultSleep(std::chrono::milliseconds d) { std::this_thread::sleep_for(d); }
-
 }  // namespace
 
 S3Client::S3Client(HttpClient& http, CredentialsProvider& credentials, S3ClientOptions options)
-    : http_(http),
-      credentials_(credentials),
-      options_(std::move(options)),
-      counters_(std::make_unique<Counters>()) {}
+    : options_(std::move(options)),
+      loop_(http, credentials,
+            {options_.region, "s3", options_.retry, options_.now, options_.sleep}) {}
 
 S3Client::~S3Client() = default;
-
-S3ClientStats S3Client::stats() const {
-  return {counters_->requests.load(), counters_->retries.load(),
-          counters_->credential_refreshes.load()};
-}
 
 Result<HttpResponse> S3Client::Execute(const Request& r) {
   const Endpoint endpoint = ParseEndpoint(options_.endpoint);
@@ -71,14 +55,9 @@ Result<HttpResponse> S3Client::Execute(const Request& r) {
   const std::string payload_sha256 =
       r.payload_sha256.empty() ? Sha256Hex(r.body.data) : r.payload_sha256;
 
-  const auto sleep = options_.sleep ? options_.sleep : DefaultSleep;
-  for (int attempt = 1;; ++attempt) {
-    auto credentials = credentials_.GetCredentials();
-    if (!credentials.ok()) {
-      return credentials.status().WithContext(std::string(r.op.operation) + " " +
-                                              S3Uri(r.bucket, r.key) + ": no credentials");
-    }
-
+  AwsRequestLoop::Call call;
+  call.context = std::string(r.op.operation) + " " + S3Uri(r.bucket, r.key);
+  call.build = [&](const AwsSigning& signing) -> Result<HttpRequest> {
     SigV4Request to_sign;
     to_sign.method = r.method;
     to_sign.encoded_path = encoded_path;
@@ -86,10 +65,8 @@ Result<HttpResponse> S3Client::Execute(const Request& r) {
     to_sign.headers = r.headers;
     to_sign.headers.emplace_back("host", host);
     to_sign.payload_sha256 = payload_sha256;
-    SigV4Scope scope{options_.region, "s3", FormatAmzDate(options_.now())};
-    AddSigV4Headers(to_sign, *credentials, scope);
-    SigV4Signature signature = SignV4(to_sign, *credentials, scope,
-                                      counters_->SigningKey(credentials->secret_access_key, scope));
+    AddSigV4Headers(to_sign, signing.credentials, signing.scope);
+    SigV4Signature signature = SignV4(to_sign, signing.credentials, signing.scope, signing.key);
 
     HttpRequest request;
     request.method = r.method;
@@ -102,53 +79,23 @@ Result<HttpResponse> S3Client::Execute(const Request& r) {
       if (!sink.ok()) return sink.status();
       request.body_sink = std::move(*sink);
     }
-
-    counters_->requests.fetch_add(1, std::memory_order_relaxed);
-    Result<HttpResponse> response = http_.Send(request);
-
-    AttemptOutcome outcome;
-    S3ErrorBody error;
-    Status verify_status;
-    if (!response.ok()) {
-      outcome.transport = response.status();
-    } else {
-      outcome.http_status = response->status;
-      if (response->status >= 200 && response->status < 300) {
-        verify_status = r.verify ? r.verify(*response) : Status::Ok();
-        if (verify_status.ok()) return response;
-        if (!verify_status.IsTransient()) return verify_status;
-        outcome.transport = verify_status;
-      } else {
-        error = ParseErrorBody(response->body);
-        outcome.s3_error_code = error.code;
+    return request;
+  };
+  if (r.verify) call.on_success = r.verify;
+  call.on_error = [&](const HttpResponse& response) {
+    S3ErrorBody error = ParseErrorBody(response.body);
+    Status mapped = MapS3Error(r.op, response.status, error);
+    if (response.status == 301) {
+      std::string_view region = response.Header("x-amz-bucket-region");
+      if (!region.empty()) {
+        mapped =
+            Status::InvalidArgument(mapped.message() + ": the bucket is in region " +
+                                    std::string(region) + "; set --region " + std::string(region));
       }
     }
-
-    RetryDecision decision = DecideRetry(options_.retry, attempt, outcome);
-    if (decision == RetryDecision::kFail) {
-      std::string context = std::string(r.op.operation) + " " + S3Uri(r.bucket, r.key);
-      if (!outcome.transport.ok()) {
-        return outcome.transport.WithContext(context + " (after " + std::to_string(attempt) +
-                                             " attempts)");
-      }
-      Status mapped = MapS3Error(r.op, response->status, error);
-      if (response->status == 301) {
-        std::string_view region = response->Header("x-amz-bucket-region");
-        if (!region.empty()) {
-          mapped = Status::InvalidArgument(mapped.message() + ": the bucket is in region " +
-                                           std::string(region) + "; set --region " +
-                                           std::string(region));
-        }
-      }
-      return mapped;
-    }
-    if (decision == RetryDecision::kRefreshCredentialsThenRetry) {
-      credentials_.Invalidate();
-      counters_->credential_refreshes.fetch_add(1, std::memory_order_relaxed);
-    }
-    counters_->retries.fetch_add(1, std::memory_order_relaxed);
-    sleep(BackoffDelay(options_.retry, attempt));
-  }
+    return AwsServiceError{std::move(error.code), std::move(mapped)};
+  };
+  return loop_.Execute(call);
 }
 
 }  // namespace s3proc

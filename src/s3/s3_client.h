@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "aws/aws_request_loop.h"
 #include "aws/credentials.h"
 #include "aws/retry_policy.h"
 #include "common/result.h"
@@ -28,17 +29,8 @@ struct S3ClientOptions {
   std::function<void(std::chrono::milliseconds)> sleep;
 };
 
-// What Execute did, counted as it goes (the only place that sees retries). Monotonic; read at
-// any time: `s3proc run` logs them at the end ("requests s3=... sqs=... retries=..."), which
-// bench/queue_vs_listing reads for its requests-per-file column; tests check retries with them.
-struct S3ClientStats {
-  uint64_t requests = 0;
-  uint64_t retries = 0;
-  uint64_t credential_refreshes = 0;
-};
-
-// A small S3 client: SigV4-signed requests over an HttpClient, retried in one place
-// (Execute), with errors mapped to the Status taxonomy:
+// A small S3 client: SigV4-signed requests over an HttpClient, sent and retried by the
+// AwsRequestLoop every AWS request goes through, with errors mapped to the Status taxonomy:
 //   kNotFound (NoSuchKey, 404), kPreconditionFailed (412), kAccessDenied (403: the message names
 //   the IAM action that is missing, or says the secret key is wrong), kTransient (5xx, 429,
 //   SlowDown, 409 ConditionalRequestConflict and OperationAborted, transport errors, after the
@@ -117,22 +109,19 @@ class S3Client {
   Status AbortMultipartUpload(const std::string& bucket, const std::string& key,
                               const std::string& upload_id);
 
-  S3ClientStats stats() const;
+  AwsClientStats stats() const { return loop_.stats(); }
   const S3ClientOptions& options() const { return options_; }
 
  private:
   struct Request;
-  // Signs, sends and retries one request; maps a non-2xx answer to a Status.
+  // Sends one request through the loop; maps a non-2xx answer to a Status.
   Result<HttpResponse> Execute(const Request& request);
   Result<PutResult> PutMultipart(const std::string& bucket, const std::string& key,
                                  const std::string& local_path, uint64_t size,
                                  const PutOptions& options);
 
-  HttpClient& http_;
-  CredentialsProvider& credentials_;
   const S3ClientOptions options_;
-  struct Counters;
-  std::unique_ptr<Counters> counters_;
+  AwsRequestLoop loop_;
 };
 
 }  // namespace s3proc

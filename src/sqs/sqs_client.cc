@@ -1,11 +1,5 @@
 #include "sqs/sqs_client.h"
 
-#include <array>
-#include <atomic>
-#include <mutex>
-#include <thread>
-
-#include "aws/signing_key_cache.h"
 #include "aws/sigv4.h"
 #include "common/hash.h"
 #include "sqs/sqs_error_table.h"
@@ -13,15 +7,11 @@
 
 namespace s3proc {
 
-struct SqsClient::Counters : ClientCounters {};
-
 namespace {
 
 // Calls other than the long poll answer in well under a second; a minute without an answer
 // is a dead connection worth retrying.
 constexpr long kDefaultTimeoutMs = 60000;
-
-void DefaultSleep(std::chrono::milliseconds d) { std::this_thread::sleep_for(d); }
 
 // "https://host:port/..." -> "host:port".
 std::string HostOf(const std::string& endpoint) {
@@ -40,17 +30,11 @@ std::string RootUrl(const std::string& endpoint) {
 }  // namespace
 
 SqsClient::SqsClient(HttpClient& http, CredentialsProvider& credentials, SqsClientOptions options)
-    : http_(http),
-      credentials_(credentials),
-      options_(std::move(options)),
-      counters_(std::make_unique<Counters>()) {}
+    : options_(std::move(options)),
+      loop_(http, credentials,
+            {options_.region, "sqs", options_.retry, options_.now, options_.sleep}) {}
 
 SqsClient::~SqsClient() = default;
-
-SqsClientStats SqsClient::stats() const {
-  return {counters_->requests.load(), counters_->retries.load(),
-          counters_->credential_refreshes.load()};
-}
 
 namespace {
 
@@ -58,8 +42,8 @@ namespace {
 // sqs: the payload hash is signed but, unlike S3, not sent as x-amz-content-sha256.
 // x-amzn-query-mode makes SQS add the query-compatible code (x-amzn-query-error) to errors.
 HttpRequest SignedRequest(const std::string& url, const std::string& host, std::string_view action,
-                          const std::string& body, const Credentials& credentials,
-                          const SigV4Scope& scope, const std::array<uint8_t, 32>& signing_key) {
+                          const std::string& body, const AwsSigning& signing) {
+  const Credentials& credentials = signing.credentials;
   SigV4Request to_sign;
   to_sign.method = "POST";
   to_sign.encoded_path = "/";
@@ -67,12 +51,12 @@ HttpRequest SignedRequest(const std::string& url, const std::string& host, std::
                      {"X-Amz-Target", "AmazonSQS." + std::string(action)},
                      {"x-amzn-query-mode", "true"},
                      {"host", host},
-                     {"X-Amz-Date", scope.amz_date}};
+                     {"X-Amz-Date", signing.scope.amz_date}};
   if (!credentials.session_token.empty()) {
     to_sign.headers.emplace_back("X-Amz-Security-Token", credentials.session_token);
   }
   to_sign.payload_sha256 = Sha256Hex(body);
-  SigV4Signature signature = SignV4(to_sign, credentials, scope, signing_key);
+  SigV4Signature signature = SignV4(to_sign, credentials, signing.scope, signing.key);
 
   HttpRequest request;
   request.method = "POST";
@@ -109,50 +93,23 @@ Status SqsClient::Execute(const Request& r) {
   const std::string host = HostOf(options_.endpoint);
   const std::string url = RootUrl(options_.endpoint);
   const std::string body = r.body.dump();
-  const std::string context = std::string(r.op.operation) + " " + r.op.queue;
-  const auto sleep = options_.sleep ? options_.sleep : DefaultSleep;
-  for (int attempt = 1;; ++attempt) {
-    auto credentials = credentials_.GetCredentials();
-    if (!credentials.ok()) return credentials.status().WithContext(context + ": no credentials");
-    SigV4Scope scope{options_.region, "sqs", FormatAmzDate(options_.now())};
-    HttpRequest request =
-        SignedRequest(url, host, r.op.operation, body, *credentials, scope,
-                      counters_->SigningKey(credentials->secret_access_key, scope));
+
+  AwsRequestLoop::Call call;
+  call.context = std::string(r.op.operation) + " " + r.op.queue;
+  call.build = [&](const AwsSigning& signing) -> Result<HttpRequest> {
+    HttpRequest request = SignedRequest(url, host, r.op.operation, body, signing);
     request.body.data = body;
     request.timeout_ms = r.timeout_ms > 0 ? r.timeout_ms : kDefaultTimeoutMs;
-
-    counters_->requests.fetch_add(1, std::memory_order_relaxed);
-    Result<HttpResponse> response = http_.Send(request);
-
-    AttemptOutcome outcome;
-    SqsErrorBody error;
-    if (!response.ok()) {
-      outcome.transport = response.status();
-    } else if (response->status >= 200 && response->status < 300) {
-      Status handled = HandleSuccess(r, *response);
-      if (handled.ok() || !handled.IsTransient()) return handled;
-      outcome.transport = handled;
-    } else {
-      outcome.http_status = response->status;
-      error = ParseSqsErrorBody(*response);
-      outcome.s3_error_code = error.ClassifiedCode();
-    }
-
-    RetryDecision decision = DecideSqsRetry(options_.retry, attempt, outcome);
-    if (decision == RetryDecision::kFail) {
-      if (!outcome.transport.ok()) {
-        return outcome.transport.WithContext(context + " (after " + std::to_string(attempt) +
-                                             " attempts)");
-      }
-      return MapSqsError(r.op, response->status, error);
-    }
-    if (decision == RetryDecision::kRefreshCredentialsThenRetry) {
-      credentials_.Invalidate();
-      counters_->credential_refreshes.fetch_add(1, std::memory_order_relaxed);
-    }
-    counters_->retries.fetch_add(1, std::memory_order_relaxed);
-    sleep(BackoffDelay(options_.retry, attempt));
-  }
+    return request;
+  };
+  call.on_success = [&](const HttpResponse& response) { return HandleSuccess(r, response); };
+  call.on_error = [&](const HttpResponse& response) {
+    SqsErrorBody error = ParseSqsErrorBody(response);
+    return AwsServiceError{std::string(error.ClassifiedCode()),
+                           MapSqsError(r.op, response.status, error)};
+  };
+  call.decide = DecideSqsRetry;
+  return loop_.Execute(call).status();
 }
 
 }  // namespace s3proc

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "aws/aws_request_loop.h"
 #include "aws/credentials.h"
 #include "aws/retry_policy.h"
 #include "common/result.h"
@@ -27,13 +28,6 @@ struct SqsClientOptions {
   std::function<void(std::chrono::milliseconds)> sleep;
 };
 
-// What the client sent, as S3ClientStats: logged at the end of `s3proc run`. Monotonic.
-struct SqsClientStats {
-  uint64_t requests = 0;
-  uint64_t retries = 0;
-  uint64_t credential_refreshes = 0;
-};
-
 struct SqsMessage {
   std::string message_id;
   std::string receipt_handle;
@@ -49,14 +43,14 @@ struct SqsBatchEntryFailure {
 };
 
 // A small SQS client speaking the JSON protocol (POST / with X-Amz-Target: AmazonSQS.<Action>,
-// application/x-amz-json-1.0), SigV4-signed for service "sqs" over an HttpClient, retried in one
-// place (Execute, as DecideSqsRetry says), with errors mapped to the Status taxonomy
-// (sqs/sqs_error_table.h): kAccessDenied (403: the message names the IAM action and the queue
-// ARN), kTransient (throttling, 5xx, transport errors and unreadable answers, after the retries
-// ran out), kInvalidArgument (no such queue, bad parameters), kNotFound (a stale receipt handle).
-// Every message says the operation, the queue URL, the HTTP status, the SQS error code and the
-// request id. No secret, token or signature ever appears in a message.
-// Thread-safe: one client serves all workers.
+// application/x-amz-json-1.0), SigV4-signed for service "sqs" over an HttpClient, sent and retried
+// by the AwsRequestLoop every AWS request goes through (as DecideSqsRetry says), with errors mapped
+// to the Status taxonomy (sqs/sqs_error_table.h): kAccessDenied (403: the message names the IAM
+// action and the queue ARN), kTransient (throttling, 5xx, transport errors and unreadable answers,
+// after the retries ran out), kInvalidArgument (no such queue, bad parameters), kNotFound (a stale
+// receipt handle). Every message says the operation, the queue URL, the HTTP status, the SQS error
+// code and the request id. No secret, token or signature ever appears in a message. Thread-safe:
+// one client serves all workers.
 class SqsClient {
  public:
   // `http` and `credentials` must outlive the client.
@@ -88,21 +82,18 @@ class SqsClient {
   // The URL of queue `name` owned by `owner_account` ("" = the caller's account).
   Result<std::string> GetQueueUrl(const std::string& name, const std::string& owner_account);
 
-  SqsClientStats stats() const;
+  AwsClientStats stats() const { return loop_.stats(); }
   const SqsClientOptions& options() const { return options_; }
 
   struct Request;  // internal to src/sqs (sqs_request.h)
 
  private:
-  // Signs, sends and retries one request; hands the JSON of a 2xx answer to the request's
+  // Sends one request through the loop; hands the JSON of a 2xx answer to the request's
   // `on_success`, or maps the failure to a Status.
   Status Execute(const Request& request);
 
-  HttpClient& http_;
-  CredentialsProvider& credentials_;
   const SqsClientOptions options_;
-  struct Counters;
-  std::unique_ptr<Counters> counters_;
+  AwsRequestLoop loop_;
 };
 
 }  // namespace s3proc

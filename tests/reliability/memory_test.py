@@ -18,78 +18,17 @@ import json
 import os
 import sys
 import tempfile
-import threading
 import unittest
-import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import reliability_util as ru  # noqa: E402
-from reliability_util import e2e  # noqa: E402
+from reliability_util import REPO, e2e  # noqa: E402
+
+sys.path.insert(0, os.path.join(REPO, "tools", "cgroup"))
+import cgroup_v1  # noqa: E402
 
 MiB = 1 << 20
-CGROUP_ROOT = "/sys/fs/cgroup/memory"
 BIG_MIB = int(os.environ.get("S3PROC_MEMORY_BIG_MIB", "2048"))
-
-
-class MemoryCgroup:
-    """A cgroup v1 memory cgroup of its own, limited to `limit` bytes, removed by close()."""
-
-    def __init__(self, limit):
-        self.path = os.path.join(CGROUP_ROOT, "s3proc-test-" + uuid.uuid4().hex[:12])
-        os.mkdir(self.path)
-        self.write("memory.limit_in_bytes", str(limit))
-        self.max_rss = 0
-        self._stop = threading.Event()
-        self._sampler = threading.Thread(target=self._sample, daemon=True)
-        self._sampler.start()
-
-    def write(self, name, value):
-        with open(os.path.join(self.path, name), "w") as f:
-            f.write(value)
-
-    def read(self, name):
-        with open(os.path.join(self.path, name)) as f:
-            return f.read()
-
-    def stat(self):
-        lines = self.read("memory.stat").splitlines()
-        return {k: int(v) for k, v in (line.split() for line in lines)}
-
-    def oom_kills(self):
-        fields = dict(line.split() for line in self.read("memory.oom_control").splitlines())
-        return int(fields.get("oom_kill", 0))
-
-    def wrapper(self):
-        """A command prefix that moves itself into the cgroup, then execs the command."""
-        return ["/bin/sh", "-c", 'echo $$ > "$0/tasks" && exec "$@"', self.path]
-
-    def _sample(self):
-        while not self._stop.wait(0.1):
-            try:
-                self.max_rss = max(self.max_rss, self.stat().get("total_rss", 0))
-            except OSError:
-                return
-
-    def figures(self):
-        return {"limit_mib": int(self.read("memory.limit_in_bytes")) // MiB,
-                "max_usage_mib_with_page_cache": int(self.read("memory.max_usage_in_bytes")) // MiB,
-                "sampled_max_rss_mib": self.max_rss // MiB,
-                "failcnt": int(self.read("memory.failcnt")), "oom_kills": self.oom_kills()}
-
-    def close(self):
-        self._stop.set()
-        self._sampler.join()
-        os.rmdir(self.path)  # its page cache is handed to the parent
-
-
-def cgroup_available():
-    if os.geteuid() != 0 or not os.path.exists(os.path.join(CGROUP_ROOT, "memory.limit_in_bytes")):
-        return False
-    try:
-        MemoryCgroup(64 * MiB).close()
-    except OSError:
-        return False
-    return True
 
 
 def write_document(path, size):
@@ -148,7 +87,7 @@ class Memory(unittest.TestCase):
 
     def run_in_cgroup(self, bucket, limit, *args):
         work = e2e.WorkDir()
-        cgroup = MemoryCgroup(limit)
+        cgroup = cgroup_v1.Cgroup(limit, prefix="s3proc-test-")
         try:
             r = ru.run_s3proc(bucket, work.path, e2e.ENDPOINT, "--no-progress", *args,
                               timeout=3000, wrapper=cgroup.wrapper())
@@ -220,9 +159,10 @@ class Memory(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    if not cgroup_available():
+    why_not = cgroup_v1.available()
+    if why_not:
         if os.environ.get("CI") == "true":
-            sys.exit("memory: no cgroup v1 memory controller (or not root) on a CI machine")
-        print("memory: no cgroup v1 memory controller, or not root: skipped", file=sys.stderr)
+            sys.exit(f"memory: {why_not}, on a CI machine")
+        print(f"memory: {why_not}: skipped", file=sys.stderr)
         sys.exit(77)
     unittest.main()
