@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "http/curl_http_client.h"
+#include "testutil/counting_credentials.h"
 #include "testutil/fake_http_client.h"
 #include "testutil/tiny_http_server.h"
 
@@ -18,18 +19,6 @@ namespace {
 
 using testing::ServedReply;
 using testing::ServedRequest;
-
-class FixedCredentials : public CredentialsProvider {
- public:
-  Result<Credentials> GetCredentials() override {
-    Credentials c;
-    c.access_key_id = "AKIDEXAMPLE";
-    c.secret_access_key = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
-    return c;
-  }
-  void Invalidate() override { ++invalidated; }
-  std::atomic<int> invalidated{0};
-};
 
 AwsRequestLoopOptions NoWaiting() {
   AwsRequestLoopOptions options;
@@ -82,7 +71,7 @@ TEST(AwsRequestLoopTest, ManyWorkersWithRetriesEachEndWithTheirOwnAnswer) {
     return ServedReply{ServedReply::Kind::kAnswer, 200, "answer " + request.target};
   });
   auto http = NewCurlHttpClient({});
-  FixedCredentials credentials;
+  testing::CountingCredentials credentials;
   AwsRequestLoop loop(*http, credentials, NoWaiting());
 
   constexpr int kWorkers = 16;
@@ -115,7 +104,7 @@ TEST(AwsRequestLoopTest, AnAnswerTheServiceReadsAsDamagedIsRetried) {
   testing::FakeHttpClient http([&](const HttpRequest&) -> Result<HttpResponse> {
     return testing::MakeHttpResponse(200, ++sent == 1 ? "garbled" : "fine");
   });
-  FixedCredentials credentials;
+  testing::CountingCredentials credentials;
   AwsRequestLoop loop(http, credentials, NoWaiting());
   AwsRequestLoop::Call call = GetCall("http://x/y");
   call.on_success = [](const HttpResponse& response) {
@@ -133,10 +122,10 @@ TEST(AwsRequestLoopTest, ExpiredCredentialsAreRefreshedThenTheRequestIsRetried) 
     return ++sent == 1 ? testing::MakeHttpResponse(400, "code:ExpiredToken")
                        : testing::MakeHttpResponse(200, "ok");
   });
-  FixedCredentials credentials;
+  testing::CountingCredentials credentials;
   AwsRequestLoop loop(http, credentials, NoWaiting());
   ASSERT_TRUE(loop.Execute(GetCall("http://x/y")).ok());
-  EXPECT_EQ(credentials.invalidated.load(), 1);
+  EXPECT_EQ(credentials.invalidations, 1);
   EXPECT_EQ(loop.stats().credential_refreshes, 1u);
 }
 
@@ -144,7 +133,7 @@ TEST(AwsRequestLoopTest, AFinalRefusalIsTheServicesOwnStatusAndIsNotRetried) {
   testing::FakeHttpClient http([](const HttpRequest&) -> Result<HttpResponse> {
     return testing::MakeHttpResponse(400, "code:InvalidArgument");
   });
-  FixedCredentials credentials;
+  testing::CountingCredentials credentials;
   AwsRequestLoop loop(http, credentials, NoWaiting());
   Result<HttpResponse> response = loop.Execute(GetCall("http://x/y"));
   ASSERT_FALSE(response.ok());
@@ -155,7 +144,7 @@ TEST(AwsRequestLoopTest, AFinalRefusalIsTheServicesOwnStatusAndIsNotRetried) {
 TEST(AwsRequestLoopTest, ABuildErrorEndsTheCallWithoutSending) {
   testing::FakeHttpClient http(
       [](const HttpRequest&) -> Result<HttpResponse> { return testing::MakeHttpResponse(200); });
-  FixedCredentials credentials;
+  testing::CountingCredentials credentials;
   AwsRequestLoop loop(http, credentials, NoWaiting());
   AwsRequestLoop::Call call = GetCall("http://x/y");
   call.build = [](const AwsSigning&) -> Result<HttpRequest> {

@@ -8,6 +8,7 @@
 
 #include "common/hash.h"
 #include "s3/s3_object_store.h"
+#include "testutil/counting_credentials.h"
 #include "testutil/fake_http_client.h"
 #include "testutil/temp_dir.h"
 
@@ -18,19 +19,7 @@ using testing::FakeHttpClient;
 using ::testing::HasSubstr;
 using testing::MakeHttpResponse;
 
-// Fixed credentials that count how often the client asked to drop them.
-class CountingCredentials : public CredentialsProvider {
- public:
-  Result<Credentials> GetCredentials() override {
-    Credentials c;
-    c.access_key_id = "AKIDEXAMPLE";
-    c.secret_access_key = "secret-" + std::to_string(invalidations);
-    c.source = "test";
-    return c;
-  }
-  void Invalidate() override { ++invalidations; }
-  int invalidations = 0;
-};
+using testing::CountingCredentials;
 
 constexpr char kNotXml[] = "<html>gateway timeout</html";
 

@@ -10,29 +10,12 @@
 
 #include "aws/credentials.h"
 #include "sqs/sqs_client.h"
+#include "testutil/counting_credentials.h"
 #include "testutil/fake_http_client.h"
 
 namespace s3proc::sqs_testing {
 
-// Credentials whose secret (and token) change with each Invalidate(), so a test can see that a
-// retry after a refresh was signed with the fresh set.
-class CountingCredentials : public CredentialsProvider {
- public:
-  explicit CountingCredentials(std::string token = "") : token_(std::move(token)) {}
-  Result<Credentials> GetCredentials() override {
-    Credentials c;
-    c.access_key_id = "AKIDEXAMPLE";
-    c.secret_access_key = "secret-" + std::to_string(invalidations);
-    c.session_token = token_.empty() ? "" : token_ + std::to_string(invalidations);
-    c.source = "test";
-    return c;
-  }
-  void Invalidate() override { ++invalidations; }
-  int invalidations = 0;
-
- private:
-  std::string token_;
-};
+using testing::CountingCredentials;
 
 // 20261128T160406Z, the date the botocore oracles sign at.
 inline std::chrono::system_clock::time_point PinnedNow() {
