@@ -103,7 +103,9 @@ ParsedCommandLine ParseCommandLine(const std::vector<std::string>& args, FILE* o
       "One pass: list input/ (queue mode, --queue-url: receive its S3 events from SQS), process "
       "each object, upload to output/ or route it to errors/ with a reason, delete the input. "
       "Exit 0 when every object reached output/ or errors/, "
-      "1 when some were left for the next run, 2 for a usage or configuration error.");
+      "1 when some were left for the next run, 2 for a usage or configuration error. "
+      "With --follow: keep going until SIGTERM or SIGINT (listing mode: pass after pass, "
+      "then exit 0).");
   CLI::App* status = app.add_subcommand(
       "status",
       "Counts, bytes and the oldest object's age under input/, output/, errors/, leases/.");

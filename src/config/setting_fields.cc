@@ -63,10 +63,10 @@ const std::vector<SettingInfo>& Table() {
                "while its object is worked on.",
        .range = SettingRange{kMinQueueVisibilitySeconds, 43200, /*zero_too=*/true}},
       {"follow",
-       "Keep going, for a service: list input/ again after each pass (queue mode: keep "
-       "polling when the queue is empty). SIGTERM or SIGINT ends it after the objects in hand, "
-       "with exit 0. A failed pass (S3 unreachable) is logged and retried; each pass honours "
-       "--max-files and --max-seconds on its own.",
+       "Keep going, for a service, until SIGTERM or SIGINT ends it after the objects in hand. "
+       "Listing mode: list input/ again after each pass (see --poll-seconds); a failed pass "
+       "(S3 unreachable) is logged and retried; --max-files and --max-seconds bound each pass; "
+       "a stop exits 0. Queue mode: keep polling when the queue is empty.",
        true, true, true},
       {.key = "poll_seconds",
        .help = "With --follow in listing mode: seconds to wait before listing again after a "
