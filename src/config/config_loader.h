@@ -71,6 +71,8 @@ enum class ConfigPurpose { kS3, kLocal };
 
 struct ConfigSources {
   std::string config_file;  // --config; empty: S3PROC_CONFIG, then default_config_file
+  // What named config_file, for the message when it does not exist; empty: say nothing.
+  std::string config_file_named_by = "--config";
   SettingOverrides flags;
   ConfigEnvLookup env;  // REQUIRES: callable
   // Read when it exists; its absence is fine (unlike a file named by --config or S3PROC_CONFIG).
@@ -95,7 +97,8 @@ using SettingOrigins = std::map<std::string, std::string, std::less<>>;
 // set from a file (dry_run) and syntax errors are InvalidArgument "<source_name>:<line>: ...".
 Status MergeTomlText(std::string_view text, const std::string& source_name, RunConfig& config,
                      SettingOrigins* origin = nullptr);
-// Reads `path` and merges it: IoError when it cannot be read, NotFound when it does not exist.
+// Reads `path` and merges it: IoError when it cannot be read (a directory included), NotFound
+// when it does not exist.
 Status MergeTomlFile(const std::string& path, RunConfig& config, SettingOrigins* origin = nullptr);
 Status MergeEnvironment(const ConfigEnvLookup& env, RunConfig& config,
                         SettingOrigins* origin = nullptr);
