@@ -71,6 +71,9 @@ int RunCommand(const RunConfig& config, const CliIo& io) {
     // A missing bucket or queue, a request S3 calls invalid: no later run can succeed either.
     return summary.status().code() == StatusCode::kInvalidArgument ? 2 : 1;
   }
+  // A service's clean stop is a success in queue mode too: what failed is in the summary line
+  // and the metrics, and its messages come back to the queue for the next worker.
+  if (config.follow && summary->stopped_by_signal) return 0;
   return summary->ExitCode();
 }
 

@@ -42,8 +42,7 @@ struct SettingInfo {
   bool is_flag = false;   // a boolean: the flag takes no value
   bool is_list = false;   // exec_command and route: the flag may repeat
   // Integer settings: the values s3proc accepts (validated by NormalizeAndValidate, shown by
-  // --help, and the Ansible role's preflight ranges are checked against that help by
-  // deploy/ansible/tests/setting_ranges_test.py).
+  // --help; the Ansible role has no copy: it runs `s3proc config check` on its rendered file).
   std::optional<SettingRange> range;
 
   std::string EnvName() const;   // "S3PROC_BUCKET"; "S3PROC_ROUTES" for route
