@@ -151,7 +151,7 @@ do_switch_to_cron() {
   playbook switch-to-cron site.yml -e s3proc_run_mode=cron
   th_ssh test ! -e /etc/systemd/system/s3proc.service
   [[ $(unit_property LoadState) == not-found ]]
-  th_ssh grep -F 's3proc run --config' /etc/cron.d/s3proc
+  th_ssh "grep -F -e 's3proc run --config' /etc/cron.d/s3proc"
   echo "unit removed, cron job installed"
 }
 
