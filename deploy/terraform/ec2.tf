@@ -22,6 +22,14 @@ locals {
   ami_id             = var.ami_id != null ? var.ami_id : data.aws_ssm_parameter.ami[0].insecure_value
 }
 
+# Amazon Linux 2 stays the default, but its support ended: every plan says so, and how to move.
+check "amazon_linux_support" {
+  assert {
+    condition     = var.amazon_linux_version != "2"
+    error_message = "Amazon Linux 2 reached end of support on 2026-06-30: no more security updates. Set amazon_linux_version = \"2023\" to move to Amazon Linux 2023 (s3proc's static release and the Ansible role run on both; the instance is replaced, so drain input/ first)."
+  }
+}
+
 data "aws_ssm_parameter" "ami" {
   count = var.ami_id == null ? 1 : 0
 

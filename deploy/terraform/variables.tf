@@ -134,7 +134,7 @@ variable "instance_type" {
 }
 
 variable "amazon_linux_version" {
-  description = "Amazon Linux release whose latest AMI is resolved through the public SSM parameter: \"2\" (the default the requirement asks for; end of support 2026-06-30) or \"2023\"."
+  description = "Amazon Linux release whose latest AMI is resolved through the public SSM parameter: \"2\" (the default; past its end of support on 2026-06-30, which every plan warns about) or \"2023\"."
   type        = string
   default     = "2"
   nullable    = false

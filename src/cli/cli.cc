@@ -8,6 +8,8 @@ int RunCli(const std::vector<std::string>& args, const CliIo& io) {
   ParsedCommandLine parsed = ParseCommandLine(args, io.out, io.err);
   if (parsed.exit_code.has_value()) return *parsed.exit_code;
   const Invocation& inv = parsed.invocation;
+  // The file alone: it loads its own configuration.
+  if (inv.command == CommandKind::kConfigCheck) return ConfigCheckCommand(inv.file, io);
 
   ConfigSources sources;
   sources.config_file = inv.config_file;
@@ -25,6 +27,7 @@ int RunCli(const std::vector<std::string>& args, const CliIo& io) {
     case CommandKind::kStatus: return StatusCommand(*config, inv.json, io);
     case CommandKind::kRedrive: return RedriveCommand(*config, inv, io);
     case CommandKind::kProcess: return ProcessCommand(*config, inv, io);
+    case CommandKind::kConfigCheck: break;  // returned above
   }
   return 2;
 }

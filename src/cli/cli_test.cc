@@ -267,5 +267,103 @@ TEST_F(CliTest, ProcessNeedsNoBucketButAReadableFile) {
   EXPECT_THAT(err_.Text(), HasSubstr("unknown processor 'nope'"));
 }
 
+// `s3proc config check FILE`, as Ansible's `validate:` runs it: on a temporary copy whose name
+// does not end in .toml.
+TEST_F(CliTest, ConfigCheckPrintsOkForAGoodFile) {
+  std::string file = dir_.WriteFile("tmpk3x9_s3proc",
+                                    "bucket = \"my-bucket\"\nconcurrency = 8\n"
+                                    "[[route]]\nglob = \"*.csv\"\n"
+                                    "processor = \"csv\"\n");
+  EXPECT_EQ(Run({"config", "check", file}), 0) << err_.Text();
+  EXPECT_EQ(out_.Text(), file + ": ok\n");
+  EXPECT_EQ(err_.Text(), "");
+}
+
+TEST_F(CliTest, ConfigCheckNamesTheFileAndLineOfABadValue) {
+  std::string file =
+      dir_.WriteFile("bad-value", "bucket = \"my-bucket\"\n\nconcurrency = \"many\"\n");
+  EXPECT_EQ(Run({"config", "check", file}), 2);
+  EXPECT_EQ(err_.Text(),
+            "s3proc: error: " + file + ":3: 'concurrency' must be an integer, not a string\n");
+  EXPECT_EQ(out_.Text(), "");
+}
+
+TEST_F(CliTest, ConfigCheckNamesTheFileAndLineOfAnUnknownKeyOutOfRangeNumberAndBadRoute) {
+  std::string unknown = dir_.WriteFile("unknown", "bucket = \"my-bucket\"\nbukcet = \"x\"\n");
+  EXPECT_EQ(Run({"config", "check", unknown}), 2);
+  EXPECT_THAT(err_.Text(),
+              HasSubstr(unknown + ":2: unknown setting 'bukcet' (did you mean 'bucket'?)"));
+
+  std::string range = dir_.WriteFile("range", "bucket = \"my-bucket\"\n\nconcurrency = 9999\n");
+  EXPECT_EQ(Run({"config", "check", range}), 2);
+  EXPECT_THAT(err_.Text(),
+              HasSubstr("concurrency (from " + range + ":3) must be between 1 and 512, got 9999"));
+
+  std::string route = dir_.WriteFile("route",
+                                     "bucket = \"my-bucket\"\n"
+                                     "[[route]]\nglob = \"*.csv\"\nprocessor = \"csv\"\n"
+                                     "[[route]]\nglob = \"*.x\"\nprocessor = \"xml\"\n");
+  EXPECT_EQ(Run({"config", "check", route}), 2);
+  EXPECT_THAT(err_.Text(),
+              HasSubstr("route 2 ('*.x=xml') (from " + route + ":5): unknown processor 'xml'"));
+  EXPECT_EQ(out_.Text(), "");
+}
+
+TEST_F(CliTest, ConfigCheckOfAMissingFileOrADirectoryExitsTwo) {
+  std::string missing = (dir_.path() / "missing").string();
+  EXPECT_EQ(Run({"config", "check", missing}), 2);
+  EXPECT_EQ(err_.Text(), "s3proc: error: config file " + missing + " does not exist\n");
+  EXPECT_EQ(Run({"config", "check", dir_.path().string()}), 2);
+  EXPECT_THAT(err_.Text(), HasSubstr(dir_.path().string() + " is a directory"));
+  EXPECT_EQ(Run({"config", "check"}), 2);
+  EXPECT_THAT(err_.Text(), HasSubstr("run 's3proc config check --help'"));
+  EXPECT_EQ(out_.Text(), "");
+}
+
+TEST_F(CliTest, ConfigCheckReadsTheFileAloneNotTheEnvironment) {
+  // The environment would fill in the bucket the file lacks...
+  env_["S3PROC_BUCKET"] = "env-bucket";
+  env_["S3PROC_CONFIG"] = dir_.WriteFile("other.toml", "bucket = \"other-bucket\"\n");
+  std::string no_bucket = dir_.WriteFile("no-bucket", "concurrency = 8\n");
+  EXPECT_EQ(Run({"config", "check", no_bucket}), 2);
+  EXPECT_THAT(err_.Text(), HasSubstr("no bucket"));
+  // ... or override the file's bad value.
+  env_["S3PROC_CONCURRENCY"] = "4";
+  std::string bad = dir_.WriteFile("bad", "bucket = \"b-1\"\nconcurrency = 0\n");
+  EXPECT_EQ(Run({"config", "check", bad}), 2);
+  EXPECT_THAT(err_.Text(), HasSubstr("concurrency (from " + bad + ":2) must be between 1"));
+  // A bad variable does not fail a good file either.
+  env_["S3PROC_MAX_FILES"] = "lots";
+  std::string good = dir_.WriteFile("good", "bucket = \"b-1\"\n");
+  EXPECT_EQ(Run({"config", "check", good}), 0) << err_.Text();
+  EXPECT_EQ(out_.Text(), good + ": ok\n");
+}
+
+TEST_F(CliTest, TopLevelHelpListsConfigCheck) {
+  EXPECT_EQ(Run({"--help"}), 0);
+  EXPECT_THAT(out_.Text(), HasSubstr("\n  config "));
+  Capture check_help;
+  CliIo io = Io();
+  io.out = check_help.file();
+  EXPECT_EQ(RunCli({"s3proc", "config", "check", "--help"}, io), 0);
+  EXPECT_THAT(check_help.Text(), HasSubstr("Usage: s3proc config check [OPTIONS] file"));
+}
+
+TEST_F(CliTest, FollowWorksInListingModeButNotWithDryRun) {
+  auto config = ConfigFor({"run", "--bucket", "b-1", "--follow", "--poll-seconds", "5"});
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_TRUE(config->follow);
+  EXPECT_EQ(config->poll_seconds, 5);
+  EXPECT_EQ(ConfigFor({"run", "--bucket", "b-1"})->poll_seconds, 60);
+
+  EXPECT_EQ(Run({"run", "--bucket", "b-1", "--follow", "--dry-run"}), 2);
+  EXPECT_THAT(err_.Text(), HasSubstr("--dry-run cannot be used with follow (from --follow)"));
+  EXPECT_EQ(Run({"run", "--bucket", "b-1", "--follow", "--poll-seconds", "0"}), 2);
+  EXPECT_THAT(err_.Text(), HasSubstr("poll_seconds (from --poll-seconds) must be between 1 and "
+                                     "86400, got 0"));
+  env_["S3PROC_POLL_SECONDS"] = "7";
+  EXPECT_EQ(ConfigFor({"run", "--bucket", "b-1"})->poll_seconds, 7);
+}
+
 }  // namespace
 }  // namespace s3proc

@@ -77,7 +77,9 @@ constexpr std::string_view kWhereSettings[] = {"bucket",           "region",    
 
 std::string SubcommandIn(const std::vector<std::string>& args) {
   for (size_t i = 1; i < args.size(); ++i) {
-    if (args[i] == "run" || args[i] == "status" || args[i] == "redrive" || args[i] == "process") {
+    if (args[i] == "config" && i + 1 < args.size() && args[i + 1] == "check") return "config check";
+    if (args[i] == "run" || args[i] == "status" || args[i] == "redrive" || args[i] == "process" ||
+        args[i] == "config") {
       return args[i];
     }
   }
@@ -101,7 +103,9 @@ ParsedCommandLine ParseCommandLine(const std::vector<std::string>& args, FILE* o
       "One pass: list input/ (queue mode, --queue-url: receive its S3 events from SQS), process "
       "each object, upload to output/ or route it to errors/ with a reason, delete the input. "
       "Exit 0 when every object reached output/ or errors/, "
-      "1 when some were left for the next run, 2 for a usage or configuration error.");
+      "1 when some were left for the next run, 2 for a usage or configuration error. "
+      "With --follow: keep going until SIGTERM or SIGINT (listing mode: pass after pass, "
+      "then exit 0).");
   CLI::App* status = app.add_subcommand(
       "status",
       "Counts, bytes and the oldest object's age under input/, output/, errors/, leases/.");
@@ -113,6 +117,17 @@ ParsedCommandLine ParseCommandLine(const std::vector<std::string>& args, FILE* o
       "process",
       "Run one processor on a local FILE (no S3) and write the result to --output or stdout. "
       "Exit 1 with 'rejected: REASON' when the processor rejects it. For debugging routes.");
+
+  CLI::App* config = app.add_subcommand("config", "Work with a config file without running.");
+  config->require_subcommand(1);
+  CLI::App* config_check = config->add_subcommand(
+      "check",
+      "Load FILE as 'run --config FILE' would, without the S3PROC_* environment or flags, and "
+      "validate it; touch no network and no work dir. Print 'FILE: ok' and exit 0, or the error "
+      "(with the file and line) and exit 2. For a config management tool's validate step.");
+  config_check->add_option("file", inv.file, "The TOML config file (any name).")
+      ->required()
+      ->type_name("FILE");
 
   for (CLI::App* sub : {run, status, redrive, process}) {
     sub->add_option("--config", inv.config_file,
@@ -198,6 +213,8 @@ ParsedCommandLine ParseCommandLine(const std::vector<std::string>& args, FILE* o
     inv.command = CommandKind::kStatus;
   } else if (redrive->parsed()) {
     inv.command = CommandKind::kRedrive;
+  } else if (config_check->parsed()) {
+    inv.command = CommandKind::kConfigCheck;
   } else {
     inv.command = CommandKind::kProcess;
     process_exec_after_dashes.insert(process_exec_after_dashes.end(), after_dashes.begin(),

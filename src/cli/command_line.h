@@ -9,7 +9,7 @@
 
 namespace s3proc {
 
-enum class CommandKind { kRun, kStatus, kRedrive, kProcess };
+enum class CommandKind { kRun, kStatus, kRedrive, kProcess, kConfigCheck };
 
 // What the command line asked for, before the configuration is loaded.
 struct Invocation {
@@ -18,7 +18,7 @@ struct Invocation {
   SettingOverrides flags;   // settings given as flags (see ConfigSources::flags)
   bool json = false;        // status --json
   std::string filter;       // redrive --filter
-  std::string file;         // process FILE
+  std::string file;         // process FILE, config check FILE
   std::string output;       // process --output; empty: stdout
   std::string key;          // process --key; empty: FILE's name
 };
@@ -31,9 +31,9 @@ struct ParsedCommandLine {
 };
 
 // Parses `args` (args[0] is the program name) with the CLI11 command table: subcommands run,
-// status, redrive and process, with help text that documents every setting (flag, environment
-// variable, TOML key, default). Help and version go to `out`, errors to `err`.
-// The only file that includes CLI11; its exceptions stop here.
+// status, redrive, process and config check, with help text that documents every setting (flag,
+// environment variable, TOML key, default). Help and version go to `out`, errors to `err`. The only
+// file that includes CLI11; its exceptions stop here.
 ParsedCommandLine ParseCommandLine(const std::vector<std::string>& args, FILE* out, FILE* err);
 
 }  // namespace s3proc

@@ -27,4 +27,10 @@ int StatusCommand(const RunConfig& config, bool json, const CliIo& io);
 int RedriveCommand(const RunConfig& config, const Invocation& invocation, const CliIo& io);
 int ProcessCommand(const RunConfig& config, const Invocation& invocation, const CliIo& io);
 
+// `s3proc config check FILE`: loads FILE exactly as `run --config FILE` does (LoadRunConfig,
+// for run: a bucket is required) but with no S3PROC_* variable and no flag, so that what is
+// checked is the file alone. Touches no network and no work dir. Prints "FILE: ok" to io.out
+// and returns 0, or "s3proc: error: <message>" to io.err and returns 2.
+int ConfigCheckCommand(const std::string& file, const CliIo& io);
+
 }  // namespace s3proc

@@ -2,6 +2,7 @@
 #include "cli/queue_context.h"
 #include "cli/s3_context.h"
 #include "cli/stop_signal.h"
+#include "pipeline/follow.h"
 #include "pipeline/pipeline.h"
 
 namespace s3proc {
@@ -26,6 +27,21 @@ void LogRequestCounts(S3Context& s3, QueueContext* queue) {
                         ",\"retries\":" + counts[2]);
 }
 
+// `run --follow` in listing mode: passes until a signal. A service's clean stop exits 0 (what a
+// pass failed is in its summary line, and later passes try it again); only a configuration
+// error, which no later pass could get past, exits 2.
+int FollowCommand(const RunConfig& config, S3Context& s3, const std::atomic<bool>& stop,
+                  const CliIo& io) {
+  auto followed = FollowListing(config, *s3.store, *s3.logger, stop,
+                                [](std::chrono::milliseconds t) { WaitForTermination(t); });
+  LogRequestCounts(s3, nullptr);
+  if (!followed.ok()) {
+    std::fprintf(io.err, "s3proc: error: %s\n", followed.status().message().c_str());
+    return 2;
+  }
+  return 0;
+}
+
 }  // namespace
 
 int RunCommand(const RunConfig& config, const CliIo& io) {
@@ -45,6 +61,7 @@ int RunCommand(const RunConfig& config, const CliIo& io) {
   }
   // Either mode: a stopped run finishes what it holds, so that what it logged is so.
   const std::atomic<bool>* stop = StopOnTermination();
+  if (config.follow && !queue) return FollowCommand(config, **context, *stop, io);
   // RunPipeline logs the summary itself.
   auto summary = RunPipeline(config, *(*context)->store, *(*context)->logger,
                              queue ? queue->queue.get() : nullptr, stop);
@@ -54,6 +71,9 @@ int RunCommand(const RunConfig& config, const CliIo& io) {
     // A missing bucket or queue, a request S3 calls invalid: no later run can succeed either.
     return summary.status().code() == StatusCode::kInvalidArgument ? 2 : 1;
   }
+  // A service's clean stop is a success in queue mode too: what failed is in the summary line
+  // and the metrics, and its messages come back to the queue for the next worker.
+  if (config.follow && summary->stopped_by_signal) return 0;
   return summary->ExitCode();
 }
 

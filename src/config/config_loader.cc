@@ -63,7 +63,10 @@ Status MergeEnvironment(const ConfigEnvLookup& env, RunConfig& config, SettingOr
       values.push_back(*value);
     }
     S3PROC_RETURN_IF_ERROR(config_internal::SetFromText(config, setting.key, values, name));
-    if (origin != nullptr) (*origin)[std::string(setting.key)] = name;
+    if (origin != nullptr) {
+      if (setting.key == "route") config_internal::ForgetRouteOrigins(*origin);
+      (*origin)[std::string(setting.key)] = name;
+    }
   }
   return Status::Ok();
 }
@@ -73,7 +76,10 @@ Status MergeOverrides(const SettingOverrides& flags, RunConfig& config, SettingO
     const SettingInfo* setting = FindSetting(key);
     if (setting == nullptr) return Status::InvalidArgument("unknown setting '" + key + "'");
     S3PROC_RETURN_IF_ERROR(config_internal::SetFromText(config, key, values, setting->FlagName()));
-    if (origin != nullptr) (*origin)[key] = setting->FlagName();
+    if (origin != nullptr) {
+      if (key == "route") config_internal::ForgetRouteOrigins(*origin);
+      (*origin)[key] = setting->FlagName();
+    }
   }
   return Status::Ok();
 }
@@ -96,9 +102,10 @@ Result<RunConfig> LoadRunConfig(const ConfigSources& sources, ConfigPurpose purp
     Status s = MergeTomlFile(file, config, &origin);
     if (s.IsNotFound()) {
       if (must_exist) {
-        return Status::InvalidArgument(
-            "config file " + file + " does not exist (named by " +
-            (sources.config_file.empty() ? "S3PROC_CONFIG" : "--config") + ")");
+        const std::string named_by =
+            sources.config_file.empty() ? "S3PROC_CONFIG" : sources.config_file_named_by;
+        return Status::InvalidArgument("config file " + file + " does not exist" +
+                                       (named_by.empty() ? "" : " (named by " + named_by + ")"));
       }
     } else if (!s.ok()) {
       return s;

@@ -42,8 +42,7 @@ struct SettingInfo {
   bool is_flag = false;   // a boolean: the flag takes no value
   bool is_list = false;   // exec_command and route: the flag may repeat
   // Integer settings: the values s3proc accepts (validated by NormalizeAndValidate, shown by
-  // --help, and the Ansible role's preflight ranges are checked against that help by
-  // deploy/ansible/tests/setting_ranges_test.py).
+  // --help; the Ansible role has no copy: it runs `s3proc config check` on its rendered file).
   std::optional<SettingRange> range;
 
   std::string EnvName() const;   // "S3PROC_BUCKET"; "S3PROC_ROUTES" for route
@@ -71,6 +70,8 @@ enum class ConfigPurpose { kS3, kLocal };
 
 struct ConfigSources {
   std::string config_file;  // --config; empty: S3PROC_CONFIG, then default_config_file
+  // What named config_file, for the message when it does not exist; empty: say nothing.
+  std::string config_file_named_by = "--config";
   SettingOverrides flags;
   ConfigEnvLookup env;  // REQUIRES: callable
   // Read when it exists; its absence is fine (unlike a file named by --config or S3PROC_CONFIG).
@@ -95,7 +96,8 @@ using SettingOrigins = std::map<std::string, std::string, std::less<>>;
 // set from a file (dry_run) and syntax errors are InvalidArgument "<source_name>:<line>: ...".
 Status MergeTomlText(std::string_view text, const std::string& source_name, RunConfig& config,
                      SettingOrigins* origin = nullptr);
-// Reads `path` and merges it: IoError when it cannot be read, NotFound when it does not exist.
+// Reads `path` and merges it: IoError when it cannot be read (a directory included), NotFound
+// when it does not exist.
 Status MergeTomlFile(const std::string& path, RunConfig& config, SettingOrigins* origin = nullptr);
 Status MergeEnvironment(const ConfigEnvLookup& env, RunConfig& config,
                         SettingOrigins* origin = nullptr);

@@ -46,7 +46,7 @@ const char* TypeName(const toml::node& node) {
 }
 
 Status MergeRoutes(const toml::node& node, const std::string& at, const std::string& source_name,
-                   RunConfig& config) {
+                   RunConfig& config, SettingOrigins* origin) {
   const toml::array* array = node.as_array();
   if (array == nullptr) {
     return Invalid(at,
@@ -54,6 +54,7 @@ Status MergeRoutes(const toml::node& node, const std::string& at, const std::str
                    "processor = \"csv\"");
   }
   std::vector<RouteRule> routes;
+  std::vector<std::string> route_at;  // each route's line, for the validation's messages
   for (const toml::node& element : *array) {
     const std::string element_at = At(source_name, element.source());
     const toml::table* table = element.as_table();
@@ -85,13 +86,20 @@ Status MergeRoutes(const toml::node& node, const std::string& at, const std::str
                                      " (e.g. glob = \"*.csv\" processor = \"csv\")");
     }
     routes.push_back(std::move(rule));
+    route_at.push_back(element_at);
   }
   config.routes = std::move(routes);
+  if (origin != nullptr) {
+    config_internal::ForgetRouteOrigins(*origin);
+    for (size_t i = 0; i < route_at.size(); ++i) {
+      (*origin)[config_internal::RouteOriginKey(i)] = route_at[i];
+    }
+  }
   return Status::Ok();
 }
 
 Status MergeValue(std::string_view key, const toml::node& value, const std::string& at,
-                  const std::string& source_name, RunConfig& config) {
+                  const std::string& source_name, RunConfig& config, SettingOrigins* origin) {
   auto field = config_internal::FieldOf(key);
   auto wrong_type = [&](const char* expected) {
     return Invalid(at,
@@ -145,7 +153,7 @@ Status MergeValue(std::string_view key, const toml::node& value, const std::stri
       config.*field.list = std::move(list);
       return Status::Ok();
     }
-    case SettingKind::kRoutes: return MergeRoutes(value, at, source_name, config);
+    case SettingKind::kRoutes: return MergeRoutes(value, at, source_name, config, origin);
   }
   return Status::Internal("unreachable");
 }
@@ -165,7 +173,7 @@ Status MergeTable(const toml::table& table, const std::string& source_name, RunC
       return Invalid(at, "'" + std::string(name) + "' cannot be set in a config file: use " +
                              setting->FlagName());
     }
-    S3PROC_RETURN_IF_ERROR(MergeValue(name, value, at, source_name, config));
+    S3PROC_RETURN_IF_ERROR(MergeValue(name, value, at, source_name, config, origin));
     if (origin != nullptr) (*origin)[std::string(name)] = at;
   }
   return Status::Ok();
@@ -199,6 +207,10 @@ Status MergeTomlFile(const std::string& path, RunConfig& config, SettingOrigins*
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) {
     return Status::NotFound("config file " + path + " does not exist");
+  }
+  // Opening a directory succeeds and reads as empty: it would pass for a file with no settings.
+  if (std::filesystem::is_directory(path, ec)) {
+    return Status::IoError("config file " + path + " is a directory");
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::IoError("cannot read config file " + path);

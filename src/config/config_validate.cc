@@ -89,13 +89,7 @@ Status CheckRanges(const RunConfig& config, const SettingOrigins* origin) {
 
 // Queue mode's own rules: an http(s) URL, and no setting that only listing mode can honour.
 Status ValidateQueueMode(const RunConfig& config, const SettingOrigins* origin) {
-  if (config.queue_url.empty()) {
-    if (config.follow) {
-      return Status::InvalidArgument(Named("follow", origin) +
-                                     " needs queue mode: set queue_url (--queue-url)");
-    }
-    return Status::Ok();
-  }
+  if (config.queue_url.empty()) return Status::Ok();
   const std::string& u = config.queue_url;
   if (!(u.starts_with("https://") && u.size() > 8) && !(u.starts_with("http://") && u.size() > 7)) {
     return Status::InvalidArgument(
@@ -141,6 +135,11 @@ Status NormalizeAndValidate(RunConfig& config, ConfigPurpose purpose,
 
   S3PROC_RETURN_IF_ERROR(CheckRanges(config, origin));
   S3PROC_RETURN_IF_ERROR(ValidateQueueMode(config, origin));
+  if (config.follow && config.dry_run) {
+    return Status::InvalidArgument(
+        "--dry-run cannot be used with " + Named("follow", origin) +
+        ": a dry run lists once and changes nothing; run it without --follow");
+  }
 
   if (config.log_format != "text" && config.log_format != "json") {
     return Status::InvalidArgument(Named("log_format", origin) + " must be text or json, got '" +
@@ -174,6 +173,12 @@ Status NormalizeAndValidate(RunConfig& config, ConfigPurpose purpose,
     const RouteRule& r = config.routes[i];
     std::string which =
         "route " + std::to_string(i + 1) + " ('" + r.glob + "=" + r.processor + "')";
+    if (origin != nullptr) {
+      // The route's own line when a file set it, else where the whole list came from.
+      auto it = origin->find(config_internal::RouteOriginKey(i));
+      if (it == origin->end()) it = origin->find("route");
+      if (it != origin->end()) which += " (from " + it->second + ")";
+    }
     if (r.glob.empty()) return Status::InvalidArgument(which + " has an empty glob");
     if (!IsProcessorName(r.processor)) {
       return Status::InvalidArgument(which + ": " + UnknownProcessorMessage(r.processor));

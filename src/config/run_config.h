@@ -48,7 +48,10 @@ struct RunConfig {
   int queue_wait_seconds = 20;       // SQS long poll (0..20)
   int queue_visibility_seconds = 0;  // how long a received message stays hidden (0: the
                                      // queue's own); extended at half-life while in work
-  bool follow = false;               // queue mode: keep polling when the queue is empty (a service)
+  bool follow = false;               // keep going until SIGTERM/SIGINT (a service): queue mode
+                                     // keeps polling, listing mode lists again
+  int poll_seconds = 60;             // --follow in listing mode: the wait after a pass that
+                                     // found nothing to do
 
   // What.
   std::vector<RouteRule> routes;  // tried in order

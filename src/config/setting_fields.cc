@@ -63,9 +63,16 @@ const std::vector<SettingInfo>& Table() {
                "while its object is worked on.",
        .range = SettingRange{kMinQueueVisibilitySeconds, 43200, /*zero_too=*/true}},
       {"follow",
-       "Queue mode: keep polling when the queue is empty, for a service (SIGTERM or SIGINT "
-       "ends it after the objects in hand).",
+       "Keep going, for a service, until SIGTERM or SIGINT ends it after the objects in hand. "
+       "Listing mode: list input/ again after each pass (see --poll-seconds); a failed pass "
+       "(S3 unreachable) is logged and retried; --max-files and --max-seconds bound each pass; "
+       "a stop exits 0. Queue mode: keep polling when the queue is empty.",
        true, true, true},
+      {.key = "poll_seconds",
+       .help = "With --follow in listing mode: seconds to wait before listing again after a "
+               "pass that finished no object or failed (a pass that finished some lists again "
+               "at once; a signal ends the wait at once).",
+       .range = SettingRange{1, 86400}},
       {"default_processor",
        "Processor for keys no route matches: json, ndjson, csv, passthrough or exec."},
       {"route",
@@ -179,6 +186,7 @@ SettingField FieldOf(std::string_view key) {
   if (key == "queue_wait_seconds") return i(&RunConfig::queue_wait_seconds);
   if (key == "queue_visibility_seconds") return i(&RunConfig::queue_visibility_seconds);
   if (key == "follow") return b(&RunConfig::follow);
+  if (key == "poll_seconds") return i(&RunConfig::poll_seconds);
   if (key == "default_processor") return s(&RunConfig::default_processor);
   if (key == "route") return SettingField{K::kRoutes};
   if (key == "exec_command") {
@@ -285,6 +293,12 @@ Status SetFromText(RunConfig& config, std::string_view key, const std::vector<st
     }
   }
   return Status::Internal("unreachable");
+}
+
+std::string RouteOriginKey(size_t index) { return "route " + std::to_string(index + 1); }
+
+void ForgetRouteOrigins(SettingOrigins& origin) {
+  std::erase_if(origin, [](const auto& entry) { return entry.first.starts_with("route "); });
 }
 
 std::string ClosestMatch(std::string_view word, const std::vector<std::string_view>& candidates) {

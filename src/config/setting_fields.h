@@ -37,6 +37,13 @@ Status SetFromText(RunConfig& config, std::string_view key, const std::vector<st
 // Parses "GLOB=PROCESSOR" (the last '=' splits, so globs may hold '=').
 Status ParseRoute(std::string_view text, RouteRule* rule);
 
+// The key under which SettingOrigins records where route `index` (0-based) was set, when it was
+// set by a file ("route 1" -> "s3proc.toml:12"): a file names each route's line, unlike the
+// environment and flags, whose whole list has one origin under "route".
+std::string RouteOriginKey(size_t index);
+// Removes those keys: the routes were replaced by a later source.
+void ForgetRouteOrigins(SettingOrigins& origin);
+
 // The closest of `candidates` to `word` when it is close enough to be a likely typo, else "".
 std::string ClosestMatch(std::string_view word, const std::vector<std::string_view>& candidates);
 

@@ -107,7 +107,12 @@ RunSummary RunTally::Finish(const RunConfig& config, Clock::time_point started,
     Status m = WriteMetricsFile(config.metrics_file, summary);
     if (!m.ok()) logger_.Warn(m.message());
   }
-  LogSummary(logger_, summary);
+  // A followed listing lists every poll_seconds: a line for each empty pass would bury the
+  // journal (FollowListing says once that the input prefix is empty; the metrics file still
+  // shows each pass).
+  const bool empty_followed_pass = config.follow && config.queue_url.empty() &&
+                                   summary.listed == 0 && !summary.stopped_by_signal;
+  if (!empty_followed_pass) LogSummary(logger_, summary);
   return summary;
 }
 

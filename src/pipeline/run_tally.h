@@ -34,7 +34,8 @@ class RunTally {
   RunSummary Snapshot() const;
 
   // Closes the summary (seconds since `started`), writes the metrics file when configured and
-  // logs the summary line. Returns the summary.
+  // logs the summary line (not for a pass of a followed listing that listed nothing). Returns
+  // the summary.
   RunSummary Finish(const RunConfig& config, Clock::time_point started, bool stopped_early);
 
  private:

@@ -449,6 +449,19 @@ def check_graviton_plan(c, moto, tf, want):
 
 # ---- one variant, start to end ----------------------------------------------------------------
 
+def check_plan_warnings(c, out, want):
+    """A plan warns of nothing, except Amazon Linux 2's end of support when it is chosen."""
+    eol = "Amazon Linux 2 reached end of support on 2026-06-30"
+    warnings = out.count("Warning:")
+    if want["amazon_linux"] == "2":
+        text = " ".join(out.split())  # terraform wraps the message's lines
+        c.that(eol in text and "amazon_linux_version = \"2023\"" in text,
+               "plan: Amazon Linux 2's end-of-support warning, with how to move", out[-3000:])
+        c.equal(warnings, 1, "plan: that warning and no other")
+    else:
+        c.equal(warnings, 0, "plan: no warnings")
+
+
 def run_variant(label, mirror, make_vars, want, result, before_destroy=None):
     """Runs one variant start to end; result["failures"] lists what failed (empty: passed).
     before_destroy(c, moto, tf, outputs), when given, runs once every check of the applied
@@ -471,7 +484,7 @@ def run_variant(label, mirror, make_vars, want, result, before_destroy=None):
             if want.get("graviton_plan"):
                 check_graviton_plan(c, moto, tf, want)
             _, out = tf.run("plan", "plan", "-input=false", "-out=tfplan", *tf.vars(), show=SHOW)
-            c.that("Warning" not in out, "plan: no warnings")
+            check_plan_warnings(c, out, want)
             tf.run("apply", "apply", "-input=false", "tfplan", show=SHOW)
             code, out = tf.run("replan", "plan", "-input=false", "-detailed-exitcode", *tf.vars(),
                                ok=(0, 2), show=SHOW)
@@ -522,12 +535,12 @@ VARIANTS = {
     "al2": (al2_vars, {"instance_type": "t3.micro", "ami_name_prefix": "amzn2-ami-kernel-5.10-hvm-",
                        "ebs_optimized": True, "key_name": None, "https_cidrs": HTTPS_CIDRS,
                        "vpc_endpoint": False, "graviton_plan": True, "queue": False,
-                       "instance_count": 1}),
+                       "instance_count": 1, "amazon_linux": "2"}),
     "al2023+vpce+queue": (al2023_vars, {"instance_type": "t2.micro", "ami_name_prefix": "al2023-ami-",
                                         "ebs_optimized": False, "key_name": EXISTING_KEY,
                                         "https_cidrs": SSH_CIDRS, "vpc_endpoint": True,
                                         "queue": True, "instance_count": 2, "visibility": 120,
-                                        "max_receive_count": 3}),
+                                        "max_receive_count": 3, "amazon_linux": "2023"}),
 }
 
 
