@@ -12,7 +12,7 @@ they check. Each check returns a list of findings (strings); none means the prom
   I5  with disturbances stopped, runs drain: input/ empties (but for folder markers), and the
       last run exits 0
   I6  an object logged done or rejected has left input/ when its run exits, and a run stopped
-      with SIGTERM exits by itself with a summary
+      with SIGTERM exits by itself with a summary; a follow run (a service) so stopped exits 0
 """
 
 import hashlib
@@ -244,10 +244,16 @@ def check_i6(world, record, input_now, latest_at_start):
     findings = []
     if record.signalled == "KILL" or record.hung:
         return findings
+    # A follow run in listing mode ends with a follow_stopped line (its passes log a summary
+    # each only when they list something); in queue mode with the usual summary.
+    summaries = ("summary", "follow_stopped") if record.follow else ("summary",)
     if record.signalled == "TERM" and (record.code is None or record.code < 0 or
-                                       not any(e.get("event") == "summary"
+                                       not any(e.get("event") in summaries
                                                for e in record.events)):
         findings.append(f"I6: a run stopped with SIGTERM exited {record.code} without a summary")
+    if record.signalled == "TERM" and record.follow and record.code != 0:
+        findings.append(f"I6: a follow run (a service) stopped with SIGTERM exited {record.code}, "
+                        f"not 0 ({record.describe()})")
     finished = {}
     for e in record.events:
         if e.get("event") != "object":

@@ -44,12 +44,15 @@ class Run:
     ("TERM", n): the signal is sent once the run has logged n object lines (at its end if it
     logs fewer). `faults` are fault-proxy rules for its requests. `overwrite` re-uploads the
     named input (new bytes) as soon as the run logs it done or rejected, before its delete.
-    `clock` is how many seconds the host's wall clock is off while it runs."""
+    `clock` is how many seconds the host's wall clock is off while it runs. `follow`: a
+    service's `run --follow` (polling every second), which ends only by its signal: a follow
+    run is always stopped, by its `stop` or else by SIGTERM once it has run FOLLOW_SECONDS."""
     host: int
     stop: tuple | None = None
     faults: list = field(default_factory=list)
     overwrite: list = field(default_factory=list)
     clock: int = 0
+    follow: bool = False
 
 
 @dataclass
@@ -70,12 +73,14 @@ class Scenario:
     def describe(self):
         runs = sum(len(r) for r in self.rounds)
         kills = sum(1 for r in self.rounds for x in r if x.stop)
+        follows = sum(1 for r in self.rounds for x in r if x.follow)
         clocks = sum(1 for r in self.rounds for x in r if x.clock)
         work = "queue mode" if self.mode == "queue" else f"{self.shards} shards"
         return (f"seed {self.seed}: {'versioned' if self.versioned else 'unversioned'} bucket, "
                 f"{len(self.uploads)} inputs, {len(self.foreign)} foreign objects, "
                 f"{self.hosts} host(s), concurrency {self.concurrency}, {work}, "
-                f"{runs} disturbed runs ({kills} signalled, {clocks} with the clock off)")
+                f"{runs} disturbed runs ({kills} signalled, {clocks} with the clock off, "
+                f"{follows} following)")
 
 
 # ---- contents ---------------------------------------------------------------------------------
@@ -215,6 +220,8 @@ def generate(seed):
     for run in (r for specs in rounds for r in specs):
         if rng.random() < 0.15:
             run.clock = rng.choice(CLOCK_MENU)
+    for run in (r for specs in rounds for r in specs):
+        run.follow = rng.random() < 0.2
     return scn
 
 

@@ -29,6 +29,9 @@ REGION = "us-east-1"
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "s3proc-model", "AWS_SECRET_ACCESS_KEY": "model-secret"}
 
 RUN_TIMEOUT = 120  # a run that takes longer hangs: that is a finding, not a slow machine
+# A follow run (a service) not stopped by its own signal before this is sent SIGTERM: long
+# enough for several passes at --poll-seconds 1, short beside RUN_TIMEOUT.
+FOLLOW_SECONDS = 6
 
 # libfaketime (Debian's package faketime), the multithreaded build: s3proc is multithreaded.
 FAKETIME_LIBRARY = "/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1"
@@ -49,6 +52,7 @@ class RunRecord:
     stop: tuple | None
     faults: list
     clock: int = 0
+    follow: bool = False
     code: int | None = None
     signalled: str = ""  # the signal sent, once sent
     events: list = field(default_factory=list)
@@ -61,6 +65,7 @@ class RunRecord:
         stop = f", {self.stop[0]} after {self.stop[1]} objects" if self.stop else ""
         faults = f", faults {' '.join(self.faults)}" if self.faults else ""
         clock = f", clock {self.clock:+d} s" if self.clock else ""
+        clock += ", --follow" if self.follow else ""
         again = (f", re-uploaded {', '.join(repr(r[:60]) for r in self.overwrote)}"
                  if self.overwrote else "")
         return f"run on host {self.host}{stop}{faults}{clock}{again}: exit {self.code}"
@@ -134,7 +139,7 @@ class World:
 
     # ---- s3proc's side ------------------------------------------------------------------------
 
-    def command(self, host, endpoint, queue_wait):
+    def command(self, host, endpoint, queue_wait, follow=False):
         cmd = [self.binary, "run", "--bucket", self.bucket, "--work-dir", self.hosts[host],
                "--endpoint-url", endpoint, "--log-format", "json", "--no-progress",
                "--concurrency", str(self.scn.concurrency),
@@ -145,6 +150,8 @@ class World:
             cmd += ["--route", route]
         if self.queue_url:
             cmd += ["--queue-url", self.queue_url, "--queue-wait-seconds", str(queue_wait)]
+        if follow:  # queue mode waits in its long polls; listing mode between passes
+            cmd += ["--follow"] + ([] if self.queue_url else ["--poll-seconds", "1"])
         return cmd
 
     def env(self, endpoint, clock):
@@ -162,7 +169,7 @@ class World:
     def run(self, spec, index, record=None, queue_wait=0):
         """Plays one Run to its end (or its signal); returns its RunRecord. In queue mode a pass
         ends at a poll that waited `queue_wait` seconds for nothing."""
-        record = record or RunRecord(spec.host, spec.stop, spec.faults, spec.clock)
+        record = record or RunRecord(spec.host, spec.stop, spec.faults, spec.clock, spec.follow)
         proxy = None
         endpoint = self.moto.endpoint
         if spec.faults:
@@ -180,12 +187,17 @@ class World:
         return record
 
     def _play(self, spec, record, endpoint, queue_wait):
-        proc = subprocess.Popen(self.command(spec.host, endpoint, queue_wait),
+        proc = subprocess.Popen(self.command(spec.host, endpoint, queue_wait, spec.follow),
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                                 env=self.env(endpoint, spec.clock))
         watchdog = threading.Timer(RUN_TIMEOUT, lambda: (setattr(record, "hung", True),
                                                          proc.kill()))
         watchdog.start()
+        # A follow run ends only by a signal: its own stop when it comes, else SIGTERM.
+        service_stop = threading.Timer(FOLLOW_SECONDS, lambda: record.signalled or
+                                       self._signal(proc, record, "TERM"))
+        if spec.follow:
+            service_stop.start()
         objects = 0
         lines = []
         try:
@@ -211,6 +223,7 @@ class World:
             record.code = proc.wait()
         finally:
             watchdog.cancel()
+            service_stop.cancel()
             record.stderr = "".join(lines)
 
     @staticmethod
@@ -222,7 +235,7 @@ class World:
         """Runs `specs` at once (overlapping runs), uploading `late` while they run. In queue
         mode a run during which something is uploaded polls on for a second, so that it may
         receive the new events; the others end at the first empty poll."""
-        records = [RunRecord(s.host, s.stop, s.faults, s.clock) for s in specs]
+        records = [RunRecord(s.host, s.stop, s.faults, s.clock, s.follow) for s in specs]
         threads = [threading.Thread(target=self.run, args=(s, index * 10 + i, r),
                                     kwargs={"queue_wait": 1 if late or s.overwrite else 0})
                    for i, (s, r) in enumerate(zip(specs, records))]
