@@ -31,7 +31,7 @@ CREDENTIALS = {"AWS_ACCESS_KEY_ID": "s3proc-model", "AWS_SECRET_ACCESS_KEY": "mo
 RUN_TIMEOUT = 120  # a run that takes longer hangs: that is a finding, not a slow machine
 # A follow run (a service) not stopped by its own signal before this is sent SIGTERM: long
 # enough for several passes at --poll-seconds 1, short beside RUN_TIMEOUT.
-FOLLOW_SECONDS = 6
+FOLLOW_SECONDS = 4
 
 # libfaketime (Debian's package faketime), the multithreaded build: s3proc is multithreaded.
 FAKETIME_LIBRARY = "/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1"
