@@ -1,9 +1,16 @@
 ################################################################################
-# The instance role: exactly what `s3proc run`, `status` and `redrive` do, nothing more.
+# The instance role: exactly what `s3proc run` does, nothing more (`status` reads only what run
+# may already read, and the dead-letter queue's count). `s3proc redrive` is an operator's action:
+# its rights are in the operator policy below, which the instance never holds.
 # tests/lib/expected_s3_access.js is the checked list of those operations.
 ################################################################################
 
 data "aws_partition" "current" {}
+
+locals {
+  # kms:ViaService of S3 in the bucket's region: the KMS key is usable only through S3 requests.
+  s3_service_endpoint = "s3.${aws_s3_bucket.this.region}.${data.aws_partition.current.dns_suffix}"
+}
 
 data "aws_iam_policy_document" "assume_role" {
   statement {
@@ -19,7 +26,8 @@ data "aws_iam_policy_document" "assume_role" {
 }
 
 data "aws_iam_policy_document" "s3proc" {
-  # ListObjectsV2 over each prefix (`s3proc run` lists input/, `s3proc status` all four).
+  # ListObjectsV2 over each prefix: `s3proc run` lists input/ and leases/, and after a 403 for a
+  # key it may read (a missing key, on AWS) lists that key in any of the four.
   statement {
     sid       = "ListOwnPrefixes"
     effect    = "Allow"
@@ -39,7 +47,8 @@ data "aws_iam_policy_document" "s3proc" {
   }
 
   # Read the current object (its version id comes back with it), delete that exact version when
-  # done; PutObject is `s3proc redrive` copying errors/* back to input/.
+  # done (DeleteObjectVersion: on the module's versioned bucket a producer's newer version is never
+  # deleted with it). No PutObject: the instance never writes into input/.
   statement {
     sid    = "ConsumeInput"
     effect = "Allow"
@@ -47,7 +56,6 @@ data "aws_iam_policy_document" "s3proc" {
       "s3:GetObject",
       "s3:DeleteObject",
       "s3:DeleteObjectVersion",
-      "s3:PutObject",
     ]
     resources = ["${aws_s3_bucket.this.arn}/${local.prefixes.input}*"]
   }
@@ -66,9 +74,11 @@ data "aws_iam_policy_document" "s3proc" {
     resources = ["${aws_s3_bucket.this.arn}/${local.prefixes.output}*"]
   }
 
-  # Rejected inputs and their errors/<key>.error.json; `s3proc redrive` reads and removes them.
+  # Rejected inputs and their errors/<key>.error.json. GetObject is HeadObject (whose object holds
+  # a name); DeleteObject removes a reason it has just stored when its copy's name proved taken
+  # (no version id: a delete marker, nothing is destroyed).
   statement {
-    sid    = "WriteAndRedriveErrors"
+    sid    = "WriteErrors"
     effect = "Allow"
     actions = [
       "s3:PutObject",
@@ -91,7 +101,8 @@ data "aws_iam_policy_document" "s3proc" {
     resources = ["${aws_s3_bucket.this.arn}/${local.prefixes.leases}*"]
   }
 
-  # Only with a customer-managed key: SSE-KMS objects need the key to be written and read.
+  # Only with a customer-managed key: SSE-KMS objects need the key to be written and read, and
+  # only through S3 (kms:ViaService): the role's credentials cannot decrypt with it directly.
   dynamic "statement" {
     for_each = var.kms_key_arn == null ? [] : [var.kms_key_arn]
 
@@ -103,6 +114,12 @@ data "aws_iam_policy_document" "s3proc" {
         "kms:GenerateDataKey",
       ]
       resources = [statement.value]
+
+      condition {
+        test     = "StringEquals"
+        variable = "kms:ViaService"
+        values   = [local.s3_service_endpoint]
+      }
     }
   }
 }
@@ -165,4 +182,118 @@ resource "aws_iam_role_policy" "queue" {
   name   = "s3proc-queue-access"
   role   = aws_iam_role.this.id
   policy = data.aws_iam_policy_document.queue[0].json
+}
+
+################################################################################
+# The operator policy (create_operator_policy): what `s3proc status` and `s3proc redrive` need,
+# for the people who run them. A managed policy that this module attaches to nothing: attach it to
+# the operators' own users, groups or roles. It stands alone (an operator needs no other grant for
+# these two commands) and holds nothing `run` alone needs: no writes to output/ or leases/, no
+# delete in input/.
+################################################################################
+
+data "aws_iam_policy_document" "operator" {
+  count = var.create_operator_policy ? 1 : 0
+
+  # ListObjectsV2: `status` counts all four prefixes; `redrive` lists errors/ and, after a 403 for
+  # input/<key> (a missing key, on AWS), that key in input/.
+  statement {
+    sid       = "ListOwnPrefixes"
+    effect    = "Allow"
+    actions   = ["s3:ListBucket"]
+    resources = [aws_s3_bucket.this.arn]
+
+    condition {
+      test     = "StringLike"
+      variable = "s3:prefix"
+      values = [
+        "${local.prefixes.input}*",
+        "${local.prefixes.output}*",
+        "${local.prefixes.errors}*",
+        "${local.prefixes.leases}*",
+      ]
+    }
+  }
+
+  # `redrive`: HeadObject of input/<key> (is it free?), then CopyObject's destination.
+  statement {
+    sid    = "RedriveIntoInput"
+    effect = "Allow"
+    actions = [
+      "s3:GetObject",
+      "s3:PutObject",
+    ]
+    resources = ["${aws_s3_bucket.this.arn}/${local.prefixes.input}*"]
+  }
+
+  # `redrive`: HeadObject of a renamed error copy (its provenance), CopyObject's source, then the
+  # error copy and its reason deleted (no version id: delete markers, history kept).
+  statement {
+    sid    = "RedriveFromErrors"
+    effect = "Allow"
+    actions = [
+      "s3:GetObject",
+      "s3:DeleteObject",
+    ]
+    resources = ["${aws_s3_bucket.this.arn}/${local.prefixes.errors}*"]
+  }
+
+  # With a customer-managed key, copying an object reads it (Decrypt) and writes it (a data key),
+  # through S3 only.
+  dynamic "statement" {
+    for_each = var.kms_key_arn == null ? [] : [var.kms_key_arn]
+
+    content {
+      sid    = "UseBucketKey"
+      effect = "Allow"
+      actions = [
+        "kms:Decrypt",
+        "kms:GenerateDataKey",
+      ]
+      resources = [statement.value]
+
+      condition {
+        test     = "StringEquals"
+        variable = "kms:ViaService"
+        values   = [local.s3_service_endpoint]
+      }
+    }
+  }
+
+  # Queue mode: `status --queue-url` reads the queue's counts and RedrivePolicy, then the
+  # dead-letter queue's count (its URL looked up by name). Read-only.
+  dynamic "statement" {
+    for_each = var.enable_event_queue ? [1] : []
+
+    content {
+      sid       = "CountQueue"
+      effect    = "Allow"
+      actions   = ["sqs:GetQueueAttributes"]
+      resources = [aws_sqs_queue.events[0].arn]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = var.enable_event_queue ? [1] : []
+
+    content {
+      sid    = "CountDeadLetters"
+      effect = "Allow"
+      actions = [
+        "sqs:GetQueueAttributes",
+        "sqs:GetQueueUrl",
+      ]
+      resources = [aws_sqs_queue.dead_letter[0].arn]
+    }
+  }
+}
+
+resource "aws_iam_policy" "operator" {
+  count = var.create_operator_policy ? 1 : 0
+
+  name_prefix = "${var.name}-operator-"
+  description = "s3proc operators: status and redrive (errors/ back to input/) on one bucket. Attach to people, not to the instance."
+  policy      = data.aws_iam_policy_document.operator[0].json
+
+  tags = local.tags
 }

@@ -107,3 +107,8 @@ output "dead_letter_queue_url" {
   description = "URL of the dead-letter queue: messages received queue_max_receive_count times without being deleted; null when enable_event_queue is false."
   value       = try(aws_sqs_queue.dead_letter[0].url, null)
 }
+
+output "operator_policy_arn" {
+  description = "ARN of the operators' managed policy (status and redrive), to attach to their own users, groups or roles; null unless create_operator_policy is true."
+  value       = try(aws_iam_policy.operator[0].arn, null)
+}

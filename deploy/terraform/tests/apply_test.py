@@ -389,6 +389,31 @@ def check_queue(c, moto, outputs, state, want):
             s3.delete_object(Bucket=bucket, Key=v["Key"], VersionId=v["VersionId"])
 
 
+def check_operator_policy(c, moto, outputs, state, want):
+    """create_operator_policy: the managed policy IAM holds is the module's document (with the
+    queue's read-only counts in queue mode), and nothing is attached to it."""
+    arn = outputs.get("operator_policy_arn")
+    if not want["operator_policy"]:
+        c.equal(arn, None, "no operator policy unless asked for")
+        return
+    iam = moto.client("iam")
+    c.equal(arn, state["module.s3proc.aws_iam_policy.operator[0]"]["arn"],
+            "operator_policy_arn is the module's managed policy")
+    version = iam.get_policy(PolicyArn=arn)["Policy"]["DefaultVersionId"]
+    doc = policy_doc(iam.get_policy_version(PolicyArn=arn, VersionId=version)
+                     ["PolicyVersion"]["Document"])
+    rendered = json.loads(state["module.s3proc.data.aws_iam_policy_document.operator[0]"]["json"])
+    c.equal(doc, rendered, "the operator policy is exactly the document the module renders")
+    sids = sorted(st.get("Sid") for st in doc["Statement"])
+    queue_sids = ["CountDeadLetters", "CountQueue"] if want["queue"] else []
+    c.equal(sids, sorted(["ListOwnPrefixes", "RedriveFromErrors", "RedriveIntoInput", *queue_sids]),
+            "operator policy: listing, redrive's two statements"
+            + (", the queue's counts" if want["queue"] else ""))
+    entities = iam.list_entities_for_policy(PolicyArn=arn)
+    c.equal([entities.get(k, []) for k in ("PolicyGroups", "PolicyUsers", "PolicyRoles")],
+            [[], [], []], "the operator policy is attached to nothing (operators attach it)")
+
+
 def check_vpc_endpoint(c, moto, outputs, inst):
     ec2 = moto.client("ec2")
     ep_id = outputs.get("s3_vpc_endpoint_id")
@@ -419,6 +444,8 @@ def check_nothing_left(c, moto, want):
             [EXISTING_KEY] if want["key_name"] else [],
             "no key pair left (an existing one is left alone)")
     c.equal([r["RoleName"] for r in iam.list_roles()["Roles"]], [], "no IAM role left")
+    c.equal([p["PolicyName"] for p in iam.list_policies(Scope="Local")["Policies"]], [],
+            "no managed policy left")
     c.equal([p["InstanceProfileName"] for p in iam.list_instance_profiles()["InstanceProfiles"]], [],
             "no instance profile left")
     c.equal(moto.client("sqs").list_queues().get("QueueUrls", []), [], "no SQS queue left")
@@ -499,6 +526,7 @@ def run_variant(label, mirror, make_vars, want, result, before_destroy=None):
                 check_queue(c, moto, outputs, state, want)
             else:
                 check_no_queue(c, moto, outputs, state)
+            check_operator_policy(c, moto, outputs, state, want)
             if want["vpc_endpoint"]:
                 check_vpc_endpoint(c, moto, outputs, inst)
             else:
@@ -527,7 +555,8 @@ def al2023_vars(work):
                   key_name=EXISTING_KEY, amazon_linux_version="2023",
                   create_s3_vpc_endpoint=True, instance_type="t2.micro",
                   enable_event_queue=True, instance_count=2,
-                  queue_visibility_timeout_seconds=120, queue_max_receive_count=3)
+                  queue_visibility_timeout_seconds=120, queue_max_receive_count=3,
+                  create_operator_policy=True)
 
 
 # label -> (make_vars(work dir) -> tfvars text, what the checks expect)
@@ -535,12 +564,13 @@ VARIANTS = {
     "al2": (al2_vars, {"instance_type": "t3.micro", "ami_name_prefix": "amzn2-ami-kernel-5.10-hvm-",
                        "ebs_optimized": True, "key_name": None, "https_cidrs": HTTPS_CIDRS,
                        "vpc_endpoint": False, "graviton_plan": True, "queue": False,
-                       "instance_count": 1, "amazon_linux": "2"}),
+                       "instance_count": 1, "amazon_linux": "2", "operator_policy": False}),
     "al2023+vpce+queue": (al2023_vars, {"instance_type": "t2.micro", "ami_name_prefix": "al2023-ami-",
                                         "ebs_optimized": False, "key_name": EXISTING_KEY,
                                         "https_cidrs": SSH_CIDRS, "vpc_endpoint": True,
                                         "queue": True, "instance_count": 2, "visibility": 120,
-                                        "max_receive_count": 3, "amazon_linux": "2023"}),
+                                        "max_receive_count": 3, "amazon_linux": "2023",
+                                        "operator_policy": True}),
 }
 
 

@@ -3,9 +3,10 @@
 // s3proc request needs. Checked both ways:
 //   - against the code: every request s3proc can send (each `r.op = {"Name", "s3:Action", ...}`
 //     in src/s3/*.cc) has a row, with the action the code names for it;
-//   - against the module: the actions and keys of all rows, taken together, are exactly what the
-//     policy in iam.tf grants (resource by resource), and the ListBucket row names exactly the
-//     s3:prefix values the policy allows.
+//   - against the module: the actions and keys of the rows sent by `run`, taken together, are
+//     exactly what the instance role's policy in iam.tf grants (resource by resource), those of the
+//     rows sent by `status` or `redrive` exactly what the operator policy grants, and the
+//     ListBucket row names exactly the s3:prefix values both allow.
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
@@ -39,6 +40,7 @@ function readTable() {
     assert.equal(cells.length, 4, `4 columns: ${line}`);
     return {
       line,
+      commands: ticks(cells[1]).filter((t) => ['run', 'status', 'redrive'].includes(t)),
       requests: ticks(cells[0]).filter((t) => /^[A-Z][A-Za-z0-9]+$/.test(t)),
       actions: ticks(cells[2]).filter((t) => /^s3:[A-Za-z]+$/.test(t)),
       keys: ticks(cells[3]).filter((t) => /^[a-z]+\/\*$/.test(t)),
@@ -79,23 +81,45 @@ test('docs: every request in src/s3/ has a row, with the IAM action the code nam
   for (const r of rows) for (const name of r.requests) assert.ok(name in code, `README row for ${name}, which src/s3 never sends`);
 });
 
-test('docs: the table, taken together, is exactly what the policy grants', () => {
-  const doc = mod.data.aws_iam_policy_document.s3proc;
-  const granted = {};
+// resource ARN -> Set of actions, over a policy document's static statements.
+function granted(doc) {
+  const out = {};
   for (const s of doc.statement) {
-    for (const r of resolve(mod, s.resources)) granted[r] = new Set([...(granted[r] || []), ...s.actions]);
+    for (const r of resolve(mod, s.resources)) out[r] = new Set([...(out[r] || []), ...s.actions]);
   }
-  const documented = {};
-  for (const r of rows) {
+  return out;
+}
+
+// resource ARN -> Set of actions, over the rows sent by any of `commands`.
+function documented(commands) {
+  const out = {};
+  for (const r of rows.filter((row) => row.commands.some((c) => commands.includes(c)))) {
     const resources = [...r.keys.filter(() => !r.onBucket).map((k) => `arn:aws:s3:::BUCKET/${k}`), ...(r.onBucket ? ['arn:aws:s3:::BUCKET'] : [])];
     assert.ok(resources.length > 0 && r.actions.length > 0, `row names actions and keys: ${r.line}`);
-    for (const res of resources) documented[res] = new Set([...(documented[res] || []), ...r.actions]);
+    for (const res of resources) out[res] = new Set([...(out[res] || []), ...r.actions]);
   }
-  const sorted = (o) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, [...v].sort()]).sort());
-  assert.deepEqual(sorted(documented), sorted(granted));
+  return out;
+}
 
+const sortedSets = (o) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, [...v].sort()]).sort());
+
+test('docs: every row is sent by run, status or redrive', () => {
+  for (const r of rows) assert.ok(r.commands.length > 0, `row names its command: ${r.line}`);
+});
+
+test('docs: the rows sent by run, taken together, are exactly what the instance role grants', () => {
+  assert.deepEqual(sortedSets(documented(['run'])), sortedSets(granted(mod.data.aws_iam_policy_document.s3proc)));
+});
+
+test('docs: the rows sent by status and redrive, taken together, are exactly what the operator policy grants', () => {
+  assert.deepEqual(sortedSets(documented(['status', 'redrive'])), sortedSets(granted(mod.data.aws_iam_policy_document.operator)));
+});
+
+test('docs: the ListBucket row names exactly the s3:prefix values of both policies', () => {
   const list = rows.filter((r) => r.onBucket);
   assert.equal(list.length, 1, 'one ListBucket row');
-  const [cond] = doc.statement.find((s) => s.actions.includes('s3:ListBucket')).condition;
-  assert.deepEqual([...list[0].keys].sort(), resolve(mod, cond.values).sort(), 'the s3:prefix values');
+  for (const doc of [mod.data.aws_iam_policy_document.s3proc, mod.data.aws_iam_policy_document.operator]) {
+    const [cond] = doc.statement.find((s) => s.actions.includes('s3:ListBucket')).condition;
+    assert.deepEqual([...list[0].keys].sort(), resolve(mod, cond.values).sort(), 'the s3:prefix values');
+  }
 });

@@ -1,19 +1,23 @@
-"""s3proc run, status and redrive under exactly the policy the module writes, enforced for real
+"""s3proc run, status and redrive under exactly the policies the module writes, enforced for real
 (run by ./least_privilege, ctest terraform.least_privilege).
 
-1. Terraform renders the instance role's policy: a targeted apply of the module against moto
-   (bucket, role, role policy only), with bucket_name set to the bucket used below. The document
-   is read from `terraform show -json` and compared with what moto's IAM holds for the role: it
-   is the module's, not a copy.
-2. The local Ceph RGW (the local_s3 fixture) enforces it: RGW 16 has no IAM roles for S3 users,
+1. Terraform renders the instance role's policy and the operator policy (create_operator_policy):
+   a targeted apply of the module against moto (bucket, role, role policy, operator policy only),
+   with bucket_name set to the bucket used below. The documents are read from
+   `terraform show -json` and compared with what moto's IAM holds for the role and the managed
+   policy: they are the module's, not copies.
+2. The local Ceph RGW (the local_s3 fixture) enforces them: RGW 16 has no IAM roles for S3 users,
    but it evaluates bucket policies (s3:prefix conditions included) for every user that does not
-   own the bucket. So the policy's statements, with a second, non-owner RGW user as their only
-   Principal, become the bucket policy; that user has no other grant. Like AWS, RGW then answers
-   403, not 404, to that user's HEAD or GET of a missing key (no unconditional s3:ListBucket).
-3. As that user: s3proc run on a versioned bucket with leases, a kill -9 mid-run, a second run
-   that recovers, rejected files, a 65 MiB output and a 65 MiB rejected file (multipart);
-   s3proc status; s3proc redrive; a final run. Every input ends in output/ or errors/, each with
-   one version. Negative controls: the user is refused what the policy does not grant.
+   own the bucket. So each policy's statements, with a non-owner RGW user as their only Principal,
+   become the bucket policy: one user stands for the instance role, another for an operator who
+   holds the operator policy alone; neither has any other grant. Like AWS, RGW then answers 403,
+   not 404, to such a user's HEAD or GET of a missing key (no unconditional s3:ListBucket).
+3. As the role user: s3proc run on a versioned bucket with leases, a kill -9 mid-run, a second
+   run that recovers, rejected files, a 65 MiB output and a 65 MiB rejected file (multipart);
+   s3proc status; s3proc redrive, which the instance role may not do (AccessDenied, exit 1,
+   nothing moved). As the operator: s3proc status and redrive. Then a final run as the role user.
+   Every input ends in output/ or errors/, each with one version. Negative controls: each user is
+   refused what its policy does not grant.
 
 The bucket's other statements (the TLS-only Deny) are not used: RGW serves plain HTTP here.
 """
@@ -57,7 +61,12 @@ def env_or_skip(name):
 
 # ---- 1. the policy, rendered by Terraform -----------------------------------------------------
 
-def rendered_policy(mirror, bucket):
+def as_json(doc):
+    return json.loads(doc) if isinstance(doc, str) else doc
+
+
+def rendered_policies(mirror, bucket):
+    """(the instance role's policy, the operator policy, the Terraform work dir)."""
     work = h.new_work_dir("least-privilege")
     with h.Moto(work) as moto:
         tf = h.Terraform(work, mirror, moto.endpoint, "least-privilege", "".join([
@@ -65,22 +74,39 @@ def rendered_policy(mirror, bucket):
             f'bucket_name = "{bucket}"\n',
             'ssh_ingress_cidrs = ["203.0.113.7/32"]\n',
             'key_name = "unused"\n',
+            'create_operator_policy = true\n',
         ]))
         tf.run("init", "init", "-lockfile=readonly", "-input=false")
-        # Only what the role's policy needs: the bucket (its ARN), the role, the policy. The rest
+        # Only what the policies need: the bucket (its ARN), the role, the two policies. The rest
         # (the 55 s lifecycle wait, the instance) is tests/apply's.
         tf.run("apply", "apply", "-auto-approve", "-input=false", *tf.vars(),
                "-target=module.s3proc.aws_iam_role_policy.s3proc",
+               "-target=module.s3proc.aws_iam_policy.operator",
                show=(r"Apply complete!",))
         state = tf.state()
+        iam = moto.client("iam")
         doc = json.loads(state["module.s3proc.data.aws_iam_policy_document.s3proc"]["json"])
         role = state["module.s3proc.aws_iam_role.this"]["name"]
-        held = moto.client("iam").get_role_policy(RoleName=role, PolicyName="s3proc-bucket-access")
-        held = held["PolicyDocument"]
-        held = json.loads(held) if isinstance(held, str) else held
+        held = iam.get_role_policy(RoleName=role, PolicyName="s3proc-bucket-access")
+        held = as_json(held["PolicyDocument"])
         if held != doc:
             raise AssertionError(f"the role holds another policy than the module rendered:\n{held}\n{doc}")
-    return doc, work
+        attached = iam.list_attached_role_policies(RoleName=role)["AttachedPolicies"]
+        if attached:
+            raise AssertionError(f"the role has managed policies attached: {attached}")
+
+        operator = state["module.s3proc.data.aws_iam_policy_document.operator[0]"]
+        operator = json.loads(operator["json"])
+        arn = state["module.s3proc.aws_iam_policy.operator[0]"]["arn"]
+        version = iam.get_policy(PolicyArn=arn)["Policy"]["DefaultVersionId"]
+        stored = iam.get_policy_version(PolicyArn=arn, VersionId=version)["PolicyVersion"]
+        if as_json(stored["Document"]) != operator:
+            raise AssertionError(f"IAM holds another operator policy than the module rendered:\n"
+                                 f"{stored['Document']}\n{operator}")
+        entities = iam.list_entities_for_policy(PolicyArn=arn)
+        if any(entities.get(k) for k in ("PolicyGroups", "PolicyUsers", "PolicyRoles")):
+            raise AssertionError(f"the module attached the operator policy: {entities}")
+    return doc, operator, work
 
 
 # ---- 2. RGW: a non-owner user and the policy as bucket policy ---------------------------------
@@ -90,8 +116,16 @@ class Rgw:
         self.endpoint = env_or_skip("AWS_ENDPOINT_URL")
         self.conf = os.path.join(env_or_skip("LOCAL_S3_DIR"), "ceph.conf")
         self.owner_key = (env_or_skip("AWS_ACCESS_KEY_ID"), env_or_skip("AWS_SECRET_ACCESS_KEY"))
-        self.uid = "s3proc-role-" + secrets.token_hex(4)
-        self.role_key = ("LPROLE" + secrets.token_hex(7).upper(), secrets.token_hex(20))
+        suffix = secrets.token_hex(4)
+        # uid -> its keys: the instance role's stand-in, and an operator's.
+        self.users = {"s3proc-role-" + suffix: self.new_key("LPROLE"),
+                      "s3proc-operator-" + suffix: self.new_key("LPOPER")}
+        self.uid, self.operator_uid = list(self.users)
+        self.role_key, self.operator_key = list(self.users.values())
+
+    @staticmethod
+    def new_key(prefix):
+        return (prefix + secrets.token_hex(7).upper(), secrets.token_hex(20))
 
     def admin(self, *args):
         r = subprocess.run(["radosgw-admin", "--conf", self.conf, "-n", "client.admin", *args],
@@ -100,18 +134,21 @@ class Rgw:
             raise AssertionError(f"radosgw-admin {' '.join(args[:2])}: {r.stderr[-2000:]}")
         return r.stdout
 
-    def create_role_user(self):
-        self.admin("user", "create", "--uid", self.uid, "--display-name", "s3proc instance role",
-                   "--access-key", self.role_key[0], "--secret-key", self.role_key[1])
+    def create_users(self):
+        for uid, key in self.users.items():
+            self.admin("user", "create", "--uid", uid, "--display-name", uid,
+                       "--access-key", key[0], "--secret-key", key[1])
 
-    def remove_role_user(self):
-        try:
-            self.admin("user", "rm", "--uid", self.uid)
-        except Exception as e:  # cleanup: report, do not hide the test's result
-            say(f"cleanup: could not remove RGW user {self.uid}: {e}")
+    def remove_users(self):
+        for uid in self.users:
+            try:
+                self.admin("user", "rm", "--uid", uid)
+            except Exception as e:  # cleanup: report, do not hide the test's result
+                say(f"cleanup: could not remove RGW user {uid}: {e}")
 
-    def principal(self):
-        return f"arn:aws:iam:::user/{self.uid}"
+    @staticmethod
+    def principal(uid):
+        return f"arn:aws:iam:::user/{uid}"
 
     def client(self, key):
         import boto3
@@ -135,7 +172,7 @@ def error_code(fn):
 # ---- 3. s3proc as the role user -----------------------------------------------------------------
 
 class S3proc:
-    def __init__(self, binary, rgw, bucket, work_dir):
+    def __init__(self, binary, rgw, bucket, work_dir, key):
         self.binary = binary
         self.base = ["--bucket", bucket, "--endpoint-url", rgw.endpoint, "--log-format", "json"]
         self.run_flags = ["--work-dir", work_dir, "--concurrency", "2",
@@ -145,8 +182,8 @@ class S3proc:
         self.exec = ["--exec-command", "/bin/sh", "--exec-command", "-c",
                      "--exec-command", "sleep 0.3; cat"]
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-        self.env.update({"AWS_ACCESS_KEY_ID": rgw.role_key[0],
-                         "AWS_SECRET_ACCESS_KEY": rgw.role_key[1], "AWS_REGION": "us-east-1"})
+        self.env.update({"AWS_ACCESS_KEY_ID": key[0],
+                         "AWS_SECRET_ACCESS_KEY": key[1], "AWS_REGION": "us-east-1"})
 
     def command(self, cmd, *extra):
         argv = [self.binary, cmd, *self.base, *extra]
@@ -231,9 +268,10 @@ def empty_and_delete(owner, bucket):
     owner.delete_bucket(Bucket=bucket)
 
 
-def scenario(f, rgw, binary, bucket, policy):
+def scenario(f, rgw, binary, bucket, policy, operator_policy):
     owner = rgw.client(rgw.owner_key)
     role = rgw.client(rgw.role_key)
+    operator = rgw.client(rgw.operator_key)
     owner.create_bucket(Bucket=bucket)
     owner.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
     want = seed(owner, bucket)
@@ -242,18 +280,21 @@ def scenario(f, rgw, binary, bucket, policy):
     f.that(error_code(lambda: role.list_objects_v2(Bucket=bucket, Prefix="input/")) == "AccessDenied",
            "without the policy the role user cannot even list input/")
     statements = []
-    for s in policy["Statement"]:
-        s = dict(s, Principal={"AWS": [rgw.principal()]})
-        statements.append(s)
-        say(f"policy {s.get('Sid')}: {s['Action']} on {s['Resource']}"
-            + (f" if {json.dumps(s['Condition'])}" if "Condition" in s else ""))
+    holders = (("role", rgw.uid, policy), ("operator", rgw.operator_uid, operator_policy))
+    for who, uid, doc in holders:
+        for s in doc["Statement"]:
+            s = dict(s, Sid=f"{who.capitalize()}{s.get('Sid', '')}",
+                     Principal={"AWS": [rgw.principal(uid)]})
+            statements.append(s)
+            say(f"{who} policy {s.get('Sid')}: {s['Action']} on {s['Resource']}"
+                + (f" if {json.dumps(s['Condition'])}" if "Condition" in s else ""))
     # RGW 16 deviates from AWS in one place: it admits a DeleteObjects (multi-object delete)
     # request only if s3:DeleteObject (or ...Version) is allowed on the *bucket* ARN, before it
     # checks each key against the object ARNs as AWS does. This statement opens that request-level
     # gate only; which keys may be deleted is still decided per key by the module's statements
     # (the negative controls below show a multi-object delete in output/ refused key by key).
     statements.append({"Sid": "Rgw16MultiObjectDeleteGate", "Effect": "Allow",
-                       "Principal": {"AWS": [rgw.principal()]},
+                       "Principal": {"AWS": [rgw.principal(uid) for uid in rgw.users]},
                        "Action": ["s3:DeleteObject", "s3:DeleteObjectVersion"],
                        "Resource": f"arn:aws:s3:::{bucket}"})
     owner.put_bucket_policy(Bucket=bucket, Policy=json.dumps({"Version": policy["Version"],
@@ -270,10 +311,28 @@ def scenario(f, rgw, binary, bucket, policy):
         "changing the bucket policy": lambda: role.put_bucket_policy(Bucket=bucket, Policy="{}"),
         "turning versioning off": lambda: role.put_bucket_versioning(
             Bucket=bucket, VersioningConfiguration={"Status": "Suspended"}),
+        "a write into input/ (redrive's copy back is the operator's)": lambda: role.put_object(
+            Bucket=bucket, Key="input/planted.json", Body=b"{}"),
     }
     for what, fn in refused.items():
         code = error_code(fn)
         f.that(code == "AccessDenied", f"negative control: the role user is refused {what}",
+               f"got {code or 'success'}")
+    # Were the write into input/ let through, the plant must not become one more input below.
+    owner.delete_object(Bucket=bucket, Key="input/planted.json")
+    # The operator policy holds nothing of run's own: no result, no lease, no input removed.
+    refused = {
+        "a write in output/": lambda: operator.put_object(Bucket=bucket, Key="output/x", Body=b"x"),
+        "a write in leases/": lambda: operator.put_object(Bucket=bucket, Key="leases/x", Body=b"x"),
+        "a read under other/": lambda: operator.get_object(Bucket=bucket, Key="other/secret.txt"),
+        "a delete in input/": lambda: operator.delete_object(Bucket=bucket,
+                                                             Key="input/batch/000.json"),
+        "changing the bucket policy": lambda: operator.put_bucket_policy(Bucket=bucket,
+                                                                          Policy="{}"),
+    }
+    for what, fn in refused.items():
+        code = error_code(fn)
+        f.that(code == "AccessDenied", f"negative control: the operator is refused {what}",
                f"got {code or 'success'}")
     for prefix in ("output/", "other/"):
         key = "output/" if prefix == "output/" else "other/secret.txt"
@@ -287,7 +346,8 @@ def scenario(f, rgw, binary, bucket, policy):
            "and 404 to the owner's")
 
     work_dir = h.new_work_dir("least-privilege-run")
-    s3proc = S3proc(binary, rgw, bucket, work_dir)
+    s3proc = S3proc(binary, rgw, bucket, work_dir, rgw.role_key)
+    as_operator = S3proc(binary, rgw, bucket, work_dir, rgw.operator_key)
     p, _ = s3proc.run("run", "--input-prefix", "other/")
     f.that(p.returncode != 0 and "AccessDenied" in p.stderr and "s3:ListBucket" in p.stderr,
            "negative control: s3proc run --input-prefix other/ fails, naming s3:ListBucket",
@@ -345,11 +405,25 @@ def scenario(f, rgw, binary, bucket, policy):
     say("| " + p.stdout.strip().replace("\n", "\n| "))
     f.that(p.returncode == 0 and "errors" in p.stdout, "s3proc status as the role user", p.stderr[-1500:])
 
-    # Redrive: HEAD input/<key> answers 403 for the missing key; the object is still moved back.
+    # The instance role may not redrive: its copy back into input/ is refused, nothing moves.
     p, summary = s3proc.run("redrive", "--filter", "bad/*")
+    f.that(p.returncode != 0 and summary.get("failed") == 2 and summary.get("redriven") == 0
+           and "AccessDenied" in p.stderr,
+           "s3proc redrive as the role user fails (AccessDenied, exit non-zero): redrive is an "
+           "operator's action", p.stderr[-2000:])
+    f.that(keys(owner, bucket, "input/bad/") == []
+           and len(keys(owner, bucket, "errors/bad/")) == 4,
+           "the refused redrive left errors/bad/ as it was and wrote nothing into input/")
+
+    p, _ = as_operator.run("status")
+    f.that(p.returncode == 0 and "errors" in p.stdout, "s3proc status as the operator",
+           p.stderr[-1500:])
+    # Redrive as the operator, who holds the operator policy alone: HEAD input/<key> answers 403
+    # for the missing key; the object is still moved back.
+    p, summary = as_operator.run("redrive", "--filter", "bad/*")
     f.that(p.returncode == 0 and summary.get("redriven") == 2 and summary.get("failed") == 0,
-           "s3proc redrive moves errors/bad/* back to input/ (the 403 of the missing input is "
-           "not a failure)", p.stderr[-2000:])
+           "s3proc redrive as the operator moves errors/bad/* back to input/ (the 403 of the "
+           "missing input is not a failure)", p.stderr[-2000:])
     f.that(sorted(keys(owner, bucket, "input/bad/")) == ["input/bad/broken.json", "input/bad/ragged.csv"]
            and keys(owner, bucket, "errors/bad/") == [], "the redriven objects are in input/, not in errors/")
 
@@ -382,18 +456,20 @@ def main():
     f = Failures()
     dirs = []
     try:
-        policy, tf_work = rendered_policy(mirror, bucket)
+        policy, operator_policy, tf_work = rendered_policies(mirror, bucket)
         dirs.append(tf_work)
-        say(f"the module's policy: {len(policy['Statement'])} statements, from terraform show -json")
-        rgw.create_role_user()
+        say(f"the module's policies, from terraform show -json: the role's "
+            f"{len(policy['Statement'])} statements, the operator's "
+            f"{len(operator_policy['Statement'])}")
+        rgw.create_users()
         try:
-            dirs.append(scenario(f, rgw, binary, bucket, policy))
+            dirs.append(scenario(f, rgw, binary, bucket, policy, operator_policy))
         finally:
             try:
                 empty_and_delete(rgw.client(rgw.owner_key), bucket)
             except Exception as e:
                 say(f"cleanup: could not remove bucket {bucket}: {e}")
-            rgw.remove_role_user()
+            rgw.remove_users()
     except Exception as e:
         f.append(f"{type(e).__name__}: {e}")
         say(traceback.format_exc())

@@ -22,7 +22,7 @@ test('queue off by default: every SQS resource, the notification and the role\'s
   assert.equal(mod.variable.enable_event_queue.type, '${bool}');
   const queueish = [
     ...eachBlock(mod, 'resource').filter(([type]) => /^aws_sqs_|^aws_s3_bucket_notification$/.test(type)).map(([t, n, b]) => [`${t}.${n}`, b]),
-    ...eachBlock(mod, 'data').filter(([type, name]) => type === 'aws_iam_policy_document' && name !== 's3proc' && name !== 'assume_role' && name !== 'bucket').map(([t, n, b]) => [`data.${t}.${n}`, b]),
+    ...eachBlock(mod, 'data').filter(([type, name]) => type === 'aws_iam_policy_document' && name !== 's3proc' && name !== 'assume_role' && name !== 'bucket' && name !== 'operator').map(([t, n, b]) => [`data.${t}.${n}`, b]),
     ['aws_iam_role_policy.queue', mod.resource.aws_iam_role_policy.queue],
   ];
   assert.deepEqual(sorted(queueish.map(([k]) => k)), sorted([

@@ -39,12 +39,15 @@ module "s3proc" {
   queue_visibility_timeout_seconds = var.queue_visibility_timeout_seconds
   queue_max_receive_count          = var.queue_max_receive_count
 
+  create_operator_policy = var.create_operator_policy
+
   key_name             = var.key_name
   public_key_path      = var.public_key_path
   ssh_private_key_path = var.ssh_private_key_path
 
   ssh_ingress_cidrs            = var.ssh_ingress_cidrs
   https_ingress_cidrs          = var.https_ingress_cidrs
+  allow_https_from_internet    = var.allow_https_from_internet
   egress_cidrs                 = var.egress_cidrs
   create_s3_vpc_endpoint       = var.create_s3_vpc_endpoint
   vpc_endpoint_route_table_ids = var.vpc_endpoint_route_table_ids

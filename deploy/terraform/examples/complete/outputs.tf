@@ -62,3 +62,8 @@ output "dead_letter_queue_url" {
   description = "URL of the dead-letter queue, or null."
   value       = module.s3proc.dead_letter_queue_url
 }
+
+output "operator_policy_arn" {
+  description = "ARN of the operators' managed policy (status and redrive), to attach to their own users or roles; null unless create_operator_policy is true."
+  value       = module.s3proc.operator_policy_arn
+}

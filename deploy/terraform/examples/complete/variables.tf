@@ -295,6 +295,17 @@ variable "queue_max_receive_count" {
 }
 
 ################################################################################
+# Operators
+################################################################################
+
+variable "create_operator_policy" {
+  description = "Create a managed IAM policy (output operator_policy_arn) with what `s3proc status` and `s3proc redrive` need on this bucket (and queue), for the operators to attach to their own users, groups or roles. The instance role never holds it: the instances run `s3proc run` only. Off by default."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+################################################################################
 # Key pair and SSH
 ################################################################################
 
@@ -363,7 +374,7 @@ variable "ssh_ingress_cidrs" {
 }
 
 variable "https_ingress_cidrs" {
-  description = "IPv4 CIDRs allowed to reach port 443. Null uses ssh_ingress_cidrs; an empty list opens no HTTPS port."
+  description = "IPv4 CIDRs allowed to reach port 443. Null uses ssh_ingress_cidrs; an empty list opens no HTTPS port. As for SSH, 0.0.0.0/0 and networks wider than /8 are refused unless allow_https_from_internet is true."
   type        = list(string)
   default     = null
 
@@ -371,6 +382,20 @@ variable "https_ingress_cidrs" {
     condition     = alltrue([for c in coalesce(var.https_ingress_cidrs, []) : try(cidrnetmask(c) != "" && cidrhost(c, 0) == split("/", c)[0], false)])
     error_message = "Every entry of https_ingress_cidrs must be an IPv4 network in CIDR form with no host bits set."
   }
+
+  # The same bound as ssh_ingress_cidrs; s3proc itself listens on no port, so the internet is
+  # let in only when someone says so.
+  validation {
+    condition     = var.allow_https_from_internet || alltrue([for c in coalesce(var.https_ingress_cidrs, []) : try(tonumber(split("/", c)[1]) >= 8, true)])
+    error_message = "HTTPS must not be open to the internet by accident: 0.0.0.0/0 and networks wider than /8 are refused in https_ingress_cidrs unless allow_https_from_internet = true."
+  }
+}
+
+variable "allow_https_from_internet" {
+  description = "Let https_ingress_cidrs hold 0.0.0.0/0 or networks wider than /8 (a public web service on the host). Off by default: s3proc needs no inbound port."
+  type        = bool
+  default     = false
+  nullable    = false
 }
 
 variable "egress_cidrs" {

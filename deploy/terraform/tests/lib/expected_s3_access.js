@@ -1,6 +1,7 @@
 'use strict';
-// THE list of what s3proc does in its bucket, and so exactly what the instance role may do.
-// The IAM test (iam.test.js) fails when the policy in ../../iam.tf grants more or less than this;
+// THE list of what s3proc does in its bucket, and so exactly what the instance role (`run`) and
+// the operator policy (`status`, `redrive`) may do.
+// The IAM test (iam.test.js) fails when a policy in ../../iam.tf grants more or less than this;
 // docs.test.js checks it against the table in ../README.md and the requests in src/s3/.
 // Change it only together with the processor, and say which operation needs the change.
 //
@@ -22,14 +23,16 @@
 //       or to errors/<key>.<etag12> and its .error.json when a name is taken; DELETE a reason it just
 //       stored when its copy's name proved taken (no version id: no s3:DeleteObjectVersion)
 //                                                      -> the same two actions and s3:DeleteObject on errors/*
-//     - DELETE the input, the exact version on a versioned bucket
+//     - DELETE the input, the exact version on a versioned bucket (a newer version a producer
+//       uploaded meanwhile is never deleted with it)
 //                                                      -> s3:DeleteObject, s3:DeleteObjectVersion on input/*
 //     - leases: conditional PUT (If-None-Match: * creates the next generation), GET to read the holder
 //       and expiry, DELETE when done                   -> s3:PutObject, s3:GetObject, s3:DeleteObject on leases/*
 //       (the processor id is only written locally: nothing else in the bucket)
-//   s3proc status
+//   s3proc status (on the instance, it needs nothing run does not have; for operators, the
+//   operator policy)
 //     - ListObjectsV2 on input/, output/, errors/, leases/ -> s3:ListBucket with those prefixes
-//   s3proc redrive
+//   s3proc redrive (the operator policy only: the instance role cannot write into input/)
 //     - ListObjectsV2 on errors/; HEAD input/<key> (403 when missing: then a listing of input/<key>);
 //       HEAD errors/<key>.<etag12> (a renamed error copy: which input it came from)
 //                                                      -> s3:ListBucket (s3:prefix errors/*, input/*), s3:GetObject on input/*, errors/*
@@ -43,7 +46,7 @@
 //                                                      -> those five sqs: actions on the event queue
 //     - the S3 side is listing mode's, less the listing of new inputs: a missing key is still
 //       found by listing it (the 403 above), and status and redrive still list, so s3:ListBucket stays
-//   s3proc status (queue mode)
+//   s3proc status (queue mode; on the instance, and in the operator policy)
 //     - GetQueueAttributes of the queue (visible, in flight) and of the dead-letter queue (its
 //       count), whose URL it asks for by the name in the RedrivePolicy -> sqs:GetQueueAttributes,
 //       sqs:GetQueueUrl on the dead-letter queue
@@ -58,9 +61,10 @@ const BUCKET_ACTIONS = {
   'arn:aws:s3:::BUCKET': ['s3:ListBucket'],
 };
 
+// The instance role: `s3proc run`. Never PutObject on input/ (that is redrive's, below).
 const OBJECT_ACTIONS = {
   'arn:aws:s3:::BUCKET/input/*': [
-    's3:GetObject', 's3:DeleteObject', 's3:DeleteObjectVersion', 's3:PutObject',
+    's3:GetObject', 's3:DeleteObject', 's3:DeleteObjectVersion',
   ],
   'arn:aws:s3:::BUCKET/output/*': [
     's3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload',
@@ -71,7 +75,15 @@ const OBJECT_ACTIONS = {
   'arn:aws:s3:::BUCKET/leases/*': ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
 };
 
-// Only when kms_key_arn is set (SSE-KMS): writing needs a data key, reading needs Decrypt.
+// The operator policy (create_operator_policy): `s3proc status` and `s3proc redrive`, alone.
+// Its s3:ListBucket is the instance's (the same four prefixes, LIST_PREFIXES).
+const OPERATOR_OBJECT_ACTIONS = {
+  'arn:aws:s3:::BUCKET/input/*': ['s3:GetObject', 's3:PutObject'],
+  'arn:aws:s3:::BUCKET/errors/*': ['s3:GetObject', 's3:DeleteObject'],
+};
+
+// Only when kms_key_arn is set (SSE-KMS): writing needs a data key, reading needs Decrypt; both
+// only through S3 (kms:ViaService), in the instance role and in the operator policy.
 const KMS_ACTIONS = ['kms:Decrypt', 'kms:GenerateDataKey'];
 
 // Queue mode: what the instance role may do on the event queue and on its dead-letter queue.
@@ -79,8 +91,13 @@ const QUEUE_ACTIONS = [
   'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl',
 ];
 const DEAD_LETTER_QUEUE_ACTIONS = ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl'];
+// The operator policy in queue mode: `status --queue-url`, read-only.
+const OPERATOR_QUEUE_ACTIONS = ['sqs:GetQueueAttributes'];
 
 // The folder markers created as zero-byte objects (what users see in the console).
 const FOLDERS = ['input/', 'output/', 'errors/'];
 
-module.exports = { LIST_PREFIXES, BUCKET_ACTIONS, OBJECT_ACTIONS, KMS_ACTIONS, QUEUE_ACTIONS, DEAD_LETTER_QUEUE_ACTIONS, FOLDERS };
+module.exports = {
+  LIST_PREFIXES, BUCKET_ACTIONS, OBJECT_ACTIONS, OPERATOR_OBJECT_ACTIONS, KMS_ACTIONS, QUEUE_ACTIONS,
+  DEAD_LETTER_QUEUE_ACTIONS, OPERATOR_QUEUE_ACTIONS, FOLDERS,
+};
