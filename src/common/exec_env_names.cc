@@ -29,7 +29,7 @@ bool IsAlwaysPassedToExec(std::string_view name) {
 }
 
 Status CheckExecEnvName(std::string_view name) {
-  const std::string quoted = "exec_env: '" + std::string(name) + "'";
+  const std::string quoted = "'" + std::string(name) + "'";
   if (!IsVariableName(name)) {
     return Status::InvalidArgument(quoted + " is not a variable name");
   }

@@ -254,7 +254,9 @@ Result<std::unique_ptr<ExecProcessor>> ExecProcessor::Create(ExecOptions options
           "e.g. [\"jq\", \".\", \"{input}\"]");
     }
   }
-  for (const std::string& name : options.env_names) S3PROC_RETURN_IF_ERROR(CheckExecEnvName(name));
+  for (const std::string& name : options.env_names) {
+    S3PROC_RETURN_IF_ERROR(CheckExecEnvName(name).WithContext("exec processor: exec_env"));
+  }
   return std::unique_ptr<ExecProcessor>(new ExecProcessor(std::move(options)));
 }
 
