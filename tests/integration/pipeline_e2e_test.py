@@ -360,7 +360,8 @@ class PipelineEndToEnd(unittest.TestCase):
         document = self.s3.get_object(Bucket=self.bucket,
                                       Key="errors/c.json.error.json")["Body"].read().decode()
         reason = json.loads(document)["reason"]
-        self.assertEqual(reason, "command 'sh' exited with code 1; stderr: bad <input> in <home> 0 ")
+        self.assertEqual(reason,
+                         "command 'sh' exited with code 1; stderr: bad <input> in <home> 0 ")
         work = os.path.realpath(self.work.path)
         self.assertNotIn(work, document)
         self.assertNotIn(self.work.path, document)
