@@ -13,6 +13,7 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "testutil/temp_dir.h"
 
@@ -383,6 +384,31 @@ TEST_F(ExecProcessorTest, OutputPastTheCapIsRejected) {
   options.max_output_bytes = 6;  // exactly the cap is fine
   ASSERT_TRUE(Run({{"tr", "a-z", "A-Z"}, ExecInputMode::kStdin, 60s, {}, 6}).ok());
   EXPECT_EQ(Output(), "HELLO\n");
+}
+
+// Commands run at once each get their own exit status: each has its own supervisor, and no
+// waitpid in s3proc takes any child but its own.
+TEST_F(ExecProcessorTest, ConcurrentCommandsKeepTheirOwnExitStatus) {
+  auto processor = ExecProcessor::Create({{"sh", "-c",
+                                           "sleep 1000 >/dev/null 2>&1 & "
+                                           "setsid sleep 1000 >/dev/null 2>&1 & "
+                                           "sleep 0.05; exit $(cat)"}});
+  ASSERT_TRUE(processor.ok());
+  std::vector<std::thread> threads;
+  std::vector<Status> results(8);
+  for (int i = 0; i < 8; ++i) {
+    threads.emplace_back([&, i] {
+      std::string in = dir_.WriteFile("in" + std::to_string(i), std::to_string(i));
+      results[i] = (*processor)->Process(in, in + ".out", context_);
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_TRUE(results[0].ok()) << results[0].ToString();
+  for (int i = 1; i < 8; ++i) {
+    EXPECT_NE(results[i].message().find("exited with code " + std::to_string(i) + ";"),
+              std::string::npos)
+        << results[i].ToString();
+  }
 }
 
 TEST_F(ExecProcessorTest, MissingExecutableIsAConfigurationError) {
