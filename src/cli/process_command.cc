@@ -73,11 +73,14 @@ int ProcessCommand(const RunConfig& config, const Invocation& invocation, const 
   context.source_key = config.input_prefix + key;
   context.source_size = fs::file_size(invocation.file, ec);
   context.processed_at = Rfc3339Now();
+  std::string local_detail;  // this is local: the whole story, not the published reason
+  context.local_detail = &local_detail;
   Status s = processor.Process(invocation.file, temp, context);
   if (!s.ok()) {
     if (!scratch.empty()) fs::remove(scratch, ec);
     if (s.IsRejected()) {
-      std::fprintf(io.err, "rejected: %s\n", s.message().c_str());
+      std::fprintf(io.err, "rejected: %s\n",
+                   local_detail.empty() ? s.message().c_str() : local_detail.c_str());
       return 1;
     }
     return fail("process " + invocation.file + " with " + processor.name() + ": " + s.message());

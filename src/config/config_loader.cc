@@ -1,5 +1,6 @@
 #include "config/config_loader.h"
 
+#include <algorithm>
 #include <cctype>
 #include <filesystem>
 
@@ -29,8 +30,9 @@ std::vector<std::string> SplitWords(std::string_view text, char separator) {
   return words;
 }
 
-// exec_command from the environment: a TOML array (so arguments may hold spaces) or words.
-Status ParseEnvList(const std::string& name, const std::string& text,
+// exec_command and exec_env from the environment: a TOML array (so arguments may hold spaces)
+// or words (exec_env: names, separated by commas or spaces).
+Status ParseEnvList(std::string_view key, const std::string& name, const std::string& text,
                     std::vector<std::string>* out) {
   size_t first = text.find_first_not_of(" \t");
   if (first != std::string::npos && text[first] == '[') {
@@ -42,7 +44,9 @@ Status ParseEnvList(const std::string& name, const std::string& text,
     *out = scratch.exec_command;
     return Status::Ok();
   }
-  *out = SplitWords(text, ' ');
+  std::string words = text;
+  if (key == "exec_env") std::replace(words.begin(), words.end(), ',', ' ');
+  *out = SplitWords(words, ' ');
   return Status::Ok();
 }
 
@@ -57,8 +61,8 @@ Status MergeEnvironment(const ConfigEnvLookup& env, RunConfig& config, SettingOr
     std::vector<std::string> values;
     if (setting.key == "route") {
       values = SplitWords(*value, ',');
-    } else if (setting.key == "exec_command") {
-      S3PROC_RETURN_IF_ERROR(ParseEnvList(name, *value, &values));
+    } else if (setting.key == "exec_command" || setting.key == "exec_env") {
+      S3PROC_RETURN_IF_ERROR(ParseEnvList(setting.key, name, *value, &values));
     } else {
       values.push_back(*value);
     }

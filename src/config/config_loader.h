@@ -40,7 +40,7 @@ struct SettingInfo {
   bool in_file = true;    // may be set in the TOML file
   bool in_env = true;     // may be set from S3PROC_<KEY>
   bool is_flag = false;   // a boolean: the flag takes no value
-  bool is_list = false;   // exec_command and route: the flag may repeat
+  bool is_list = false;   // exec_command, exec_env and route: the flag may repeat
   // Integer settings: the values s3proc accepts (validated by NormalizeAndValidate, shown by
   // --help; the Ansible role has no copy: it runs `s3proc config check` on its rendered file).
   std::optional<SettingRange> range;

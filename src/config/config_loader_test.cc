@@ -239,6 +239,26 @@ TEST(ConfigLoaderTest, EnvironmentVariables) {
   EXPECT_EQ(config.exec_command, (std::vector<std::string>{"jq", "-c", "."}));
 }
 
+TEST(ConfigLoaderTest, ExecEnvFromEachSource) {
+  RunConfig config;
+  ASSERT_TRUE(MergeTomlText("exec_env = [\"TOOL_A\", \"LC_X\"]\nexec_max_output_bytes = 5\n",
+                            "f.toml", config)
+                  .ok());
+  EXPECT_EQ(config.exec_env, (std::vector<std::string>{"TOOL_A", "LC_X"}));
+  EXPECT_EQ(config.exec_max_output_bytes, 5u);
+  ASSERT_TRUE(MergeEnvironment(Env({{"S3PROC_EXEC_ENV", "TOOL_B, TOOL_C TOOL_D"},
+                                    {"S3PROC_EXEC_MAX_OUTPUT_BYTES", "0"}}),
+                               config)
+                  .ok());
+  EXPECT_EQ(config.exec_env, (std::vector<std::string>{"TOOL_B", "TOOL_C", "TOOL_D"}));
+  EXPECT_EQ(config.exec_max_output_bytes, 0u);
+  ASSERT_TRUE(MergeEnvironment(Env({{"S3PROC_EXEC_ENV", "[\"TOOL_E\"]"}}), config).ok());
+  EXPECT_EQ(config.exec_env, (std::vector<std::string>{"TOOL_E"}));
+  ASSERT_TRUE(MergeOverrides({{"exec_env", {"TOOL_F", "TOOL_G"}}}, config).ok());
+  EXPECT_EQ(config.exec_env, (std::vector<std::string>{"TOOL_F", "TOOL_G"}));
+  EXPECT_EQ(RunConfig{}.exec_max_output_bytes, 1ull << 30);
+}
+
 TEST(ConfigLoaderTest, EnvironmentParseErrorsNameTheVariable) {
   RunConfig config;
   Status s = MergeEnvironment(Env({{"S3PROC_CONCURRENCY", "many"}}), config);
@@ -417,6 +437,14 @@ TEST(ConfigValidateTest, ProcessorsAndExec) {
   c.default_processor = "exec";
   c.exec_command = {""};
   EXPECT_THAT(Validate(c).message(), HasSubstr("the command (first element) is empty"));
+  c = Valid();
+  c.exec_env = {"TOOL_TOKEN", "AWS_SESSION_TOKEN"};
+  EXPECT_THAT(Validate(c).message(),
+              HasSubstr("exec_env: 'AWS_SESSION_TOKEN': AWS_* variables never reach the command"));
+  c.exec_env = {"HOME"};
+  EXPECT_THAT(Validate(c).message(), HasSubstr("'HOME' is set by s3proc"));
+  c.exec_env = {"TOOL_TOKEN", "LANG"};
+  EXPECT_TRUE(Validate(c).ok());
 }
 
 TEST(ConfigSettingsTest, NamesAndDefaults) {

@@ -2,6 +2,7 @@
 #include <cctype>
 #include <string>
 
+#include "common/exec_env_names.h"
 #include "common/processor_names.h"
 #include "config/config_loader.h"
 #include "config/setting_fields.h"
@@ -193,6 +194,11 @@ Status NormalizeAndValidate(RunConfig& config, ConfigPurpose purpose,
   if (!config.exec_command.empty() && config.exec_command[0].empty()) {
     return Status::InvalidArgument(Named("exec_command", origin) +
                                    ": the command (first element) is empty");
+  }
+  for (const std::string& name : config.exec_env) {
+    if (Status s = CheckExecEnvName(name); !s.ok()) {
+      return Status::InvalidArgument(Named("exec_env", origin) + ": " + s.message());
+    }
   }
   return Status::Ok();
 }

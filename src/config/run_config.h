@@ -58,6 +58,8 @@ struct RunConfig {
   std::string default_processor = "json";
   std::vector<std::string> exec_command;  // argv for the exec processor; "{input}" = the file
   int exec_timeout_seconds = 60;
+  std::vector<std::string> exec_env;             // variables passed to the command (not AWS_*)
+  uint64_t exec_max_output_bytes = 1ull << 30;   // more stdout rejects the object (0: no cap)
   uint64_t max_decompressed_bytes = 1ull << 30;  // .gz inputs larger than this are rejected
 
   // Behaviour.

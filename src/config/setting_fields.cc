@@ -87,6 +87,13 @@ const std::vector<SettingInfo>& Table() {
       {.key = "exec_timeout_seconds",
        .help = "The exec command is killed after this long.",
        .range = SettingRange{1, 86400}},
+      {"exec_env",
+       "Variables the exec command gets from s3proc's environment besides PATH, LANG, LC_* and "
+       "TZ; never AWS_*. Environment: a TOML array or names separated by commas or spaces.",
+       true, true, false, true},
+      {"exec_max_output_bytes",
+       "An exec command that writes more to stdout is killed and its object rejected (0: no "
+       "cap)."},
       {"max_decompressed_bytes",
        ".gz inputs that decompress to more are rejected (0: no .gz "
        "decompression)."},
@@ -194,6 +201,12 @@ SettingField FieldOf(std::string_view key) {
                         nullptr,        nullptr, &RunConfig::exec_command};
   }
   if (key == "exec_timeout_seconds") return i(&RunConfig::exec_timeout_seconds);
+  if (key == "exec_env") {
+    return SettingField{K::kStringList, nullptr, nullptr, nullptr, nullptr, &RunConfig::exec_env};
+  }
+  if (key == "exec_max_output_bytes") {
+    return SettingField{K::kUint64, nullptr, nullptr, nullptr, &RunConfig::exec_max_output_bytes};
+  }
   if (key == "max_decompressed_bytes") {
     return SettingField{K::kUint64, nullptr, nullptr, nullptr, &RunConfig::max_decompressed_bytes};
   }

@@ -57,6 +57,9 @@ struct ObjectTask::Job {
   bool fetched = false;
   ObjectInfo stored;      // what Fetch got (set once fetched)
   ObjectSummary current;  // the listed object with the fetched ETag and size
+  // What the processor said for the local log only (the exec command's stderr as written),
+  // beside a rejection's reason, which is published in errors/.
+  std::string local_detail;
 
   // An outcome with what is known so far: after Fetch, the exact version to delete.
   ObjectOutcome Outcome(ObjectOutcome::Kind kind, std::string reason = "") const {
@@ -253,6 +256,7 @@ Status ObjectTask::Transform(Job& job) {
   context.source_etag = job.stored.etag;
   context.source_sha256 = job.stored.sha256_hex;
   context.processed_at = processed_at_;
+  context.local_detail = &job.local_detail;
   LocalCopy output(job.processed, config_.keep_local_files);
   Status processed = job.processor.Process(job.downloaded, output.write_path(), context);
   if (processed.IsRejected()) return processed;
@@ -290,7 +294,9 @@ ObjectOutcome ObjectTask::Store(Job& job) {
 }
 
 ObjectOutcome ObjectTask::RouteToErrors(Job& job, const std::string& reason) {
-  ObjectOutcome out = job.Outcome(ObjectOutcome::Kind::kFailed, reason);
+  // The log line gets the whole story; the reason file what may be published.
+  ObjectOutcome out = job.Outcome(ObjectOutcome::Kind::kFailed,
+                                  job.local_detail.empty() ? reason : job.local_detail);
   const ErrorNames first{job.dest.error_key, job.dest.reason_key};
   const ErrorNames renamed = AlternativeErrorNames(config_, job.dest.relative, job.stored.etag);
   const ErrorNames* names = &first;

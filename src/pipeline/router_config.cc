@@ -17,6 +17,8 @@ Result<ProcessorRouter> BuildRouter(const RunConfig& config) {
     if (name == "exec") {
       spec.exec_argv = config.exec_command;
       spec.exec_timeout = std::chrono::seconds(config.exec_timeout_seconds);
+      spec.exec_env = config.exec_env;
+      spec.exec_max_output_bytes = config.exec_max_output_bytes;
     }
     spec.gzip_max_decompressed_bytes = config.max_decompressed_bytes;
     spec.memory_budget = budget;

@@ -3,22 +3,30 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <string_view>
+#include <thread>
 
+#include "common/exec_env_names.h"
 #include "common/file_io.h"
-
-extern char** environ;
+#include "processors/exec_environment.h"
+#include "processors/exec_private_folder.h"
+#include "processors/exec_reason.h"
+#include "processors/exec_supervisor.h"
 
 namespace s3proc {
 namespace {
 
 constexpr size_t kStderrTailBytes = 4096;
+// What of it a reason in errors/ holds: enough for a tool's error message.
+constexpr size_t kPublishedStderrBytes = 512;
 using Clock = std::chrono::steady_clock;
 
 std::string ReplaceAll(std::string s, std::string_view from, std::string_view to) {
@@ -26,43 +34,6 @@ std::string ReplaceAll(std::string s, std::string_view from, std::string_view to
     s.replace(pos, from.size(), to);
   }
   return s;
-}
-
-// Owns the spawn attributes and file actions so that every exit path destroys them.
-struct SpawnSetup {
-  posix_spawn_file_actions_t actions;
-  posix_spawnattr_t attr;
-  SpawnSetup() {
-    posix_spawn_file_actions_init(&actions);
-    posix_spawnattr_init(&attr);
-  }
-  ~SpawnSetup() {
-    posix_spawn_file_actions_destroy(&actions);
-    posix_spawnattr_destroy(&attr);
-  }
-};
-
-std::vector<std::string> BuildEnvironment(const std::string& input_path,
-                                          const ProcessContext& context) {
-  std::vector<std::string> env;
-  for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
-    if (std::string_view(*e).rfind("S3PROC_", 0) == 0) continue;
-    env.emplace_back(*e);
-  }
-  env.push_back("S3PROC_SOURCE_KEY=" + context.source_key);
-  env.push_back("S3PROC_SOURCE_SIZE=" + std::to_string(context.source_size));
-  env.push_back("S3PROC_SOURCE_ETAG=" + context.source_etag);
-  env.push_back("S3PROC_PROCESSED_AT=" + context.processed_at);
-  env.push_back("S3PROC_INPUT_PATH=" + input_path);
-  return env;
-}
-
-std::vector<char*> CStrings(std::vector<std::string>& strings) {
-  std::vector<char*> out;
-  out.reserve(strings.size() + 1);
-  for (std::string& s : strings) out.push_back(s.data());
-  out.push_back(nullptr);
-  return out;
 }
 
 Status MakePipe(ScopedFd* read_end, ScopedFd* write_end) {
@@ -81,92 +52,62 @@ void AppendTail(std::string& tail, std::string_view data) {
   if (tail.size() > 2 * kStderrTailBytes) tail.erase(0, tail.size() - kStderrTailBytes);
 }
 
-std::string TailForMessage(std::string tail) {
-  if (tail.size() > kStderrTailBytes) {
-    tail.erase(0, tail.size() - kStderrTailBytes);
-    // Do not start in the middle of a UTF-8 sequence.
-    size_t skip = 0;
-    while (skip < tail.size() && skip < 3 &&
-           (static_cast<unsigned char>(tail[skip]) & 0xC0) == 0x80)
-      ++skip;
-    tail.erase(0, skip);
-    tail.insert(0, "...");
-  }
-  while (!tail.empty() && (tail.back() == '\n' || tail.back() == '\r')) tail.pop_back();
-  return tail.empty() ? "(empty)" : tail;
-}
-
 std::string SignalDescription(int signal) {
   const char* description = sigdescr_np(signal);  // thread-safe, unlike strsignal
   return description ? description : "unknown signal";
 }
 
-int WaitForExit(pid_t pid) {
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  return status;
+bool IsExecutableFile(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(path.c_str(), X_OK) == 0;
 }
 
-void KillGroupAndReap(pid_t pid) {
-  ::kill(-pid, SIGKILL);
-  WaitForExit(pid);
+// The executable `command` names: looked up in PATH (as execvp would) unless it holds a '/',
+// and made absolute, since the command runs in its private folder. InvalidArgument when PATH has
+// no such executable.
+Result<std::string> FindExecutable(const std::string& command) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (command.find('/') != std::string::npos) return fs::absolute(command, ec).string();
+  const char* path = std::getenv("PATH");
+  std::string_view dirs = path != nullptr ? path : "/bin:/usr/bin";  // glibc's default
+  bool found_unusable = false;
+  for (;;) {
+    const size_t colon = dirs.find(':');
+    std::string dir(dirs.substr(0, colon));
+    std::string candidate = (dir.empty() ? std::string(".") : dir) + "/" + command;
+    if (IsExecutableFile(candidate)) return fs::absolute(candidate, ec).string();
+    found_unusable = found_unusable || ::access(candidate.c_str(), F_OK) == 0;
+    if (colon == std::string_view::npos) break;
+    dirs.remove_prefix(colon + 1);
+  }
+  return Status::InvalidArgument("exec processor: cannot run '" + command +
+                                 "': " + std::strerror(found_unusable ? EACCES : ENOENT) +
+                                 " (looked up in PATH)");
 }
 
-// Starts `command` (looked up in PATH unless it holds a '/') with `argv` and `env`, reading
-// `stdin_fd` and writing to `out_write` and `err_write`, in a process group of its own with the
-// signal mask and dispositions reset and every other descriptor closed. Returns its pid;
-// kInvalidArgument when the executable cannot be run, kTransient when no process could be
-// created, kInternal otherwise.
-Result<pid_t> SpawnCommand(const std::string& command, std::vector<std::string>& argv,
-                           std::vector<std::string>& env, const ScopedFd& stdin_fd,
-                           const ScopedFd& out_write, const ScopedFd& err_write) {
-  SpawnSetup setup;
-  posix_spawn_file_actions_adddup2(&setup.actions, stdin_fd.get(), STDIN_FILENO);
-  posix_spawn_file_actions_adddup2(&setup.actions, out_write.get(), STDOUT_FILENO);
-  posix_spawn_file_actions_adddup2(&setup.actions, err_write.get(), STDERR_FILENO);
-  // Our own descriptors are O_CLOEXEC; this also covers any a library opened without it.
-  posix_spawn_file_actions_addclosefrom_np(&setup.actions, 3);
-  sigset_t no_signals, all_signals;
-  sigemptyset(&no_signals);
-  sigfillset(&all_signals);
-  sigdelset(&all_signals, SIGKILL);
-  sigdelset(&all_signals, SIGSTOP);
-  posix_spawnattr_setsigmask(&setup.attr, &no_signals);
-  posix_spawnattr_setsigdefault(&setup.attr, &all_signals);
-  posix_spawnattr_setpgroup(&setup.attr, 0);
-  posix_spawnattr_setflags(&setup.attr,
-                           POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-
-  std::vector<char*> c_argv = CStrings(argv);
-  std::vector<char*> c_env = CStrings(env);
-  pid_t pid = 0;
-  bool search_path = command.find('/') == std::string::npos;
-  int rc = search_path ? posix_spawnp(&pid, command.c_str(), &setup.actions, &setup.attr,
-                                      c_argv.data(), c_env.data())
-                       : posix_spawn(&pid, command.c_str(), &setup.actions, &setup.attr,
-                                     c_argv.data(), c_env.data());
-  if (rc != 0) {
-    std::string what = "exec processor: cannot run '" + command + "': " + std::strerror(rc);
-    if (rc == ENOENT || rc == EACCES || rc == ENOEXEC || rc == ENOTDIR || rc == ELOOP ||
-        rc == ENAMETOOLONG) {
-      return Status::InvalidArgument(what + (search_path ? " (looked up in PATH)" : ""));
-    }
-    if (rc == EAGAIN || rc == ENOMEM) return Status::Transient(what);
-    return Status::Internal(what);
+Status StartFailure(const std::string& command, int error) {
+  std::string what = "exec processor: cannot run '" + command + "': " + std::strerror(error);
+  if (error == ENOENT || error == EACCES || error == ENOEXEC || error == ENOTDIR ||
+      error == ELOOP || error == ENAMETOOLONG) {
+    return Status::InvalidArgument(what);
   }
-  return pid;
+  if (error == EAGAIN || error == ENOMEM) return Status::Transient(what);
+  return Status::Internal(what);
 }
 
 // Where the command's output goes while it runs.
 struct CommandOutput {
   OutputFile& stdout_file;
+  uint64_t max_bytes;  // 0: no cap
+  uint64_t written = 0;
   std::string stderr_tail;  // the last bytes of its stderr, see AppendTail
   bool timed_out = false;
+  bool over_cap = false;
 };
 
 // Reads what is ready on `fd` (the command's stdout when `is_out`, else its stderr) into
-// `output`; closes `fd` at end of file.
+// `output`; closes `fd` at end of file. Stdout past the cap is not written: over_cap is set.
 Status ReadReady(ScopedFd& fd, bool is_out, std::string& buffer, CommandOutput& output) {
   S3PROC_ASSIGN_OR_RETURN(size_t got,
                           ReadSome(fd.get(), buffer.data(), buffer.size(), "command output"));
@@ -175,18 +116,24 @@ Status ReadReady(ScopedFd& fd, bool is_out, std::string& buffer, CommandOutput& 
     return Status::Ok();
   }
   std::string_view data(buffer.data(), got);
-  if (is_out) return output.stdout_file.Append(data);
-  AppendTail(output.stderr_tail, data);
-  return Status::Ok();
+  if (!is_out) {
+    AppendTail(output.stderr_tail, data);
+    return Status::Ok();
+  }
+  if (output.max_bytes != 0 && output.written + data.size() > output.max_bytes) {
+    data = data.substr(0, output.max_bytes - output.written);
+    output.over_cap = true;
+  }
+  output.written += data.size();
+  return output.stdout_file.Append(data);
 }
 
-// Reads both pipes with poll(2) until they close (or the deadline passes: output.timed_out),
-// so that a chatty command cannot deadlock. On a read or write error the command's process
-// group is killed and the error returned.
-Status ReadOutput(pid_t pid, ScopedFd& out_read, ScopedFd& err_read, Clock::time_point deadline,
+// Reads both pipes with poll(2) until they close, the deadline passes (output.timed_out) or
+// stdout passes its cap (output.over_cap), so that a chatty command cannot deadlock.
+Status ReadOutput(ScopedFd& out_read, ScopedFd& err_read, Clock::time_point deadline,
                   CommandOutput& output) {
   std::string buffer(64 * 1024, '\0');
-  while (out_read.valid() || err_read.valid()) {
+  while ((out_read.valid() || err_read.valid()) && !output.over_cap) {
     auto remaining =
         std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
     if (remaining <= 0) {
@@ -200,41 +147,28 @@ Status ReadOutput(pid_t pid, ScopedFd& out_read, ScopedFd& err_read, Clock::time
     int ready = ::poll(fds, n, static_cast<int>(std::min<long long>(remaining, 1000)));
     if (ready < 0) {
       if (errno == EINTR) continue;
-      Status s = Status::Internal(std::string("poll: ") + std::strerror(errno));
-      KillGroupAndReap(pid);
-      return s;
+      return Status::Internal(std::string("poll: ") + std::strerror(errno));
     }
     for (nfds_t i = 0; i < n; ++i) {
       if (fds[i].revents == 0) continue;
       bool is_out = fds[i].fd == out_read.get();
-      Status read = ReadReady(is_out ? out_read : err_read, is_out, buffer, output);
-      if (!read.ok()) {
-        KillGroupAndReap(pid);
-        return read;
-      }
+      S3PROC_RETURN_IF_ERROR(ReadReady(is_out ? out_read : err_read, is_out, buffer, output));
     }
   }
   return Status::Ok();
 }
 
-// Waits for the command to exit once its pipes are closed (it may close them early and run
-// on). Returns its wait status, or sets `timed_out` at the deadline.
-Result<int> WaitUntil(pid_t pid, Clock::time_point deadline, const std::string& command,
-                      bool& timed_out) {
-  int status = 0;
+// Waits for the command to end once its pipes are closed (it may close them early and run
+// on), or sets `timed_out` at the deadline.
+Status WaitUntil(SupervisedCommand& command, Clock::time_point deadline, bool& timed_out) {
   for (;;) {
-    pid_t r = ::waitpid(pid, &status, WNOHANG);
-    if (r == pid) return status;
-    if (r < 0 && errno != EINTR) {
-      // ECHILD: someone else reaped it (SIGCHLD ignored?); we cannot know how it ended.
-      return Status::Internal(std::string("waitpid for command '") + command +
-                              "': " + std::strerror(errno));
-    }
+    S3PROC_ASSIGN_OR_RETURN(bool ended, command.Ended());
+    if (ended) return Status::Ok();
     if (Clock::now() >= deadline) {
       timed_out = true;
-      return status;
+      return Status::Ok();
     }
-    ::usleep(5000);
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
 }
 
@@ -246,19 +180,58 @@ bool StoppedFromOutside(int signal) {
          signal == SIGQUIT;
 }
 
+std::string HowItEnded(int status) {
+  return WIFEXITED(status) ? "exited with code " + std::to_string(WEXITSTATUS(status))
+                           : "was killed by signal " + std::to_string(WTERMSIG(status)) + " (" +
+                                 SignalDescription(WTERMSIG(status)) + ")";
+}
+
+// One run's rejection, said twice: for errors/ (the command's file name, its stderr's last lines
+// without local paths or exec_env values) and, whole, for the local log.
+struct Verdict {
+  const std::string& command;  // argv[0] as configured
+  std::vector<std::pair<std::string, std::string>> redactions;
+  const ProcessContext& context;
+
+  Status Reject(const std::string& what, const std::string& stderr_tail) const {
+    if (context.local_detail != nullptr) {
+      *context.local_detail = "command '" + command + "' " + what + "; stderr: " +
+                              Tail(stderr_tail, kStderrTailBytes, TailStart::kCharacter);
+    }
+    const std::string name = std::filesystem::path(command).filename().string();
+    return Status::Rejected(
+        "command '" + RedactLocalDetails(name, redactions) + "' " + what + "; stderr: " +
+        Tail(RedactLocalDetails(stderr_tail, redactions), kPublishedStderrBytes, TailStart::kLine));
+  }
+};
+
 // OK when the command exited 0; kTransient when it was stopped from outside (the input stays for
 // the next run); otherwise a rejection saying how it ended. A timeout is judged before this.
-Status ExitVerdict(int status, const std::string& command, std::string stderr_tail) {
-  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return Status::Ok();
-  std::string how = WIFEXITED(status) ? "exited with code " + std::to_string(WEXITSTATUS(status))
-                                      : "was killed by signal " + std::to_string(WTERMSIG(status)) +
-                                            " (" + SignalDescription(WTERMSIG(status)) + ")";
-  std::string message =
-      "command '" + command + "' " + how + "; stderr: " + TailForMessage(std::move(stderr_tail));
-  if (WIFSIGNALED(status) && StoppedFromOutside(WTERMSIG(status))) {
-    return Status::Transient(std::move(message) + " (stopped from outside: left for the next run)");
+Status ExitVerdict(const CommandEnd& end, const Verdict& verdict, const std::string& stderr_tail) {
+  if (!end.exited) {
+    // The supervisor itself was killed: by a stop sent to every process, or the OOM killer.
+    const int status = end.supervisor_status;
+    std::string message =
+        "the supervisor of command '" + verdict.command + "' " + HowItEnded(status);
+    if (WIFSIGNALED(status) && StoppedFromOutside(WTERMSIG(status))) {
+      return Status::Transient(message + " (stopped from outside: left for the next run)");
+    }
+    return Status::Internal(message);
   }
-  return Status::Rejected(std::move(message));
+  const int status = end.wait_status;
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return Status::Ok();
+  if (WIFSIGNALED(status) && StoppedFromOutside(WTERMSIG(status))) {
+    return Status::Transient(
+        "command '" + verdict.command + "' " + HowItEnded(status) +
+        "; stderr: " + Tail(stderr_tail, kStderrTailBytes, TailStart::kCharacter) +
+        " (stopped from outside: left for the next run)");
+  }
+  return verdict.Reject(HowItEnded(status), stderr_tail);
+}
+
+std::string DirectoryOf(const std::string& path) {
+  std::string dir = std::filesystem::path(path).parent_path().string();
+  return dir.empty() ? "." : dir;
 }
 
 }  // namespace
@@ -281,17 +254,26 @@ Result<std::unique_ptr<ExecProcessor>> ExecProcessor::Create(ExecOptions options
           "e.g. [\"jq\", \".\", \"{input}\"]");
     }
   }
+  for (const std::string& name : options.env_names) {
+    S3PROC_RETURN_IF_ERROR(CheckExecEnvName(name).WithContext("exec processor: exec_env"));
+  }
   return std::unique_ptr<ExecProcessor>(new ExecProcessor(std::move(options)));
 }
 
 Status ExecProcessor::Process(const std::string& input_path, const std::string& output_path,
                               const ProcessContext& context) {
   const std::string& command = options_.argv[0];
-  std::vector<std::string> argv;
+  S3PROC_ASSIGN_OR_RETURN(PrivateFolder home,
+                          PrivateFolder::Create(options_.private_folder_parent.empty()
+                                                    ? DirectoryOf(output_path)
+                                                    : options_.private_folder_parent));
+  SupervisedCommandSpec spec;
+  S3PROC_ASSIGN_OR_RETURN(spec.executable, FindExecutable(command));
   for (const std::string& arg : options_.argv) {
-    argv.push_back(ReplaceAll(arg, kExecInputPlaceholder, input_path));
+    spec.argv.push_back(ReplaceAll(arg, kExecInputPlaceholder, input_path));
   }
-  std::vector<std::string> env = BuildEnvironment(input_path, context);
+  spec.env = ExecEnvironment(options_.env_names, home.path(), home.tmp(), input_path, context);
+  spec.working_dir = home.path();
 
   ScopedFd stdin_fd;
   if (options_.input_mode == ExecInputMode::kStdin) {
@@ -303,28 +285,42 @@ Status ExecProcessor::Process(const std::string& input_path, const std::string& 
   ScopedFd out_read, out_write, err_read, err_write;
   S3PROC_RETURN_IF_ERROR(MakePipe(&out_read, &out_write));
   S3PROC_RETURN_IF_ERROR(MakePipe(&err_read, &err_write));
-  S3PROC_ASSIGN_OR_RETURN(pid_t pid,
-                          SpawnCommand(command, argv, env, stdin_fd, out_write, err_write));
-  // Only the child may hold the write ends, so that we see end-of-file when it is done.
+  spec.stdin_fd = stdin_fd.get();
+  spec.stdout_fd = out_write.get();
+  spec.stderr_fd = err_write.get();
+  // Destroyed before `home` is: killed and waited for on every way out.
+  S3PROC_ASSIGN_OR_RETURN(SupervisedCommand running, SupervisedCommand::Start(spec));
+  // Only the command may hold the write ends, so that we see end-of-file when it is done.
   stdin_fd = ScopedFd();
   out_write = ScopedFd();
   err_write = ScopedFd();
 
   const Clock::time_point deadline = Clock::now() + options_.timeout;
-  CommandOutput output{out};
-  S3PROC_RETURN_IF_ERROR(ReadOutput(pid, out_read, err_read, deadline, output));
-  int status = 0;
-  if (!output.timed_out) {
-    S3PROC_ASSIGN_OR_RETURN(status, WaitUntil(pid, deadline, command, output.timed_out));
+  CommandOutput output{out, options_.max_output_bytes};
+  S3PROC_RETURN_IF_ERROR(ReadOutput(out_read, err_read, deadline, output));
+  if (!output.timed_out && !output.over_cap) {
+    S3PROC_RETURN_IF_ERROR(WaitUntil(running, deadline, output.timed_out));
+  }
+  S3PROC_ASSIGN_OR_RETURN(
+      CommandEnd end, output.timed_out || output.over_cap ? running.KillAndWait() : running.Wait());
+  if (end.exec_errno != 0) return StartFailure(command, end.exec_errno);
+
+  std::vector<std::pair<std::string, std::string>> redactions = PassedValues(options_.env_names);
+  redactions.emplace_back(input_path, "<input>");
+  redactions.emplace_back(output_path, "<output>");
+  redactions.emplace_back(home.path(), "<home>");
+  const Verdict verdict{command, std::move(redactions), context};
+  if (output.over_cap) {
+    return verdict.Reject("wrote more than " + std::to_string(options_.max_output_bytes) +
+                              " bytes to stdout (exec_max_output_bytes) and was killed",
+                          output.stderr_tail);
   }
   if (output.timed_out) {
-    KillGroupAndReap(pid);
-    return Status::Rejected("command '" + command + "' timed out after " +
-                            std::to_string(options_.timeout.count()) +
-                            " ms and was killed (SIGKILL to its process group); stderr: " +
-                            TailForMessage(std::move(output.stderr_tail)));
+    return verdict.Reject("timed out after " + std::to_string(options_.timeout.count()) +
+                              " ms and was killed, with every process it started",
+                          output.stderr_tail);
   }
-  S3PROC_RETURN_IF_ERROR(ExitVerdict(status, command, std::move(output.stderr_tail)));
+  S3PROC_RETURN_IF_ERROR(ExitVerdict(end, verdict, output.stderr_tail));
   return out.Close();
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -22,33 +23,53 @@ struct ExecOptions {
   // by the local input path (in both modes).
   std::vector<std::string> argv;
   ExecInputMode input_mode = ExecInputMode::kStdin;
-  // After this the whole process group is killed with SIGKILL and the input is rejected.
+  // After this the command and everything it started are killed and the input is rejected.
   std::chrono::milliseconds timeout = std::chrono::minutes(5);
+  // Variables passed from s3proc's environment besides PATH, LANG, LC_* and TZ (exec_env):
+  // never AWS_*, S3PROC_*, HOME or TMPDIR (see CheckExecEnvName).
+  std::vector<std::string> env_names;
+  // Output past this many bytes kills the command and rejects the input (0: no cap).
+  uint64_t max_output_bytes = kDefaultMaxOutputBytes;
+  // Where each run gets its private folder; empty: the output file's directory (processed/ in
+  // the work dir).
+  std::string private_folder_parent;
+
+  static constexpr uint64_t kDefaultMaxOutputBytes = 1ull << 30;
 };
 
 inline constexpr std::string_view kExecInputPlaceholder = "{input}";
 
 // "exec": runs a user's command; its stdout becomes the output file.
 //
-// The command runs in its own process group, with the signal mask and dispositions reset, every
-// descriptor above 2 closed, and the environment of s3proc plus (replacing any inherited ones):
-//   S3PROC_SOURCE_KEY, S3PROC_SOURCE_SIZE, S3PROC_SOURCE_ETAG, S3PROC_PROCESSED_AT,
-//   S3PROC_INPUT_PATH.
+// The command gets the least it needs (README.md, "What an exec command can reach"):
+//   - an environment built from an allowlist (ExecEnvironment): PATH, LANG, LC_*, TZ, the names
+//     in exec_env, HOME and TMPDIR in its private folder, and the facts S3PROC_SOURCE_KEY,
+//     S3PROC_SOURCE_SIZE, S3PROC_SOURCE_ETAG, S3PROC_PROCESSED_AT, S3PROC_INPUT_PATH; nothing
+//     else of s3proc's (no AWS credentials, profile or endpoint);
+//   - a private folder (mode 0700) as HOME and working directory, removed after it;
+//   - a process group of its own under a supervisor (SupervisedCommand): when it exits, times
+//     out, writes more than max_output_bytes, or s3proc dies, it and everything it started are
+//     killed, even what left its process group;
+//   - only descriptors 0, 1 and 2, the signal mask and dispositions reset.
 // The key reaches the command only through S3PROC_SOURCE_KEY: it is never put in argv or a
 // shell string. stdout and stderr are read concurrently with poll(2), so a chatty command
 // cannot deadlock; only the last 4 KiB of stderr are kept (raw bytes).
 //
 // Process() returns OK when the command exits 0; Status::Rejected when it exits non-zero, dies
-// of a signal, or times out, with a reason holding the exit code / signal and the stderr tail
-// ("command 'jq' exited with code 3; stderr: ..."); InvalidArgument when the executable is
-// missing or not executable (a configuration error: retrying will not help, and the input is
-// not at fault); Transient when the process could not be created (EAGAIN, ENOMEM); IoError
-// when the output cannot be written (the command is killed then).
-// Thread-safe: each call spawns its own process and keeps its state on the stack.
+// of a signal, times out or writes too much, with a reason for errors/ that names the command
+// (its file name), how it ended and the last lines of its stderr, at most 512 bytes, with local
+// paths and the values of exec_env variables replaced ("command 'jq' exited with code 3;
+// stderr: jq: error (at <input>:3): ..."); the whole stderr tail, as written, goes to
+// context.local_detail. InvalidArgument when the executable is missing or not executable (a
+// configuration error: retrying will not help, and the input is not at fault); Transient when
+// the process could not be created (EAGAIN, ENOMEM) or was stopped from outside; IoError when
+// the output cannot be written (the command is killed then).
+// Thread-safe: each call spawns its own processes and keeps its state on the stack.
 class ExecProcessor : public Processor {
  public:
   // InvalidArgument when argv is empty or argv[0] is empty, when the timeout is not positive,
-  // or when input_mode is kArgument and no element of argv contains {input}.
+  // when input_mode is kArgument and no element of argv contains {input}, or when env_names
+  // holds a name CheckExecEnvName refuses.
   static Result<std::unique_ptr<ExecProcessor>> Create(ExecOptions options);
 
   Status Process(const std::string& input_path, const std::string& output_path,

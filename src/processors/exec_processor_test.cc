@@ -3,11 +3,17 @@
 #include <dirent.h>
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <sstream>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "testutil/temp_dir.h"
 
@@ -25,6 +31,8 @@ class ExecProcessorTest : public ::testing::Test {
     if (!processor.ok()) return processor.status();
     std::string in = dir_.WriteFile("in.txt", input);
     out_path_ = (dir_.path() / "out.txt").string();
+    detail_.clear();
+    context_.local_detail = &detail_;
     return (*processor)->Process(in, out_path_, context_);
   }
   std::string Output() const { return ReadFileOrEmpty(out_path_); }
@@ -33,6 +41,7 @@ class ExecProcessorTest : public ::testing::Test {
   ProcessContext context_{"input/a b/$(touch pwned);`id`|x'\"*.txt", 42, "etag-1",
                           "2026-11-28T16:04:06Z"};
   std::string out_path_;
+  std::string detail_;  // what the local log gets beside the published reason
 };
 
 int OpenFdCount() {
@@ -86,11 +95,19 @@ TEST_F(ExecProcessorTest, NonZeroExitIsRejectedWithStderr) {
   EXPECT_NE(s.message().find("stderr: bad row 7"), std::string::npos) << s.message();
 }
 
+// The reason published in errors/ holds the last 512 bytes of stderr, starting on a line; the
+// local log gets its last 4 KiB.
 TEST_F(ExecProcessorTest, OnlyTheStderrTailIsKept) {
-  Status s = Run({{"sh", "-c", "head -c 100000 /dev/zero | tr '\\0' a >&2; echo END >&2; exit 1"}});
+  Status s =
+      Run({{"sh", "-c",
+            "head -c 100000 /dev/zero | tr '\\0' a >&2; echo >&2; "
+            "head -c 2000 /dev/zero | tr '\\0' b >&2; echo >&2; echo LAST LINE >&2; exit 1"}});
   EXPECT_TRUE(s.IsRejected());
-  EXPECT_LT(s.message().size(), 4096u + 200u);
-  EXPECT_NE(s.message().find("aaaaEND"), std::string::npos);
+  EXPECT_LT(s.message().size(), 512u + 100u) << s.message();
+  EXPECT_NE(s.message().find("stderr: ...LAST LINE"), std::string::npos) << s.message();
+  EXPECT_LT(detail_.size(), 4096u + 100u);
+  EXPECT_NE(detail_.find("bbbb\nLAST LINE"), std::string::npos) << detail_;
+  EXPECT_NE(detail_.find("aaaa"), std::string::npos) << detail_;
 }
 
 TEST_F(ExecProcessorTest, ACrashIsRejected) {
@@ -177,6 +194,223 @@ TEST_F(ExecProcessorTest, TimeoutAfterClosingPipes) {
   ExpectGrandchildGone(pids);
 }
 
+// The command gets an allowlist, not s3proc's environment: no AWS credentials or settings
+// (a key, a session token, a profile or a config file that names an endpoint), nothing else.
+TEST_F(ExecProcessorTest, EnvironmentHoldsNoCredentials) {
+  const char* kept_out[] = {"AWS_SECRET_ACCESS_KEY",
+                            "AWS_SESSION_TOKEN",
+                            "AWS_ACCESS_KEY_ID",
+                            "AWS_PROFILE",
+                            "AWS_CONFIG_FILE",
+                            "AWS_ENDPOINT_URL",
+                            "AWS_SHARED_CREDENTIALS_FILE",
+                            "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+                            "S3PROC_TEST_SECRET",
+                            "SOME_OTHER_SECRET"};
+  for (const char* name : kept_out) ::setenv(name, "leaked-value", 1);
+  Status s = Run({{"env"}});
+  for (const char* name : kept_out) ::unsetenv(name);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(Output().find("leaked-value"), std::string::npos) << Output();
+  EXPECT_EQ(Output().find("AWS_"), std::string::npos) << Output();
+  EXPECT_NE(Output().find("\nPATH="), std::string::npos) << Output();
+}
+
+// The service user's home is the work dir: a command with HOME there could write ~/.aws/config
+// (an endpoint_url) and redirect every later run. Its HOME is a private folder, removed after.
+TEST_F(ExecProcessorTest, HomeIsAPrivateFolderNotTheServiceUsersHome) {
+  const std::string service_home = (dir_.path() / "service-home").string();
+  std::filesystem::create_directories(service_home);
+  const char* saved = std::getenv("HOME");
+  const std::string saved_home = saved ? saved : "";
+  ::setenv("HOME", service_home.c_str(), 1);
+  Status s = Run({{"sh", "-c",
+                   "mkdir -p \"$HOME/.aws\" && echo x > \"$HOME/.aws/config\" && "
+                   "printf '%s\\n%s\\n%s\\n' \"$HOME\" \"$PWD\" \"$TMPDIR\" && "
+                   "stat -c %a \"$HOME\""}});
+  if (saved) ::setenv("HOME", saved_home.c_str(), 1);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_FALSE(std::filesystem::exists(service_home + "/.aws/config"));
+  std::istringstream lines(Output());
+  std::string home, cwd, tmp, mode;
+  std::getline(lines, home);
+  std::getline(lines, cwd);
+  std::getline(lines, tmp);
+  std::getline(lines, mode);
+  EXPECT_NE(home, service_home);
+  EXPECT_EQ(cwd, home);
+  EXPECT_EQ(tmp.rfind(home + "/", 0), 0u) << tmp;
+  EXPECT_EQ(mode, "700");
+  EXPECT_FALSE(home.empty() || std::filesystem::exists(home)) << home << " was not removed";
+}
+
+// True while `pid` is a live (not zombie) process whose command name is `name`.
+bool RunsAs(pid_t pid, const std::string& name) {
+  std::string stat = ReadFileOrEmpty("/proc/" + std::to_string(pid) + "/stat");
+  size_t open = stat.find('('), close = stat.rfind(')');
+  if (open == std::string::npos || close == std::string::npos) return false;
+  char state = stat.size() > close + 2 ? stat[close + 2] : 'X';
+  return stat.substr(open + 1, close - open - 1) == name && state != 'Z' && state != 'X';
+}
+
+void ExpectGone(const std::string& pid_file, const std::string& what) {
+  pid_t pid = 0;
+  ASSERT_EQ(std::sscanf(ReadFileOrEmpty(pid_file).c_str(), "%d", &pid), 1)
+      << what << ": the command did not record its pid";
+  bool gone = Eventually([&] { return !RunsAs(pid, "sleep"); });
+  if (!gone) ::kill(pid, SIGKILL);
+  EXPECT_TRUE(gone) << what << " (pid " << pid << ") outlived the command";
+}
+
+// A command that exits 0 leaves nothing running: neither a backgrounded child (still in its
+// process group) nor one that left the group with setsid.
+TEST_F(ExecProcessorTest, NoDescendantOutlivesASuccessfulCommand) {
+  std::string background = (dir_.path() / "background.pid").string();
+  std::string detached = (dir_.path() / "detached.pid").string();
+  Status s = Run({{"sh", "-c",
+                   "sleep 1000 >/dev/null 2>&1 </dev/null & echo $! > \"$1\"; "
+                   "setsid sh -c 'echo $$ > \"$1\"; exec sleep 1000' sh \"$2\" "
+                   ">/dev/null 2>&1 </dev/null & "
+                   "while [ ! -s \"$2\" ]; do sleep 0.01; done; echo done",
+                   "sh", background, detached}});
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(Output(), "done\n");
+  ExpectGone(background, "a backgrounded grandchild");
+  ExpectGone(detached, "a setsid grandchild");
+}
+
+// The timeout reaches a grandchild that left the process group too.
+TEST_F(ExecProcessorTest, TimeoutKillsASetsidGrandchild) {
+  std::string detached = (dir_.path() / "detached.pid").string();
+  Status s = Run({{"sh", "-c",
+                   "setsid sh -c 'echo $$ > \"$1\"; exec sleep 1000' sh \"$1\" "
+                   ">/dev/null 2>&1 </dev/null & sleep 1000",
+                   "sh", detached},
+                  ExecInputMode::kStdin,
+                  1000ms});
+  EXPECT_TRUE(s.IsRejected()) << s.ToString();
+  ExpectGone(detached, "a setsid grandchild");
+}
+
+// s3proc killed with SIGKILL (no chance to clean up) takes its command with it.
+TEST_F(ExecProcessorTest, KillingS3procEndsTheCommand) {
+  std::string pid_file = (dir_.path() / "command.pid").string();
+  std::string in = dir_.WriteFile("in.txt", "x");
+  pid_t s3proc = ::fork();
+  ASSERT_GE(s3proc, 0);
+  if (s3proc == 0) {
+    auto processor =
+        ExecProcessor::Create({{"sh", "-c", "echo $$ > \"$1\"; exec sleep 1000", "sh", pid_file}});
+    if (processor.ok()) (void)(*processor)->Process(in, in + ".out", context_);
+    ::_exit(0);
+  }
+  ASSERT_TRUE(Eventually([&] { return !ReadFileOrEmpty(pid_file).empty(); }));
+  ::kill(s3proc, SIGKILL);
+  ::waitpid(s3proc, nullptr, 0);
+  ExpectGone(pid_file, "the command");
+}
+
+// What goes to errors/ is published: it names no local path (the input, the work dir, HOME).
+TEST_F(ExecProcessorTest, TheReasonNamesNoLocalPath) {
+  const char* saved = std::getenv("HOME");
+  const std::string saved_home = saved ? saved : "";
+  ::setenv("HOME", dir_.path().c_str(), 1);
+  Status s =
+      Run({{"sh", "-c", "echo \"cannot parse $1 (home $HOME, cwd $PWD, tmp $TMPDIR)\" >&2; exit 1",
+            "sh", "{input}"},
+           ExecInputMode::kArgument});
+  if (saved) ::setenv("HOME", saved_home.c_str(), 1);
+  EXPECT_TRUE(s.IsRejected()) << s.ToString();
+  EXPECT_EQ(s.message().find(dir_.path().string()), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("exited with code 1"), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("cannot parse"), std::string::npos) << s.message();
+  // The local log has it all, as the command wrote it.
+  EXPECT_NE(detail_.find("cannot parse " + (dir_.path() / "in.txt").string()), std::string::npos)
+      << detail_;
+}
+
+TEST_F(ExecProcessorTest, TheReasonHidesPathsAndPassedValues) {
+  ::setenv("S3PROC_TEST_TOKEN", "tok-123456", 1);
+  Status s = Run({{"/bin/sh", "-c",
+                   "echo \"error at /etc/tool/conf.d/x.conf:3 (token $S3PROC_TEST_TOKEN) "
+                   "from=/var/lib/y and 1/2 of 'a/b'\" >&2; exit 2"},
+                  ExecInputMode::kStdin,
+                  60s,
+                  {"S3PROC_TEST_TOKEN"}});
+  ::unsetenv("S3PROC_TEST_TOKEN");
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << "S3PROC_* cannot be passed";
+  ::setenv("TOOL_TOKEN", "tok-123456", 1);
+  s = Run({{"/bin/sh", "-c",
+            "echo \"error at /etc/tool/conf.d/x.conf:3 (token $TOOL_TOKEN) "
+            "from=/var/lib/y and 1/2 of 'a/b'\" >&2; exit 2"},
+           ExecInputMode::kStdin,
+           60s,
+           {"TOOL_TOKEN"}});
+  ::unsetenv("TOOL_TOKEN");
+  EXPECT_EQ(s.message(),
+            "command 'sh' exited with code 2; stderr: error at <path>:3 (token <$TOOL_TOKEN>) "
+            "from=<path> and 1/2 of 'a/b'");
+}
+
+// exec_env passes the variables it names, and never an AWS_* one.
+TEST_F(ExecProcessorTest, ExecEnvPassesTheNamedVariables) {
+  ::setenv("TOOL_CONFIG", "fast", 1);
+  ::setenv("TOOL_OTHER", "not passed", 1);
+  Status s = Run({{"sh", "-c", "printf '%s|%s' \"$TOOL_CONFIG\" \"$TOOL_OTHER\""},
+                  ExecInputMode::kStdin,
+                  60s,
+                  {"TOOL_CONFIG", "TOOL_UNSET"}});
+  ::unsetenv("TOOL_CONFIG");
+  ::unsetenv("TOOL_OTHER");
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(Output(), "fast|");
+  for (const char* name :
+       {"AWS_SECRET_ACCESS_KEY", "aws_profile", "HOME", "TMPDIR", "S3PROC_SOURCE_KEY", "A-B", ""}) {
+    s = Run({{"env"}, ExecInputMode::kStdin, 60s, {name}});
+    EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << name << ": " << s.ToString();
+  }
+}
+
+// stdout past exec_max_output_bytes kills the command; the output holds no more than the cap.
+TEST_F(ExecProcessorTest, OutputPastTheCapIsRejected) {
+  ExecOptions options{{"yes"}};
+  options.max_output_bytes = 1 << 20;
+  Status s = Run(options);
+  EXPECT_TRUE(s.IsRejected()) << s.ToString();
+  EXPECT_NE(s.message().find("wrote more than 1048576 bytes to stdout (exec_max_output_bytes)"),
+            std::string::npos)
+      << s.message();
+  EXPECT_LE(std::filesystem::file_size(out_path_), 1u << 20);
+  options.max_output_bytes = 6;  // exactly the cap is fine
+  ASSERT_TRUE(Run({{"tr", "a-z", "A-Z"}, ExecInputMode::kStdin, 60s, {}, 6}).ok());
+  EXPECT_EQ(Output(), "HELLO\n");
+}
+
+// Commands run at once each get their own exit status: each has its own supervisor, and no
+// waitpid in s3proc takes any child but its own.
+TEST_F(ExecProcessorTest, ConcurrentCommandsKeepTheirOwnExitStatus) {
+  auto processor = ExecProcessor::Create({{"sh", "-c",
+                                           "sleep 1000 >/dev/null 2>&1 & "
+                                           "setsid sleep 1000 >/dev/null 2>&1 & "
+                                           "sleep 0.05; exit $(cat)"}});
+  ASSERT_TRUE(processor.ok());
+  std::vector<std::thread> threads;
+  std::vector<Status> results(8);
+  for (int i = 0; i < 8; ++i) {
+    threads.emplace_back([&, i] {
+      std::string in = dir_.WriteFile("in" + std::to_string(i), std::to_string(i));
+      results[i] = (*processor)->Process(in, in + ".out", context_);
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_TRUE(results[0].ok()) << results[0].ToString();
+  for (int i = 1; i < 8; ++i) {
+    EXPECT_NE(results[i].message().find("exited with code " + std::to_string(i) + ";"),
+              std::string::npos)
+        << results[i].ToString();
+  }
+}
+
 TEST_F(ExecProcessorTest, MissingExecutableIsAConfigurationError) {
   Status s = Run({{"s3proc-no-such-command-xyz"}});
   EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << s.ToString();
@@ -209,7 +443,9 @@ TEST_F(ExecProcessorTest, NoDescriptorLeaks) {
 }
 
 TEST_F(ExecProcessorTest, DiskFullIsAnIoError) {
-  auto processor = ExecProcessor::Create({{"cat"}});
+  ExecOptions options{{"cat"}};
+  options.private_folder_parent = dir_.path().string();
+  auto processor = ExecProcessor::Create(options);
   ASSERT_TRUE(processor.ok());
   std::string in = dir_.WriteFile("in.txt", std::string(1 << 20, 'x'));
   Status s = (*processor)->Process(in, "/dev/full", context_);

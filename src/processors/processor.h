@@ -19,6 +19,10 @@ struct ProcessContext {
   // .gz layer sets it, and source_size, to describe the compressed bytes). Leave empty
   // otherwise: processors that need it hash `input_path` and use its size.
   std::string source_sha256;
+  // Where a processor may put, for the local log only, more than its Status says: a rejection's
+  // message is published in errors/, this is not (the exec command's stderr as written). The
+  // caller owns it; may be null.
+  std::string* local_detail = nullptr;
 };
 
 // The working memory of a processor that reads and writes through fixed buffers (json, gzip,

@@ -346,6 +346,27 @@ class PipelineEndToEnd(unittest.TestCase):
                                                Key="errors/b.json.error.json")["Body"].read())
         self.assertIn("nope", reason["reason"])
 
+    def test_exec_command_reason_names_no_local_path_and_gets_no_credentials(self):
+        """errors/ is readable by whoever may read that prefix: the reason holds no local path
+        and no credential; the object's log line has the stderr as written. The command's
+        environment holds no AWS_* variable, though s3proc's has its keys (with_local_s3)."""
+        self.put("input/c.json", b'{"x": 3}')
+        code, _, err = e2e.run(
+            self.bucket, self.work.path, "--processor", "exec", "--",
+            "/bin/sh", "-c",
+            'echo "bad $S3PROC_INPUT_PATH in $HOME $(env | grep -c ^AWS_) $AWS_SECRET_ACCESS_KEY"'
+            ' >&2; exit 1')
+        self.assertEqual(code, 0, err)
+        document = self.s3.get_object(Bucket=self.bucket,
+                                      Key="errors/c.json.error.json")["Body"].read().decode()
+        reason = json.loads(document)["reason"]
+        self.assertEqual(reason,
+                         "command 'sh' exited with code 1; stderr: bad <input> in <home> 0 ")
+        work = os.path.realpath(self.work.path)
+        self.assertNotIn(work, document)
+        self.assertNotIn(self.work.path, document)
+        self.assertIn(os.path.join(self.work.path, "downloads"), err)  # the log has it all
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
