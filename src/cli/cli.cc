@@ -1,5 +1,6 @@
 #include "cli/cli.h"
 
+#include "common/logging.h"
 #include "config/config_loader.h"
 
 namespace s3proc {
@@ -19,7 +20,7 @@ int RunCli(const std::vector<std::string>& args, const CliIo& io) {
   auto config = LoadRunConfig(
       sources, inv.command == CommandKind::kProcess ? ConfigPurpose::kLocal : ConfigPurpose::kS3);
   if (!config.ok()) {
-    std::fprintf(io.err, "s3proc: error: %s\n", config.status().message().c_str());
+    std::fprintf(io.err, "s3proc: error: %s\n", TextEscaped(config.status().message()).c_str());
     return 2;
   }
   switch (inv.command) {

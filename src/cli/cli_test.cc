@@ -14,6 +14,7 @@ namespace s3proc {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 // Captures what a command writes to a FILE.
 class Capture {
@@ -265,6 +266,26 @@ TEST_F(CliTest, ProcessNeedsNoBucketButAReadableFile) {
   EXPECT_EQ(Run({"process"}), 2);
   EXPECT_EQ(Run({"process", "x", "--processor", "nope"}), 2);
   EXPECT_THAT(err_.Text(), HasSubstr("unknown processor 'nope'"));
+}
+
+// Error lines quote what they were given (a file name, a key, what a server said): a newline in
+// it cannot start a line of its own.
+TEST_F(CliTest, AnErrorLineStaysOneLine) {
+  const std::string name = (dir_.path() / "missing\ns3proc: error: forged").string();
+  EXPECT_EQ(Run({"process", name}), 1);
+  EXPECT_THAT(err_.Text(), Not(HasSubstr("\ns3proc: error: forged")));
+  EXPECT_THAT(err_.Text(), HasSubstr("missing\\ns3proc: error: forged"));
+}
+
+// No implicit ".": without a work dir, HOME or XDG_STATE_HOME, a run asks for one.
+TEST_F(CliTest, ARunWithoutAWorkDirOrAHomeExitsTwo) {
+  env_["AWS_EC2_METADATA_DISABLED"] = "true";
+  env_["AWS_ACCESS_KEY_ID"] = "AKIDEXAMPLE";
+  env_["AWS_SECRET_ACCESS_KEY"] = "secret";
+  EXPECT_EQ(Run({"run", "--bucket", "b-1", "--region", "us-east-1", "--endpoint-url",
+                 "http://127.0.0.1:9"}),
+            2);
+  EXPECT_THAT(err_.Text(), HasSubstr("no work dir: give --work-dir"));
 }
 
 // `s3proc config check FILE`, as Ansible's `validate:` runs it: on a temporary copy whose name

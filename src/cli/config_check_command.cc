@@ -1,4 +1,5 @@
 #include "cli/commands.h"
+#include "common/logging.h"
 #include "config/config_loader.h"
 
 namespace s3proc {
@@ -12,7 +13,7 @@ int ConfigCheckCommand(const std::string& file, const CliIo& io) {
   sources.env = [](std::string_view) -> std::optional<std::string> { return std::nullopt; };
   auto config = LoadRunConfig(sources, ConfigPurpose::kS3);
   if (!config.ok()) {
-    std::fprintf(io.err, "s3proc: error: %s\n", config.status().message().c_str());
+    std::fprintf(io.err, "s3proc: error: %s\n", TextEscaped(config.status().message()).c_str());
     return 2;
   }
   std::fprintf(io.out, "%s: ok\n", file.c_str());

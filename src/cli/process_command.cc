@@ -37,7 +37,7 @@ bool CopyToStream(const std::string& path, FILE* out) {
 int ProcessCommand(const RunConfig& config, const Invocation& invocation, const CliIo& io) {
   namespace fs = std::filesystem;
   auto fail = [&](const std::string& message) {
-    std::fprintf(io.err, "s3proc: error: %s\n", message.c_str());
+    std::fprintf(io.err, "s3proc: error: %s\n", TextEscaped(message).c_str());
     return 1;
   };
   std::error_code ec;
@@ -47,7 +47,7 @@ int ProcessCommand(const RunConfig& config, const Invocation& invocation, const 
   }
   auto router = BuildRouter(config);
   if (!router.ok()) {
-    std::fprintf(io.err, "s3proc: error: %s\n", router.status().message().c_str());
+    std::fprintf(io.err, "s3proc: error: %s\n", TextEscaped(router.status().message()).c_str());
     return 2;
   }
   std::string key =
@@ -80,7 +80,7 @@ int ProcessCommand(const RunConfig& config, const Invocation& invocation, const 
     if (!scratch.empty()) fs::remove(scratch, ec);
     if (s.IsRejected()) {
       std::fprintf(io.err, "rejected: %s\n",
-                   local_detail.empty() ? s.message().c_str() : local_detail.c_str());
+                   TextEscaped(local_detail.empty() ? s.message() : local_detail).c_str());
       return 1;
     }
     return fail("process " + invocation.file + " with " + processor.name() + ": " + s.message());

@@ -2,6 +2,7 @@
 #include "cli/queue_context.h"
 #include "cli/s3_context.h"
 #include "cli/stop_signal.h"
+#include "common/logging.h"
 #include "pipeline/follow.h"
 #include "pipeline/pipeline.h"
 
@@ -36,7 +37,7 @@ int FollowCommand(const RunConfig& config, S3Context& s3, const std::atomic<bool
                                 [](std::chrono::milliseconds t) { WaitForTermination(t); });
   LogRequestCounts(s3, nullptr);
   if (!followed.ok()) {
-    std::fprintf(io.err, "s3proc: error: %s\n", followed.status().message().c_str());
+    std::fprintf(io.err, "s3proc: error: %s\n", TextEscaped(followed.status().message()).c_str());
     return 2;
   }
   return 0;
@@ -47,14 +48,14 @@ int FollowCommand(const RunConfig& config, S3Context& s3, const std::atomic<bool
 int RunCommand(const RunConfig& config, const CliIo& io) {
   auto context = NewS3Context(config, io.env, io.err);
   if (!context.ok()) {
-    std::fprintf(io.err, "s3proc: error: %s\n", context.status().message().c_str());
+    std::fprintf(io.err, "s3proc: error: %s\n", TextEscaped(context.status().message()).c_str());
     return 2;
   }
   std::unique_ptr<QueueContext> queue;
   if (!config.queue_url.empty()) {
     auto built = NewQueueContext(config, io.env, **context);
     if (!built.ok()) {
-      std::fprintf(io.err, "s3proc: error: %s\n", built.status().message().c_str());
+      std::fprintf(io.err, "s3proc: error: %s\n", TextEscaped(built.status().message()).c_str());
       return 2;
     }
     queue = std::move(*built);
@@ -67,7 +68,7 @@ int RunCommand(const RunConfig& config, const CliIo& io) {
                              queue ? queue->queue.get() : nullptr, stop);
   LogRequestCounts(**context, queue.get());
   if (!summary.ok()) {
-    std::fprintf(io.err, "s3proc: error: %s\n", summary.status().message().c_str());
+    std::fprintf(io.err, "s3proc: error: %s\n", TextEscaped(summary.status().message()).c_str());
     // A missing bucket or queue, a request S3 calls invalid: no later run can succeed either.
     return summary.status().code() == StatusCode::kInvalidArgument ? 2 : 1;
   }

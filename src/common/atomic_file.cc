@@ -1,6 +1,8 @@
 #include "common/atomic_file.h"
 
+#include <fcntl.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <sys/random.h>
 #include <unistd.h>
 
@@ -47,10 +49,14 @@ std::string TempSuffix() {
 }  // namespace
 
 AtomicFile::AtomicFile(std::string path, mode_t mode)
-    : path_(std::move(path)), temp_path_(path_ + TempSuffix()), mode_(mode) {}
+    : AtomicFile(AT_FDCWD, std::move(path), mode) {}
+
+AtomicFile::AtomicFile(int dir_fd, std::string name, mode_t mode)
+    : dir_fd_(dir_fd), path_(std::move(name)), temp_path_(path_ + TempSuffix()), mode_(mode) {}
 
 AtomicFile::AtomicFile(AtomicFile&& other) noexcept
-    : path_(std::move(other.path_)),
+    : dir_fd_(other.dir_fd_),
+      path_(std::move(other.path_)),
       temp_path_(std::move(other.temp_path_)),
       mode_(other.mode_),
       committed_(other.committed_) {
@@ -58,17 +64,17 @@ AtomicFile::AtomicFile(AtomicFile&& other) noexcept
 }
 
 AtomicFile::~AtomicFile() {
-  if (!committed_) ::unlink(temp_path_.c_str());
+  if (!committed_) ::unlinkat(dir_fd_, temp_path_.c_str(), 0);
 }
 
 Status AtomicFile::Write(std::string_view content) {
-  S3PROC_ASSIGN_OR_RETURN(OutputFile out, OutputFile::Create(temp_path_, mode_));
-  S3PROC_RETURN_IF_ERROR(out.Append(content));
-  return out.Close();
+  S3PROC_ASSIGN_OR_RETURN(ScopedFd fd, CreateForWriteAt(dir_fd_, temp_path_, mode_, temp_path_));
+  S3PROC_RETURN_IF_ERROR(WriteAll(fd.get(), content, temp_path_));
+  return fd.Close(temp_path_);
 }
 
 Status AtomicFile::Commit() {
-  if (::rename(temp_path_.c_str(), path_.c_str()) != 0) {
+  if (::renameat(dir_fd_, temp_path_.c_str(), dir_fd_, path_.c_str()) != 0) {
     return Status::IoError("rename " + temp_path_ + " to " + path_ + ": " + std::strerror(errno));
   }
   committed_ = true;

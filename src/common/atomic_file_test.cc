@@ -1,11 +1,13 @@
 #include "common/atomic_file.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -107,6 +109,38 @@ TEST(AtomicFileTest, NeverWritesThroughASymlink) {
   Status s = file.Write("evil");
   EXPECT_EQ(s.code(), StatusCode::kIoError) << s.ToString();
   EXPECT_EQ(ReadFileOrEmpty(victim), "precious");
+}
+
+// A file planted under the temp name (another user's, mode 0666) is never reused: writing into
+// it would leave the output owned by the planter, and readable and writable by anyone.
+TEST(AtomicFileTest, NeverReusesAFilePlantedUnderTheTempName) {
+  TempDir dir;
+  const std::string path = (dir.path() / "out").string();
+  AtomicFile file(path);
+  { std::ofstream(file.temp_path()) << "planted"; }
+  ASSERT_EQ(::chmod(file.temp_path().c_str(), 0666), 0);
+  Status s = file.Write("secret");
+  EXPECT_EQ(s.code(), StatusCode::kIoError) << s.ToString();
+  EXPECT_EQ(ReadFileOrEmpty(file.temp_path()), "planted") << "written into the planted file";
+  EXPECT_FALSE(std::filesystem::exists(path));
+}
+
+// Through a directory descriptor: the directory's name may change meanwhile.
+TEST(AtomicFileTest, InADirectoryDescriptor) {
+  TempDir dir;
+  std::filesystem::create_directory(dir.path() / "a");
+  int fd = ::open((dir.path() / "a").c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  ASSERT_GE(fd, 0);
+  {
+    AtomicFile file(fd, "out");
+    ASSERT_TRUE(file.Write("x").ok());
+    std::filesystem::rename(dir.path() / "a", dir.path() / "b");
+    ASSERT_TRUE(file.Commit().ok());
+  }
+  ::close(fd);
+  EXPECT_EQ(ReadFileOrEmpty(dir.path() / "b" / "out"), "x");
+  EXPECT_EQ(Names(dir), std::vector<std::string>{"b"});
+  EXPECT_EQ(ModeOf((dir.path() / "b" / "out").string()), 0600u);
 }
 
 TEST(AtomicFileTest, CommitFailureIsAnIoErrorNamingBothPaths) {

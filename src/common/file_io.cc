@@ -1,6 +1,7 @@
 #include "common/file_io.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -20,6 +21,14 @@ Status ErrnoStatus(std::string_view operation, std::string_view path, int err) {
   m += ": ";
   m += std::strerror(err);
   return Status::IoError(std::move(m));
+}
+
+int OpenAt(int dir_fd, const std::string& name, int flags, mode_t mode = 0) {
+  int fd;
+  do {
+    fd = ::openat(dir_fd, name.c_str(), flags | O_CLOEXEC | O_NOFOLLOW, mode);
+  } while (fd < 0 && errno == EINTR);
+  return fd;
 }
 
 }  // namespace
@@ -87,19 +96,44 @@ Status WriteAll(int fd, std::string_view data, std::string_view path) {
   return Status::Ok();
 }
 
-Result<ScopedFd> CreateForWrite(const std::string& path, mode_t mode) {
-  int fd;
-  do {
-    // 0600 by default: outputs are the customer's data, private whatever the umask; O_NOFOLLOW:
-    // a link planted under the output's name is refused, never written through.
-    fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
-  } while (fd < 0 && errno == EINTR);
-  if (fd < 0) return ErrnoStatus("create", path, errno);
+Result<ScopedFd> CreateForWriteAt(int dir_fd, const std::string& name, mode_t mode,
+                                  std::string_view shown) {
+  // 0600 by default: outputs are the customer's data, private whatever the umask. O_EXCL: a
+  // file planted under the name (with its owner and mode) is never reused, and a link there
+  // is never written through (O_NOFOLLOW says so twice).
+  int fd = OpenAt(dir_fd, name, O_WRONLY | O_CREAT | O_EXCL, mode);
+  if (fd < 0) return ErrnoStatus("create", shown, errno);
   return ScopedFd(fd);
 }
 
+Result<ScopedFd> CreateForWrite(const std::string& path, mode_t mode) {
+  return CreateForWriteAt(AT_FDCWD, path, mode, path);
+}
+
+Result<ScopedFd> CreateOrTruncateOwn(const std::string& path, mode_t mode) {
+  int raw = OpenAt(AT_FDCWD, path, O_WRONLY | O_CREAT | O_EXCL, mode);
+  if (raw >= 0) return ScopedFd(raw);
+  if (errno != EEXIST) return ErrnoStatus("create", path, errno);
+  raw = OpenAt(AT_FDCWD, path, O_WRONLY);
+  if (raw < 0) return ErrnoStatus("create", path, errno);
+  ScopedFd fd(raw);
+  // Judged on the open file, not the name: what was checked is what gets written.
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0) return ErrnoStatus("stat", path, errno);
+  // A character device (/dev/null, /dev/full) can only be made by root: not a plant.
+  if (st.st_uid != ::geteuid() && !S_ISCHR(st.st_mode)) {
+    return Status::IoError("create " + path + ": it exists and belongs to uid " +
+                           std::to_string(st.st_uid) + "; not reused");
+  }
+  if (S_ISREG(st.st_mode)) {  // not a device such as /dev/null
+    if (::ftruncate(fd.get(), 0) != 0) return ErrnoStatus("truncate", path, errno);
+    if (::fchmod(fd.get(), mode) != 0) return ErrnoStatus("chmod", path, errno);
+  }
+  return fd;
+}
+
 Result<OutputFile> OutputFile::Create(const std::string& path, mode_t mode) {
-  S3PROC_ASSIGN_OR_RETURN(ScopedFd fd, CreateForWrite(path, mode));
+  S3PROC_ASSIGN_OR_RETURN(ScopedFd fd, CreateOrTruncateOwn(path, mode));
   return OutputFile(std::move(fd), path);
 }
 

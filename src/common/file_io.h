@@ -43,9 +43,23 @@ class ScopedFd {
 // Opens `path` read-only.
 Result<ScopedFd> OpenForRead(const std::string& path);
 
-// Creates or truncates `path` for writing, with `mode`; fails (kIoError) when `path` is a
-// symbolic link rather than write through it.
+// Creates `path` for writing, with `mode`. The file must be new (O_EXCL): whatever already has
+// that name (a file planted by someone else, a symbolic link, a leftover) is never opened,
+// truncated or written through, so the file is s3proc's own, with s3proc's owner and `mode`.
+// Fails with kIoError ("create <path>: File exists") instead.
 Result<ScopedFd> CreateForWrite(const std::string& path, mode_t mode = 0600);
+
+// CreateForWrite for `name` in the directory `dir_fd`; `shown` names it in messages.
+Result<ScopedFd> CreateForWriteAt(int dir_fd, const std::string& name, mode_t mode,
+                                  std::string_view shown);
+
+// Creates `path` as CreateForWrite does or, when something already has the name, opens and
+// truncates it only if it belongs to the running user (or is a device): a file planted by another
+// user is refused
+// (kIoError "create <path>: it exists and belongs to uid N"), never reused, so the output never
+// takes on its owner; a symbolic link is never followed; a reused regular file is given `mode`.
+// For a file rewritten from the start (a retried download, an output written again).
+Result<ScopedFd> CreateOrTruncateOwn(const std::string& path, mode_t mode = 0600);
 
 // Reads up to `n` bytes into `buf`, retrying on EINTR. Returns 0 only at end of file.
 Result<size_t> ReadSome(int fd, char* buf, size_t n, std::string_view path);
@@ -56,9 +70,9 @@ Result<size_t> ReadSomeAt(int fd, char* buf, size_t n, uint64_t offset, std::str
 // Writes all of `data`, retrying on EINTR and short writes.
 Status WriteAll(int fd, std::string_view data, std::string_view path);
 
-// A write-only file created or truncated at construction, with a 256 KiB write buffer. Created
-// with `mode` (0600 unless the file is meant for another user); Create() fails (kIoError) when
-// `path` is a symbolic link.
+// A write-only file created at construction, with a 256 KiB write buffer. Opened as
+// CreateOrTruncateOwn does, with `mode` (0600 unless the file is meant for another user): Create()
+// fails (kIoError) on a symbolic link or another user's file.
 // Callers must call Close() and check it: the destructor closes silently (for error paths).
 // Not thread-safe; each Process() call owns its own.
 class OutputFile {

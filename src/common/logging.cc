@@ -60,6 +60,46 @@ void AppendJsonEscaped(std::string& out, std::string_view text) {
   }
 }
 
+void AppendTextEscaped(std::string& out, std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  auto escape = [&](const char* prefix, unsigned char c) {
+    out += prefix;
+    out.push_back(kHex[c >> 4]);
+    out.push_back(kHex[c & 0xf]);
+  };
+  for (size_t i = 0; i < text.size();) {
+    auto c = static_cast<unsigned char>(text[i]);
+    const size_t n = Utf8SequenceLength(text, i);
+    if (n == 0) {
+      escape("\\x", c);  // not UTF-8
+      ++i;
+      continue;
+    }
+    if (c == '\\') {
+      out += "\\\\";
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c < 0x20 || c == 0x7f) {
+      escape("\\x", c);
+    } else if (c == 0xc2 && static_cast<unsigned char>(text[i + 1]) < 0xa0) {
+      escape("\\u00", static_cast<unsigned char>(text[i + 1]));  // a C1 control: U+0080..U+009F
+    } else {
+      out.append(text.substr(i, n));
+    }
+    i += n;
+  }
+}
+
+std::string TextEscaped(std::string_view text) {
+  std::string out;
+  AppendTextEscaped(out, text);
+  return out;
+}
+
 std::string Rfc3339Now() {
   std::time_t t = std::time(nullptr);
   std::tm tm{};
@@ -123,21 +163,26 @@ void Logger::Object(const ObjectEvent& e) {
              static_cast<unsigned long long>(e.bytes_out), e.seconds);
     line += numbers;
   } else {
-    // Text: keys are escaped too, so a key with a newline cannot forge a log line.
+    // Text: what comes from keys or reasons is escaped, so a key with a newline cannot forge a
+    // log line.
     line = std::string(e.outcome) + " ";
-    AppendJsonEscaped(line, e.key);
+    AppendTextEscaped(line, e.key);
     if (!e.destination.empty()) {
       line += " -> ";
-      AppendJsonEscaped(line, e.destination);
+      AppendTextEscaped(line, e.destination);
     }
-    if (!e.processor.empty()) line += " [" + std::string(e.processor) + "]";
+    if (!e.processor.empty()) {
+      line += " [";
+      AppendTextEscaped(line, e.processor);
+      line += "]";
+    }
     char numbers[96];
     snprintf(numbers, sizeof(numbers), " %llu B %.3fs", static_cast<unsigned long long>(e.bytes_in),
              e.seconds);
     line += numbers;
     if (!e.reason.empty()) {
       line += ": ";
-      AppendJsonEscaped(line, e.reason);
+      AppendTextEscaped(line, e.reason);
     }
     line += "\n";
   }
@@ -163,10 +208,11 @@ void Logger::Record(LogLevel level, std::string_view message, std::string_view f
   } else {
     line = "s3proc: ";
     if (level != LogLevel::kInfo) line += std::string(LogLevelName(level)) + ": ";
-    line += message;
+    // Messages name keys and quote what servers and commands said: escaped, each stays one line.
+    AppendTextEscaped(line, message);
     if (!fields_text.empty()) {
       line += " ";
-      line += fields_text;
+      AppendTextEscaped(line, fields_text);
     }
     line += "\n";
   }

@@ -67,6 +67,13 @@ class Logger {
 // not valid UTF-8 are written as \u00XX escapes of the byte, so the output is always valid JSON.
 void AppendJsonEscaped(std::string& out, std::string_view text);
 
+// Appends `text` to `out` for a text log line: a control character (below 0x20, 0x7f, and the
+// C1 controls U+0080..U+009F) is written as an escape ("\n", "\r", "\t", "\x1b", "\u009b"),
+// a byte that is not valid UTF-8 as "\xHH", and a backslash as "\\". So a key or a message
+// cannot end a line, start a forged one, or drive the terminal that shows it.
+void AppendTextEscaped(std::string& out, std::string_view text);
+std::string TextEscaped(std::string_view text);
+
 // RFC 3339 UTC with seconds, e.g. "2026-11-28T16:04:06Z".
 std::string Rfc3339Now();
 

@@ -88,6 +88,14 @@ Status MergeOverrides(const SettingOverrides& flags, RunConfig& config, SettingO
   return Status::Ok();
 }
 
+std::string DefaultWorkDir(const ConfigEnvLookup& env) {
+  std::optional<std::string> state = env("XDG_STATE_HOME");
+  if (state && state->starts_with('/')) return *state + "/s3proc";
+  std::optional<std::string> home = env("HOME");
+  if (home && !home->empty()) return *home + "/.local/state/s3proc";
+  return "";
+}
+
 Result<RunConfig> LoadRunConfig(const ConfigSources& sources, ConfigPurpose purpose) {
   RunConfig config;
   SettingOrigins origin;
@@ -117,6 +125,7 @@ Result<RunConfig> LoadRunConfig(const ConfigSources& sources, ConfigPurpose purp
   }
   S3PROC_RETURN_IF_ERROR(MergeEnvironment(sources.env, config, &origin));
   S3PROC_RETURN_IF_ERROR(MergeOverrides(sources.flags, config, &origin));
+  if (config.work_dir.empty()) config.work_dir = DefaultWorkDir(sources.env);
   S3PROC_RETURN_IF_ERROR(NormalizeAndValidate(config, purpose, &origin));
   return config;
 }

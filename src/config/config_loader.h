@@ -87,6 +87,11 @@ struct ConfigSources {
 // IoError when a named config file cannot be read (a missing one is InvalidArgument).
 Result<RunConfig> LoadRunConfig(const ConfigSources& sources, ConfigPurpose purpose);
 
+// Where the work dir is when none is given: $XDG_STATE_HOME/s3proc (an absolute
+// XDG_STATE_HOME only, as the XDG spec says), else $HOME/.local/state/s3proc; "" when neither
+// is set (a run then needs an explicit work_dir). LoadRunConfig fills an empty work_dir with it.
+std::string DefaultWorkDir(const ConfigEnvLookup& env);
+
 // The steps of LoadRunConfig, public for tests. Each merges one source into `config` and, when
 // `origin` is non-null, records for each setting it set where the value came from
 // ("s3proc.toml:7", "S3PROC_BUCKET", "--bucket").
@@ -112,7 +117,6 @@ Status MergeOverrides(const SettingOverrides& flags, RunConfig& config,
 //   prefixes would make s3proc process its own output or leases);
 // - every integer setting within its SettingInfo::range (concurrency 1..512, ...);
 // - log_format text|json; endpoint_url empty or http(s)://host; region of [a-z0-9-_];
-//   work_dir non-empty;
 // - default_processor and every route's processor in kProcessorNames (common/processor_names.h);
 //   route globs non-empty; exec used anywhere requires exec_command.
 // Returns InvalidArgument naming the setting (and, from `origin`, where it was set).

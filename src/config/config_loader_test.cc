@@ -413,7 +413,22 @@ TEST(ConfigValidateTest, LogFormatEndpointRegionWorkDir) {
   EXPECT_THAT(Validate(c).message(), HasSubstr("region"));
   c = Valid();
   c.work_dir = "";
-  EXPECT_THAT(Validate(c).message(), HasSubstr("work_dir is empty"));
+  EXPECT_TRUE(Validate(c).ok()) << "empty: the default, or a run says it needs one";
+}
+
+// No implicit ".": the user's state folder, or nothing (and a run asks for a work dir).
+TEST(ConfigLoaderTest, TheDefaultWorkDirIsTheUsersStateFolder) {
+  auto with = [](std::map<std::string, std::string> env) {
+    auto config = LoadRunConfig(Sources(std::move(env)), ConfigPurpose::kLocal);
+    EXPECT_TRUE(config.ok()) << config.status().ToString();
+    return config.ok() ? config->work_dir : "?";
+  };
+  EXPECT_EQ(with({{"HOME", "/home/u"}}), "/home/u/.local/state/s3proc");
+  EXPECT_EQ(with({{"HOME", "/home/u"}, {"XDG_STATE_HOME", "/st"}}), "/st/s3proc");
+  EXPECT_EQ(with({{"HOME", "/home/u"}, {"XDG_STATE_HOME", "rel"}}), "/home/u/.local/state/s3proc")
+      << "a relative XDG_STATE_HOME is ignored, as the XDG spec says";
+  EXPECT_EQ(with({}), "");
+  EXPECT_EQ(with({{"HOME", "/home/u"}, {"S3PROC_WORK_DIR", "/w"}}), "/w");
 }
 
 TEST(ConfigValidateTest, ProcessorsAndExec) {

@@ -146,9 +146,6 @@ Status NormalizeAndValidate(RunConfig& config, ConfigPurpose purpose,
     return Status::InvalidArgument(Named("log_format", origin) + " must be text or json, got '" +
                                    config.log_format + "'");
   }
-  if (config.work_dir.empty()) {
-    return Status::InvalidArgument(Named("work_dir", origin) + " is empty: name a directory");
-  }
   if (!config.endpoint_url.empty()) {
     const std::string& u = config.endpoint_url;
     bool http = u.starts_with("http://") && u.size() > 7;

@@ -31,7 +31,7 @@ struct RunConfig {
   std::string output_prefix = "output/";
   std::string error_prefix = "errors/";
   std::string lease_prefix = "leases/";
-  std::string work_dir = ".";
+  std::string work_dir;  // empty: DefaultWorkDir() (config_loader.h), the user's state folder
   // Queue mode: take work from S3 event notifications in this SQS queue instead of listing the
   // input prefix (docs/semantics.md, "Queue mode"). Empty: listing mode.
   std::string queue_url;

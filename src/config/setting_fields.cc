@@ -25,7 +25,10 @@ const std::vector<SettingInfo>& Table() {
       {"output_prefix", "Where processed objects go (same relative key)."},
       {"error_prefix", "Where rejected inputs go, each with a <key>.error.json reason file."},
       {"lease_prefix", "Where claims of in-flight objects are kept."},
-      {"work_dir", "Local directory for downloads/ and processed/."},
+      {"work_dir",
+       "Local directory for downloads/, processed/ and state/; created 0700 if missing. It must "
+       "be owned by the user running s3proc and not writable by group or others. Empty: "
+       "$XDG_STATE_HOME/s3proc, else ~/.local/state/s3proc."},
       {"queue_url",
        "Queue mode: take work from the S3 event notifications in this SQS queue instead of "
        "listing the input prefix (https://sqs.REGION.amazonaws.com/ACCOUNT/NAME; endpoint: "

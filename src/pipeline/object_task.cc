@@ -1,5 +1,6 @@
 #include "pipeline/object_task.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -75,22 +76,24 @@ struct ObjectTask::Job {
 
 namespace {
 
-// Removes an object's local copies on every way out of Run, unless asked to keep them.
+// Removes an object's local copies on every way out of Run, unless asked to keep them. Through
+// the work dir's open folders: a folder swapped for a link since the work dir was opened is
+// not followed.
 class LocalCopiesGuard {
  public:
-  LocalCopiesGuard(const std::string& downloaded, const std::string& processed, bool keep)
-      : downloaded_(downloaded), processed_(processed), keep_(keep) {}
+  LocalCopiesGuard(const WorkDir& work_dir, std::string local_name, bool keep)
+      : work_dir_(work_dir), local_name_(std::move(local_name)), keep_(keep) {}
   ~LocalCopiesGuard() {
     if (keep_) return;
-    ::unlink(downloaded_.c_str());
-    ::unlink(processed_.c_str());
+    ::unlinkat(work_dir_.downloads_fd(), local_name_.c_str(), 0);
+    ::unlinkat(work_dir_.processed_fd(), local_name_.c_str(), 0);
   }
   LocalCopiesGuard(const LocalCopiesGuard&) = delete;
   LocalCopiesGuard& operator=(const LocalCopiesGuard&) = delete;
 
  private:
-  const std::string& downloaded_;
-  const std::string& processed_;
+  const WorkDir& work_dir_;
+  const std::string local_name_;
   const bool keep_;
 };
 
@@ -136,7 +139,8 @@ ObjectOutcome ObjectTask::Run(const ObjectSummary& object, const TaskOptions& op
           attempts,
           LocalPathForKey(work_dir_.downloads(), object.key, instance),
           LocalPathForKey(work_dir_.processed(), object.key, instance)};
-  LocalCopiesGuard guard(job.downloaded, job.processed, config_.keep_local_files);
+  LocalCopiesGuard guard(work_dir_, LocalNameForKey(object.key, instance),
+                         config_.keep_local_files);
 
   if (Status fetched = Fetch(job); !fetched.ok()) {
     if (!fetched.IsNotFound()) return job.Outcome(ObjectOutcome::Kind::kFailed, fetched.message());

@@ -75,8 +75,9 @@ Result<ObjectInfo> S3Client::GetObjectToFile(const std::string& bucket, const st
   r.key = key;
   if (!version_id.empty()) r.query.emplace_back("versionId", version_id);
   r.open_sink = [state, local_path]() -> Result<std::function<Status(std::string_view)>> {
-    // Each attempt starts the file afresh; a symlink planted at the destination is refused.
-    S3PROC_ASSIGN_OR_RETURN(state->fd, CreateForWrite(local_path));
+    // Each attempt starts the file afresh; a symlink or another user's file planted at the
+    // destination is refused.
+    S3PROC_ASSIGN_OR_RETURN(state->fd, CreateOrTruncateOwn(local_path));
     state->written = 0;
     state->digest = std::make_unique<StreamDigest>();
     return std::function<Status(std::string_view)>([state, local_path](std::string_view chunk) {

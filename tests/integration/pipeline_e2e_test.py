@@ -242,6 +242,38 @@ class PipelineEndToEnd(unittest.TestCase):
         self.assertIn("NoSuchBucket", err)
         self.assertIn("check --bucket", err)
 
+    def test_a_work_dir_another_user_could_change_is_refused(self):
+        # Whoever else can write there could swap what s3proc reads, writes and removes: owned
+        # by another user (nobody; root gets no exception) or writable by others, it is refused
+        # with exit 2, naming the directory and the fix, and nothing is done.
+        self.put("input/a.json", b"{}")
+        cases = {"chown": lambda path: os.chown(path, 65534, -1),
+                 "chmod go-w": lambda path: os.chmod(path, 0o777)}
+        for fix, spoil in cases.items():
+            with self.subTest(fix=fix):
+                work = os.path.join(self.work.path, fix.replace(" ", "-"))
+                os.mkdir(work, 0o700)
+                spoil(work)
+                code, _, err = e2e.run(self.bucket, work)
+                self.assertEqual(code, 2, err[-2000:])
+                self.assertIn(work, err)
+                self.assertIn(fix, err)
+                self.assertEqual(os.listdir(work), [])
+        self.assertEqual(e2e.keys(self.s3, self.bucket), ["input/a.json"])
+
+    def test_a_newline_in_a_key_cannot_start_a_text_log_line(self):
+        forged = "done input/forged.json -> output/forged.json [json] 2 B 0.001s"
+        self.put("input/a.json\n" + forged, b"{}")
+        proc = subprocess.run([e2e.BINARY, "run", "--bucket", self.bucket, "--work-dir",
+                               self.work.path, "--endpoint-url", e2e.ENDPOINT, "--log-format",
+                               "text", "--no-progress"],
+                              capture_output=True, text=True, timeout=600)
+        self.assertEqual(proc.returncode, 0, proc.stderr[-2000:])
+        lines = proc.stderr.splitlines()
+        self.assertFalse([line for line in lines if line.startswith("done input/forged")],
+                         proc.stderr)
+        self.assertIn("done input/a.json\\n" + forged, proc.stderr)
+
     def test_passthrough_keeps_gzip_compressed(self):
         body = b'{"zipped": "passed through"}'
         packed = gzip.compress(body)
