@@ -35,6 +35,9 @@ struct RunConfig {
   // Queue mode: take work from S3 event notifications in this SQS queue instead of listing the
   // input prefix (docs/semantics.md, "Queue mode"). Empty: listing mode.
   std::string queue_url;
+  // Let signed requests go over plain http:// to a host that is neither loopback nor private
+  // (never to AWS): common/endpoint_transport.h.
+  bool allow_insecure_endpoint = false;
 
   // How much.
   int concurrency = 16;              // objects in flight

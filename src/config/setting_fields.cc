@@ -30,6 +30,11 @@ const std::vector<SettingInfo>& Table() {
        "Queue mode: take work from the S3 event notifications in this SQS queue instead of "
        "listing the input prefix (https://sqs.REGION.amazonaws.com/ACCOUNT/NAME; endpoint: "
        "AWS_ENDPOINT_URL_SQS, AWS_ENDPOINT_URL, else the URL's host). Empty: listing mode."},
+      {"allow_insecure_endpoint",
+       "Allow a plain http:// S3 or SQS endpoint on a host that is neither loopback nor a "
+       "private address (10/8, 172.16/12, 192.168/16, fc00::/7), with a warning: credentials "
+       "and requests then cross the network in clear. http:// to AWS is always refused.",
+       true, true, true},
       {.key = "concurrency", .help = "Objects in flight at once.", .range = SettingRange{1, 512}},
       {.key = "max_memory",
        .help = "MiB the objects in processing may use together. Each first reserves what its "
@@ -176,6 +181,7 @@ SettingField FieldOf(std::string_view key) {
   if (key == "lease_prefix") return s(&RunConfig::lease_prefix);
   if (key == "work_dir") return s(&RunConfig::work_dir);
   if (key == "queue_url") return s(&RunConfig::queue_url);
+  if (key == "allow_insecure_endpoint") return b(&RunConfig::allow_insecure_endpoint);
   if (key == "concurrency") return i(&RunConfig::concurrency);
   if (key == "max_memory") return i(&RunConfig::max_memory);
   if (key == "max_files") return i(&RunConfig::max_files);
