@@ -53,6 +53,10 @@ const std::vector<SettingInfo>& Table() {
       {.key = "max_attempts",
        .help = "Transient failures of one object before it goes to errors/.",
        .range = SettingRange{1, 100}},
+      {"max_object_bytes",
+       "Objects larger than this go to errors/ at once, copied there by S3 without being "
+       "downloaded (0: no limit; at most 5 GiB can be copied so). An object larger than the "
+       "work dir's free space is a failed attempt, also without downloading it."},
       {.key = "lease_seconds",
        .help = "How long a claim holds without renewal.",
        .range = SettingRange{30, 86400}},
@@ -187,6 +191,9 @@ SettingField FieldOf(std::string_view key) {
   if (key == "max_files") return i(&RunConfig::max_files);
   if (key == "max_seconds") return i(&RunConfig::max_seconds);
   if (key == "max_attempts") return i(&RunConfig::max_attempts);
+  if (key == "max_object_bytes") {
+    return SettingField{K::kUint64, nullptr, nullptr, nullptr, &RunConfig::max_object_bytes};
+  }
   if (key == "lease_seconds") return i(&RunConfig::lease_seconds);
   if (key == "lease_shards") return i(&RunConfig::lease_shards);
   if (key == "queue_wait_seconds") return i(&RunConfig::queue_wait_seconds);
