@@ -254,6 +254,10 @@ Result<PutResult> MemoryObjectStore::Copy(const std::string& source_key,
                             ": NoSuchKey (404)");
   }
   Object source = it->second;
+  if (!options.copy_source_if_match.empty() && options.copy_source_if_match != source.etag) {
+    return Status::PreconditionFailed("copy mem://" + source_key + ": its ETag is no longer " +
+                                      options.copy_source_if_match);
+  }
   PutOptions effective = options;
   // S3 copies the metadata unless told to replace it (a copy with new metadata).
   if (effective.metadata.empty() && effective.content_type.empty()) {

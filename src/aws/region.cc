@@ -138,6 +138,7 @@ Result<S3Endpoint> ResolveS3Endpoint(const RegionOptions& options, std::string_v
   if (url) {
     S3PROC_RETURN_IF_ERROR(ValidateEndpoint(*url, from));
     endpoint.url = std::move(*url);
+    endpoint.source = from;
     while (endpoint.url.back() == '/') endpoint.url.pop_back();
     endpoint.custom = true;
     endpoint.path_style = true;
@@ -145,6 +146,7 @@ Result<S3Endpoint> ResolveS3Endpoint(const RegionOptions& options, std::string_v
     S3PROC_RETURN_IF_ERROR(ValidateRegion(region, "the resolved region"));
     std::string lower_region = Lower(region);
     endpoint.url = "https://s3." + lower_region + ".amazonaws.com";
+    endpoint.source = "the region";
     if (lower_region.rfind("cn-", 0) == 0) endpoint.url += ".cn";
   }
   if (std::optional<std::string> style = Get(profile, "s3.addressing_style")) {

@@ -35,6 +35,9 @@ struct S3Endpoint {
   // (http://host/bucket/key); AWS defaults to virtual-hosted (http://bucket.host/key). The
   // profile's `s3 = \n addressing_style = path|virtual` overrides either default.
   bool path_style = false;
+  // Where the URL came from, for messages: "--endpoint-url", "AWS_ENDPOINT_URL_S3",
+  // "AWS_ENDPOINT_URL", "endpoint_url in the config file", or "the region" for AWS's own.
+  std::string source;
 };
 
 // Returns the S3 endpoint: flag_endpoint > AWS_ENDPOINT_URL_S3 > AWS_ENDPOINT_URL > the

@@ -1,5 +1,6 @@
 #include "cli/queue_context.h"
 
+#include "common/endpoint_transport.h"
 #include "http/ca_bundle.h"
 #include "http/curl_http_client.h"
 #include "sqs/sqs_message_queue.h"
@@ -57,6 +58,12 @@ Result<std::unique_ptr<QueueContext>> NewQueueContext(const RunConfig& config, c
   S3PROC_ASSIGN_OR_RETURN(SqsQueueUrl queue, ParseSqsQueueUrl(config.queue_url));
   const S3ClientOptions& s3_options = s3.client->options();
   S3PROC_ASSIGN_OR_RETURN(context->endpoint, ResolveSqsEndpoint(queue, env, s3_options.region));
+  S3PROC_ASSIGN_OR_RETURN(EndpointTransport transport,
+                          CheckEndpointTransport(context->endpoint.url, context->endpoint.source,
+                                                 config.allow_insecure_endpoint));
+  if (transport == EndpointTransport::kPlainConsented) {
+    s3.logger->Warn(InsecureEndpointWarning(context->endpoint.url, context->endpoint.source));
+  }
 
   HttpClient* http = s3.http.get();
   if (context->endpoint.url.starts_with("https://") &&

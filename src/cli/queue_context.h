@@ -45,7 +45,9 @@ struct QueueContext {
 // SqsClient on the S3 context's HTTP client (or a TLS-verifying one, see own_http) and
 // credentials provider -> SqsMessageQueue. Nothing is sent yet.
 // Returns InvalidArgument for a malformed queue URL ("--queue-url must look like
-// https://sqs.REGION.amazonaws.com/ACCOUNT/NAME") or endpoint, or when an HTTPS endpoint has
+// https://sqs.REGION.amazonaws.com/ACCOUNT/NAME") or endpoint, for a plain http:// endpoint
+// CheckEndpointTransport refuses (a warning on s3.logger when allow_insecure_endpoint lets it
+// through), or when an HTTPS endpoint has
 // no CA bundle to verify it with. REQUIRES: config.queue_url set; `s3` outlives the result.
 Result<std::unique_ptr<QueueContext>> NewQueueContext(const RunConfig& config, const EnvLookup& env,
                                                       S3Context& s3);

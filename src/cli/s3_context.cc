@@ -3,6 +3,7 @@
 #include "aws/credentials_cache.h"
 #include "aws/credentials_chain.h"
 #include "aws/region.h"
+#include "common/endpoint_transport.h"
 #include "http/ca_bundle.h"
 #include "http/curl_http_client.h"
 #include "s3/s3_object_store.h"
@@ -29,6 +30,10 @@ Result<std::unique_ptr<S3Context>> NewS3Context(const RunConfig& config, const E
   region_options.imds = context->imds;
   S3PROC_ASSIGN_OR_RETURN(std::string region, ResolveRegion(region_options));
   S3PROC_ASSIGN_OR_RETURN(S3Endpoint endpoint, ResolveS3Endpoint(region_options, region));
+  // The environment and the profile may name an endpoint too: held to the rule the setting is.
+  S3PROC_ASSIGN_OR_RETURN(
+      EndpointTransport transport,
+      CheckEndpointTransport(endpoint.url, endpoint.source, config.allow_insecure_endpoint));
 
   CurlHttpClientOptions http_options;
   // Only an HTTPS endpoint needs CA certificates; a plain-HTTP endpoint (a local S3 server) must
@@ -57,6 +62,9 @@ Result<std::unique_ptr<S3Context>> NewS3Context(const RunConfig& config, const E
   context->store = std::make_unique<S3ObjectStore>(*context->client, config.bucket);
   context->logger = std::make_unique<Logger>(
       config.log_format == "json" ? LogFormat::kJson : LogFormat::kText, log_out);
+  if (transport == EndpointTransport::kPlainConsented) {
+    context->logger->Warn(InsecureEndpointWarning(endpoint.url, endpoint.source));
+  }
   return context;
 }
 

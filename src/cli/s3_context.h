@@ -33,7 +33,9 @@ struct S3Context {
 // -> S3Client (path-style for custom endpoints or config.force_path_style) -> S3ObjectStore on
 // config.bucket -> Logger. Nothing is sent yet: credentials are fetched on the first request.
 // Returns InvalidArgument when the region or endpoint cannot be resolved ("set --region or
-// AWS_REGION"), or when an HTTPS endpoint has no CA bundle to verify it with. REQUIRES: config
+// AWS_REGION"), when the endpoint is plain http:// where CheckEndpointTransport refuses it
+// (common/endpoint_transport.h; logs a warning when allow_insecure_endpoint lets it through), or
+// when an HTTPS endpoint has no CA bundle to verify it with. REQUIRES: config
 // validated for ConfigPurpose::kS3; `log_out` outlives the context.
 Result<std::unique_ptr<S3Context>> NewS3Context(const RunConfig& config, const EnvLookup& env,
                                                 FILE* log_out);

@@ -431,6 +431,44 @@ TEST(ConfigLoaderTest, TheDefaultWorkDirIsTheUsersStateFolder) {
   EXPECT_EQ(with({{"HOME", "/home/u"}, {"S3PROC_WORK_DIR", "/w"}}), "/w");
 }
 
+TEST(ConfigValidateTest, PlainHttpEndpointsOnlyToLocalHostsUnlessAllowed) {
+  RunConfig c = Valid();
+  c.endpoint_url = "http://s3.amazonaws.com";
+  EXPECT_THAT(Validate(c).message(), HasSubstr("endpoint_url 'http://s3.amazonaws.com' is plain "
+                                               "http:// to AWS"));
+  c.allow_insecure_endpoint = true;
+  EXPECT_FALSE(Validate(c).ok());
+  c = Valid();
+  c.endpoint_url = "http://example.com";
+  EXPECT_THAT(Validate(c).message(), HasSubstr("allow_insecure_endpoint"));
+  c.allow_insecure_endpoint = true;
+  EXPECT_TRUE(Validate(c).ok());
+  for (const char* local : {"http://127.0.0.1:7480", "http://10.0.0.5"}) {
+    c = Valid();
+    c.endpoint_url = local;
+    EXPECT_TRUE(Validate(c).ok()) << local;
+  }
+  c = Valid();
+  c.queue_url = "http://sqs.us-east-1.amazonaws.com/123456789012/q";
+  EXPECT_THAT(Validate(c).message(), HasSubstr("queue_url 'http://sqs.us-east-1.amazonaws.com/"));
+  c.queue_url = "http://127.0.0.1:5000/123456789012/q";
+  EXPECT_TRUE(Validate(c).ok());
+}
+
+TEST(ConfigValidateTest, AllowInsecureEndpointIsAFlagAndASetting) {
+  auto config = LoadRunConfig(
+      Sources({{"S3PROC_BUCKET", "b-1"}},
+              {{"endpoint_url", {"http://example.com"}}, {"allow_insecure_endpoint", {"true"}}}),
+      ConfigPurpose::kS3);
+  ASSERT_TRUE(config.ok()) << config.status().message();
+  EXPECT_TRUE(config->allow_insecure_endpoint);
+  config =
+      LoadRunConfig(Sources({{"S3PROC_BUCKET", "b-1"}}, {{"endpoint_url", {"http://example.com"}}}),
+                    ConfigPurpose::kS3);
+  ASSERT_FALSE(config.ok());
+  EXPECT_THAT(config.status().message(), HasSubstr("endpoint_url (from --endpoint-url)"));
+}
+
 TEST(ConfigValidateTest, ProcessorsAndExec) {
   RunConfig c = Valid();
   c.default_processor = "jsn";

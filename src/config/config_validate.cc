@@ -2,6 +2,7 @@
 #include <cctype>
 #include <string>
 
+#include "common/endpoint_transport.h"
 #include "common/exec_env_names.h"
 #include "common/processor_names.h"
 #include "config/config_loader.h"
@@ -97,6 +98,9 @@ Status ValidateQueueMode(const RunConfig& config, const SettingOrigins* origin) 
         Named("queue_url", origin) + " '" + u +
         "' must look like https://sqs.REGION.amazonaws.com/ACCOUNT/NAME");
   }
+  S3PROC_RETURN_IF_ERROR(
+      CheckEndpointTransport(u, Named("queue_url", origin), config.allow_insecure_endpoint)
+          .status());
   if (config.dry_run) {
     return Status::InvalidArgument(
         "--dry-run cannot be used in queue mode: receiving a message hides it from the other "
@@ -154,6 +158,9 @@ Status NormalizeAndValidate(RunConfig& config, ConfigPurpose purpose,
       return Status::InvalidArgument(Named("endpoint_url", origin) + " '" + u +
                                      "' must be an http:// or https:// URL with a host");
     }
+    S3PROC_RETURN_IF_ERROR(
+        CheckEndpointTransport(u, Named("endpoint_url", origin), config.allow_insecure_endpoint)
+            .status());
   }
   for (char c : config.region) {
     if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_')) {

@@ -35,14 +35,20 @@ struct RunConfig {
   // Queue mode: take work from S3 event notifications in this SQS queue instead of listing the
   // input prefix (docs/semantics.md, "Queue mode"). Empty: listing mode.
   std::string queue_url;
+  // Let signed requests go over plain http:// to a host that is neither loopback nor private
+  // (never to AWS): common/endpoint_transport.h.
+  bool allow_insecure_endpoint = false;
 
   // How much.
-  int concurrency = 16;              // objects in flight
-  int max_memory = 256;              // MiB the objects being processed may use together (sized
-                                     // for a t3.micro: 1 GiB, ~700 MiB free after the OS)
-  int max_files = 0;                 // 0: no limit; stop claiming new objects after this many
-  int max_seconds = 0;               // 0: no limit; stop claiming new objects after this long
-  int max_attempts = 5;              // transient failures of one object before it goes to errors/
+  int concurrency = 16;  // objects in flight
+  int max_memory = 256;  // MiB the objects being processed may use together (sized
+                         // for a t3.micro: 1 GiB, ~700 MiB free after the OS)
+  int max_files = 0;     // 0: no limit; stop claiming new objects after this many
+  int max_seconds = 0;   // 0: no limit; stop claiming new objects after this long
+  int max_attempts = 5;  // transient failures of one object before it goes to errors/
+  // Larger objects go to errors/ by a server-side copy, never downloaded (0: no limit). 5 GiB:
+  // the largest object S3 copies in one request, and more than a t3.micro's disk holds twice.
+  uint64_t max_object_bytes = 5ull << 30;
   int lease_seconds = 600;           // how long a claim holds without renewal
   int lease_shards = 16;             // the key space is claimed in this many shards
   int queue_wait_seconds = 20;       // SQS long poll (0..20)

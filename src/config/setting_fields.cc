@@ -33,6 +33,11 @@ const std::vector<SettingInfo>& Table() {
        "Queue mode: take work from the S3 event notifications in this SQS queue instead of "
        "listing the input prefix (https://sqs.REGION.amazonaws.com/ACCOUNT/NAME; endpoint: "
        "AWS_ENDPOINT_URL_SQS, AWS_ENDPOINT_URL, else the URL's host). Empty: listing mode."},
+      {"allow_insecure_endpoint",
+       "Allow a plain http:// S3 or SQS endpoint on a host that is neither loopback nor a "
+       "private address (10/8, 172.16/12, 192.168/16, fc00::/7), with a warning: credentials "
+       "and requests then cross the network in clear. http:// to AWS is always refused.",
+       true, true, true},
       {.key = "concurrency", .help = "Objects in flight at once.", .range = SettingRange{1, 512}},
       {.key = "max_memory",
        .help = "MiB the objects in processing may use together. Each first reserves what its "
@@ -51,6 +56,10 @@ const std::vector<SettingInfo>& Table() {
       {.key = "max_attempts",
        .help = "Transient failures of one object before it goes to errors/.",
        .range = SettingRange{1, 100}},
+      {"max_object_bytes",
+       "Objects larger than this go to errors/ at once, copied there by S3 without being "
+       "downloaded (0: no limit; at most 5 GiB can be copied so). An object larger than the "
+       "work dir's free space is a failed attempt, also without downloading it."},
       {.key = "lease_seconds",
        .help = "How long a claim holds without renewal.",
        .range = SettingRange{30, 86400}},
@@ -186,11 +195,15 @@ SettingField FieldOf(std::string_view key) {
   if (key == "lease_prefix") return s(&RunConfig::lease_prefix);
   if (key == "work_dir") return s(&RunConfig::work_dir);
   if (key == "queue_url") return s(&RunConfig::queue_url);
+  if (key == "allow_insecure_endpoint") return b(&RunConfig::allow_insecure_endpoint);
   if (key == "concurrency") return i(&RunConfig::concurrency);
   if (key == "max_memory") return i(&RunConfig::max_memory);
   if (key == "max_files") return i(&RunConfig::max_files);
   if (key == "max_seconds") return i(&RunConfig::max_seconds);
   if (key == "max_attempts") return i(&RunConfig::max_attempts);
+  if (key == "max_object_bytes") {
+    return SettingField{K::kUint64, nullptr, nullptr, nullptr, &RunConfig::max_object_bytes};
+  }
   if (key == "lease_seconds") return i(&RunConfig::lease_seconds);
   if (key == "lease_shards") return i(&RunConfig::lease_shards);
   if (key == "queue_wait_seconds") return i(&RunConfig::queue_wait_seconds);

@@ -18,6 +18,9 @@ namespace s3proc {
 
 namespace {
 
+// The largest object S3 copies in one CopyObject request.
+constexpr uint64_t kMaxSingleCopyBytes = uint64_t{5} << 30;
+
 std::string ReasonDocument(const ObjectSummary& object, const ObjectInfo& stored,
                            const std::string& processor, const std::string& reason,
                            const std::string& processed_at, int attempts) {
@@ -39,12 +42,13 @@ std::string ReasonDocument(const ObjectSummary& object, const ObjectInfo& stored
 }  // namespace
 
 ObjectTask::ObjectTask(const RunConfig& config, ObjectStore& store, const ProcessorRouter& router,
-                       WorkDir& work_dir, std::string processed_at)
+                       WorkDir& work_dir, std::string processed_at, FreeSpaceProbe free_space)
     : config_(config),
       store_(store),
       router_(router),
       work_dir_(work_dir),
-      processed_at_(std::move(processed_at)) {}
+      processed_at_(std::move(processed_at)),
+      free_space_(std::move(free_space)) {}
 
 // One object's state through the stages.
 struct ObjectTask::Job {
@@ -55,9 +59,10 @@ struct ObjectTask::Job {
   const int attempts;  // including this one
   const std::string downloaded;
   const std::string processed;
-  bool fetched = false;
-  ObjectInfo stored;      // what Fetch got (set once fetched)
-  ObjectSummary current;  // the listed object with the fetched ETag and size
+  bool fetched = false;    // downloaded: `downloaded` holds the bytes
+  bool described = false;  // fetched, or described by a HEAD (RouteUnread)
+  ObjectInfo stored;       // what Fetch or Describe got (set once described)
+  ObjectSummary current;   // the listed object with the fetched ETag and size
   // What the processor said for the local log only (the exec command's stderr as written),
   // beside a rejection's reason, which is published in errors/.
   std::string local_detail;
@@ -68,8 +73,8 @@ struct ObjectTask::Job {
     out.kind = kind;
     out.processor = processor.name();
     out.reason = std::move(reason);
-    out.bytes_in = fetched ? stored.size : listed.size;
-    if (fetched) out.input = {listed.key, stored.version_id, stored.etag};
+    out.bytes_in = described ? stored.size : listed.size;
+    if (described) out.input = {listed.key, stored.version_id, stored.etag};
     return out;
   }
 };
@@ -142,14 +147,24 @@ ObjectOutcome ObjectTask::Run(const ObjectSummary& object, const TaskOptions& op
   LocalCopiesGuard guard(work_dir_, LocalNameForKey(object.key, instance),
                          config_.keep_local_files);
 
+  // Size before work: what cannot or must not be downloaded is decided from the listed size
+  // (or the event's), and an attempt that failed before or during its download counts.
+  const std::string no_room = NoRoomReason(job);
+  if (job.attempts > config_.max_attempts) {
+    return RouteUnread(job, "gave up after " + std::to_string(job.attempts - 1) +
+                                " attempts that did not finish (transient errors or a crash)" +
+                                (no_room.empty() ? "" : "; " + no_room));
+  }
+  if (config_.max_object_bytes > 0 && object.size > config_.max_object_bytes) {
+    return RouteUnread(job, "object is " + std::to_string(object.size) +
+                                " bytes, larger than max_object_bytes " +
+                                std::to_string(config_.max_object_bytes));
+  }
+  if (!no_room.empty()) return job.Outcome(ObjectOutcome::Kind::kFailed, no_room);
   if (Status fetched = Fetch(job); !fetched.ok()) {
     if (!fetched.IsNotFound()) return job.Outcome(ObjectOutcome::Kind::kFailed, fetched.message());
     work_dir_.ClearAttempts(object.key, object.etag);
     return job.Outcome(ObjectOutcome::Kind::kGone, fetched.message());
-  }
-  if (job.attempts > config_.max_attempts) {
-    return RouteToErrors(job, "gave up after " + std::to_string(job.attempts - 1) +
-                                  " attempts that did not finish (transient errors or a crash)");
   }
   if (dest.output_key.empty()) {
     return RouteToErrors(job, "the output key would be longer than S3's 1024-byte limit");
@@ -247,10 +262,62 @@ Status ObjectTask::Fetch(Job& job) {
     return Status::IoError("cannot rename the download into " + job.downloaded);
   }
   job.fetched = true;
+  job.described = true;
   job.current = job.listed;
   job.current.etag = job.stored.etag;  // what we process is what we got, even if overwritten since
   job.current.size = job.stored.size;
   return Status::Ok();
+}
+
+Status ObjectTask::Describe(Job& job) {
+  auto head = store_.Head(job.listed.key);
+  if (!head.ok()) return ResolveAccessDenied(store_, job.listed.key, head.status());
+  job.stored = std::move(*head);
+  job.described = true;
+  job.current = job.listed;
+  job.current.etag = job.stored.etag;
+  job.current.size = job.stored.size;
+  return Status::Ok();
+}
+
+std::string ObjectTask::NoRoomReason(const Job& job) const {
+  auto free = free_space_(work_dir_.downloads());
+  // Not knowing is no reason to refuse: the download itself fails if the disk is full.
+  if (!free.ok() || job.listed.size <= *free) return "";
+  return "object is " + std::to_string(job.listed.size) + " bytes, larger than the free space " +
+         std::to_string(*free) + " of the work dir";
+}
+
+ObjectOutcome ObjectTask::RouteUnread(Job& job, const std::string& reason) {
+  if (Status described = Describe(job); !described.ok()) {
+    if (!described.IsNotFound()) {
+      return job.Outcome(ObjectOutcome::Kind::kFailed, described.message());
+    }
+    work_dir_.ClearAttempts(job.listed.key, job.listed.etag);
+    return job.Outcome(ObjectOutcome::Kind::kGone, described.message());
+  }
+  if (job.stored.size > kMaxSingleCopyBytes) {
+    // Checked before anything is stored: a reason must never stand in errors/ without its copy.
+    return job.Outcome(ObjectOutcome::Kind::kFailed,
+                       reason + "; it cannot be copied to " + config_.error_prefix +
+                           " by the server (over 5 GiB): move it out of " + config_.input_prefix +
+                           " by hand");
+  }
+  return RouteToErrors(job, reason);
+}
+
+Result<PutResult> ObjectTask::CopyInput(const Job& job, const std::string& key,
+                                        PutOptions options) {
+  if (options.if_none_match_any) {
+    // Not every S3 server honours If-None-Match on a copy: look first, as a multipart upload
+    // does (not atomic, but the If-None-Match still holds where it is honoured, as on AWS).
+    S3PROC_ASSIGN_OR_RETURN(std::optional<ObjectInfo> there, Look(key));
+    if (there) return Status::PreconditionFailed("copy to " + key + ": the key exists");
+  }
+  // The version described, not whatever replaced it since (no version id: reading one needs
+  // s3:GetObjectVersion, which the role does not have).
+  options.copy_source_if_match = job.stored.etag;
+  return store_.Copy(job.listed.key, "", key, options);
 }
 
 Status ObjectTask::Transform(Job& job) {
@@ -344,13 +411,17 @@ Result<ObjectTask::Placed> ObjectTask::StoreErrorPair(const Job& job, const Erro
   if (!why.ok()) return why.status().WithContext("storing the rejection reason");
   if (why->placed == Placed::kTaken) return Placed::kTaken;
   // The unchanged input: uploaded from the bytes we downloaded (exactly the version we
-  // processed, byte for byte, whatever its size).
+  // processed, byte for byte, whatever its size), or copied by the server when it was not
+  // downloaded.
   PutOptions copy;
   copy.content_type = job.stored.content_type;
   copy.metadata = ProvenanceMetadata(Role::kErrorCopy, input_key, job.stored);
-  auto copied = StoreCreateOnly(
-      names.copy_key, {Role::kErrorCopy, first_choice, input_key, job.stored.etag}, copy,
-      [&](const PutOptions& o) { return store_.Upload(names.copy_key, job.downloaded, o); });
+  auto copied =
+      StoreCreateOnly(names.copy_key, {Role::kErrorCopy, first_choice, input_key, job.stored.etag},
+                      copy, [&](const PutOptions& o) {
+                        return job.fetched ? store_.Upload(names.copy_key, job.downloaded, o)
+                                           : CopyInput(job, names.copy_key, o);
+                      });
   if (!copied.ok()) return copied.status().WithContext("storing the error copy");
   if (copied->placed != Placed::kTaken) return copied->placed;
   // Our reason beside another object would be read as that object's (by status and redrive):

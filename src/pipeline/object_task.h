@@ -9,6 +9,7 @@
 
 #include "config/run_config.h"
 #include "pipeline/destination_keys.h"
+#include "pipeline/free_space.h"
 #include "pipeline/provenance.h"
 #include "pipeline/work_dir.h"
 #include "processors/processor_router.h"
@@ -53,7 +54,10 @@ struct TaskOptions {
 // Takes one object through its stages, leaving the input for the caller to delete:
 //   FindStoredOutput (only for a recovered shard) -> Fetch (download) -> Transform (the
 //   processor) -> Store (upload), or -> RouteToErrors when the processor rejects the content,
-//   the attempts are used up, the output key cannot exist or is taken.
+//   the output key cannot exist or is taken. Size before work: an object whose attempts are
+//   used up, or larger than max_object_bytes, is routed to errors/ without being downloaded
+//   (RouteUnread: a server-side copy); one larger than the work dir's free space is a failed
+//   attempt, not downloaded either.
 // Every object is stored create-only and carries its provenance (provenance.h): s3proc never
 // overwrites an object it did not write for this input, and what a duplicate worker stored for
 // this very input version is kept (kAlreadyDone), not written twice.
@@ -62,7 +66,7 @@ class ObjectTask {
  public:
   // All references must outlive the task. `processed_at` is the run's RFC 3339 time.
   ObjectTask(const RunConfig& config, ObjectStore& store, const ProcessorRouter& router,
-             WorkDir& work_dir, std::string processed_at);
+             WorkDir& work_dir, std::string processed_at, FreeSpaceProbe free_space = FreeSpaceOf);
 
   // `check_existing`: an earlier holder of this object's shard died; look for its output (or
   // error copy) of this very input version before processing again.
@@ -96,6 +100,19 @@ class ObjectTask {
   // Downloads the input to job.downloaded and fills job.stored. The store's error, or kIoError
   // when the download cannot be renamed into place.
   Status Fetch(Job& job);
+  // Describes the input (HEAD) instead of downloading it; fills job.stored. The store's error
+  // (kNotFound when it is gone).
+  Status Describe(Job& job);
+  // Why the object must not be downloaded now ("" when it may): more bytes than the work dir's
+  // free space.
+  std::string NoRoomReason(const Job& job) const;
+  // Routes the input to errors/ without downloading it: Describe, then RouteToErrors, whose
+  // error copy is then a server-side copy (CopyInput).
+  ObjectOutcome RouteUnread(Job& job, const std::string& reason);
+  // Copies the input's described version to `key` inside the store: create-only even on a
+  // server that ignores If-None-Match on a copy (the key is looked at first), and only while
+  // the input is still that version.
+  Result<PutResult> CopyInput(const Job& job, const std::string& key, PutOptions options);
   // Runs the processor into job.processed. kRejected: the content is bad.
   Status Transform(Job& job);
   // Uploads job.processed to the output key; routes the input to errors/ when the key is taken.
@@ -123,6 +140,7 @@ class ObjectTask {
   const ProcessorRouter& router_;
   WorkDir& work_dir_;
   const std::string processed_at_;
+  const FreeSpaceProbe free_space_;
   // Numbers each Run's local files, so that two runs of one key at once never share them.
   std::atomic<uint64_t> runs_started_{0};
 };

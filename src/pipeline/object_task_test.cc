@@ -44,7 +44,7 @@ class ObjectTaskTest : public ::testing::Test {
     return Run(object, TaskOptions{.check_existing = check_existing});
   }
   ObjectOutcome Run(const ObjectSummary& object, const TaskOptions& options) {
-    ObjectTask task(config_, store_, *router_, *work_dir_, "2026-01-01T00:00:00Z");
+    ObjectTask task(config_, store_, *router_, *work_dir_, "2026-01-01T00:00:00Z", free_space_);
     return task.Run(object, options);
   }
 
@@ -73,6 +73,7 @@ class ObjectTaskTest : public ::testing::Test {
   MemoryObjectStore store_;
   std::optional<ProcessorRouter> router_;
   std::optional<WorkDir> work_dir_;
+  FreeSpaceProbe free_space_ = FreeSpaceOf;
 };
 
 TEST_F(ObjectTaskTest, TwoDeliveriesOfOneKeyAtOnceEachHaveTheirOwnLocalFiles) {
@@ -190,6 +191,102 @@ TEST_F(ObjectTaskTest, GivesUpAfterMaxAttempts) {
   EXPECT_EQ(o.kind, Kind::kRejected);
   EXPECT_THAT(o.reason, HasSubstr("gave up after 1 attempts"));
   EXPECT_EQ(*store_.Get("errors/a.json"), "{}");
+}
+
+// Size before work: an object larger than max_object_bytes is never downloaded; S3 copies it to
+// errors/, with the reason.
+TEST_F(ObjectTaskTest, AnObjectLargerThanMaxObjectBytesIsCopiedToErrorsUnread) {
+  config_.max_object_bytes = 10;
+  ObjectSummary in = Put("input/big.json", "{\"a\": \"twenty bytes\"}");
+  ASSERT_EQ(in.size, 21u);
+  ObjectOutcome o = Run(in);
+  EXPECT_EQ(o.kind, Kind::kRejected) << o.reason;
+  EXPECT_EQ(o.reason, "object is 21 bytes, larger than max_object_bytes 10");
+  EXPECT_EQ(o.destination, "errors/big.json");
+  EXPECT_EQ(o.input.etag, in.etag) << "exactly the version described is deleted";
+  EXPECT_EQ(store_.CallCount("download"), 0);
+  EXPECT_EQ(*store_.Get("errors/big.json"), "{\"a\": \"twenty bytes\"}");
+  EXPECT_EQ(Metadata("errors/big.json", "s3proc-role"), "error-copy");
+  EXPECT_THAT(*store_.Get("errors/big.json.error.json"),
+              HasSubstr("\"reason\":\"object is 21 bytes, larger than max_object_bytes 10\""));
+  EXPECT_EQ(LocalFiles(), 0u);
+}
+
+TEST_F(ObjectTaskTest, NoLimitWithZeroMaxObjectBytes) {
+  config_.max_object_bytes = 0;
+  EXPECT_EQ(Run(Put("input/a.json", "{}")).kind, Kind::kDone);
+}
+
+// The copy is create-only too: what s3proc did not write stays, and the alternative names are
+// used, as for a downloaded input.
+TEST_F(ObjectTaskTest, TheServerSideErrorCopyNeverOverwrites) {
+  config_.max_object_bytes = 1;
+  store_.Put("errors/a.json", "someone else's");
+  ObjectSummary in = Put("input/a.json", "{}");
+  ObjectOutcome o = Run(in);
+  EXPECT_EQ(o.kind, Kind::kRejected) << o.reason;
+  EXPECT_NE(o.destination, "errors/a.json");
+  EXPECT_EQ(*store_.Get("errors/a.json"), "someone else's");
+  EXPECT_EQ(*store_.Get(o.destination), "{}");
+}
+
+// A server that ignores If-None-Match on a copy still does not overwrite: the key is looked at
+// first.
+TEST_F(ObjectTaskTest, TheServerSideErrorCopyLooksBeforeItCopies) {
+  config_.max_object_bytes = 1;
+  ObjectSummary in = Put("input/a.json", "{}");
+  store_.PutOnceBefore("head", "errors/a.json", "errors/a.json", "appeared meanwhile");
+  ObjectOutcome o = Run(in);
+  EXPECT_EQ(*store_.Get("errors/a.json"), "appeared meanwhile");
+  EXPECT_NE(o.destination, "errors/a.json");
+}
+
+// The input replaced between its description and the copy: nothing is copied under the old
+// version's name, and the new bytes stay in input/ for the next run.
+TEST_F(ObjectTaskTest, AnInputReplacedBeforeItsCopyIsNotCopied) {
+  config_.max_object_bytes = 1;
+  ObjectSummary in = Put("input/a.json", "{}");
+  store_.PutOnceBefore("copy", "errors/a.json", "input/a.json", "[1]");
+  ObjectOutcome o = Run(in);
+  EXPECT_EQ(o.kind, Kind::kFailed) << o.reason;
+  EXPECT_FALSE(store_.Contains("errors/a.json"));
+  EXPECT_EQ(*store_.Get("input/a.json"), "[1]");
+}
+
+// A failed download (a full disk: ENOSPC) is an attempt: after max_attempts the input goes to
+// errors/, copied by S3 since it cannot be downloaded, instead of being fetched again forever.
+TEST_F(ObjectTaskTest, FailedDownloadsCountTowardMaxAttempts) {
+  config_.max_attempts = 2;
+  ObjectSummary in = Put("input/a.json", "{}");
+  store_.FailNext("download", Status::IoError("write downloads/a.json: No space left on device"),
+                  2);
+  EXPECT_EQ(Run(in).kind, Kind::kFailed);
+  EXPECT_EQ(Run(in).kind, Kind::kFailed);
+  ObjectOutcome o = Run(in);
+  EXPECT_EQ(o.kind, Kind::kRejected) << o.reason;
+  EXPECT_THAT(o.reason, HasSubstr("gave up after 2 attempts"));
+  EXPECT_EQ(store_.CallCount("download"), 2) << "the third attempt downloads nothing";
+  EXPECT_EQ(*store_.Get("errors/a.json"), "{}");
+}
+
+// Larger than the work dir's free space: a failed attempt that downloads nothing (the disk may
+// free up), then errors/ after max_attempts, with the reason.
+TEST_F(ObjectTaskTest, AnObjectLargerThanTheFreeSpaceIsNotDownloaded) {
+  config_.max_attempts = 2;
+  free_space_ = [](const std::string&) -> Result<uint64_t> { return uint64_t{5}; };
+  ObjectSummary in = Put("input/a.json", "{\"k\": 1}");
+  for (int attempt = 1; attempt <= 2; ++attempt) {
+    ObjectOutcome o = Run(in);
+    EXPECT_EQ(o.kind, Kind::kFailed) << attempt;
+    EXPECT_EQ(o.reason, "object is 8 bytes, larger than the free space 5 of the work dir");
+  }
+  ObjectOutcome o = Run(in);
+  EXPECT_EQ(o.kind, Kind::kRejected) << o.reason;
+  EXPECT_THAT(o.reason, HasSubstr("gave up after 2 attempts"));
+  EXPECT_THAT(o.reason, HasSubstr("larger than the free space 5 of the work dir"));
+  EXPECT_EQ(store_.CallCount("download"), 0);
+  EXPECT_EQ(*store_.Get("errors/a.json"), "{\"k\": 1}");
+  free_space_ = FreeSpaceOf;
 }
 
 // A run that stored the output and died before deleting its input counted an attempt that

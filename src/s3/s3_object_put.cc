@@ -138,6 +138,10 @@ Result<PutResult> S3Client::CopyObject(const std::string& bucket, const std::str
   std::string source = "/" + bucket + "/" + UriEncode(source_key, /*keep_slash=*/true);
   if (!source_version_id.empty()) source += "?versionId=" + UriEncode(source_version_id, false);
   r.headers.emplace_back("x-amz-copy-source", source);
+  if (!options.copy_source_if_match.empty()) {
+    r.headers.emplace_back("x-amz-copy-source-if-match",
+                           "\"" + options.copy_source_if_match + "\"");
+  }
   AddPutHeaders(options, r.headers);
   if (!options.metadata.empty() || !options.content_type.empty()) {
     r.headers.emplace_back("x-amz-metadata-directive", "REPLACE");

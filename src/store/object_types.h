@@ -37,6 +37,9 @@ struct PutOptions {
   // Replace only (quotes removed): fail with kPreconditionFailed unless the key's current version
   // has this ETag (kNotFound on S3 when the key is gone).
   std::string if_match_etag;
+  // Copy only (quotes removed): copy the source only while its current version has this ETag,
+  // else kPreconditionFailed (the source changed since it was described).
+  std::string copy_source_if_match;
   std::string content_type;
   std::vector<std::pair<std::string, std::string>> metadata;  // user metadata
 };
