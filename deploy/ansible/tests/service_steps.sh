@@ -59,6 +59,13 @@ do_service_running() {
   [[ $(unit_property User) == s3proc ]]
   th_ssh test ! -e /etc/cron.d/s3proc
   echo "no cron job in service mode"
+  # The AWS files: root's, readable by the service; none in the service user's home.
+  local owner
+  owner=$(th_ssh sudo stat -c "'%U:%G %a'" /etc/s3proc/aws-credentials)
+  echo "/etc/s3proc/aws-credentials: $owner"
+  [[ $owner == "root:s3proc 640" ]]
+  th_ssh sudo test ! -e /var/lib/s3proc/.aws
+  [[ $(unit_property Environment) == *AWS_SHARED_CREDENTIALS_FILE=/etc/s3proc/aws-credentials* ]]
 }
 
 # JSON, a malformed JSON, a CSV (csv route) and a text file (exec route), processed by the service.
