@@ -237,6 +237,20 @@ TEST_F(CliTest, ProcessRunsAnExecCommandGivenAfterDashes) {
   EXPECT_EQ(out_.Text(), "abc");
 }
 
+// The exec command gets the network only with --exec-network.
+TEST_F(CliTest, ProcessGivesTheExecCommandTheNetworkOnlyWhenAsked) {
+  std::string input = dir_.WriteFile("a.txt", "abc");
+  const std::vector<std::string> command = {
+      "--", "python3", "-c", "import socket; socket.socket(socket.AF_INET); print('opened')"};
+  std::vector<std::string> args = {"process", input, "--processor", "exec"};
+  args.insert(args.end(), command.begin(), command.end());
+  EXPECT_EQ(Run(args), 1);
+  EXPECT_THAT(err_.Text(), HasSubstr("Permission denied"));
+  args.insert(args.begin() + 4, "--exec-network");
+  EXPECT_EQ(Run(args), 0) << err_.Text();
+  EXPECT_EQ(out_.Text(), "opened\n");
+}
+
 TEST_F(CliTest, ProcessRejectionExitsOneWithTheReason) {
   std::string input = dir_.WriteFile("bad.json", "{not json");
   std::string output = (dir_.path() / "out.json").string();

@@ -172,7 +172,7 @@ ParsedCommandLine ParseCommandLine(const std::vector<std::string>& args, FILE* o
                    "(default: FILE's name).")
       ->type_name("KEY");
   for (std::string_view key : {"route", "exec_command", "exec_timeout_seconds", "exec_env",
-                               "exec_max_output_bytes", "max_decompressed_bytes"}) {
+                               "exec_max_output_bytes", "exec_network", "max_decompressed_bytes"}) {
     AddSetting(process, key, &inv.flags);
   }
 

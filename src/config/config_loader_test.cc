@@ -259,6 +259,17 @@ TEST(ConfigLoaderTest, ExecEnvFromEachSource) {
   EXPECT_EQ(RunConfig{}.exec_max_output_bytes, 1ull << 30);
 }
 
+TEST(ConfigLoaderTest, ExecNetworkIsOffUnlessSet) {
+  RunConfig config;
+  EXPECT_FALSE(config.exec_network);
+  ASSERT_TRUE(MergeTomlText("exec_network = true\n", "f.toml", config).ok());
+  EXPECT_TRUE(config.exec_network);
+  ASSERT_TRUE(MergeEnvironment(Env({{"S3PROC_EXEC_NETWORK", "false"}}), config).ok());
+  EXPECT_FALSE(config.exec_network);
+  ASSERT_TRUE(MergeOverrides({{"exec_network", {"true"}}}, config).ok());
+  EXPECT_TRUE(config.exec_network);
+}
+
 TEST(ConfigLoaderTest, EnvironmentParseErrorsNameTheVariable) {
   RunConfig config;
   Status s = MergeEnvironment(Env({{"S3PROC_CONCURRENCY", "many"}}), config);

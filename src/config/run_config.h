@@ -66,6 +66,7 @@ struct RunConfig {
   int exec_timeout_seconds = 60;
   std::vector<std::string> exec_env;             // variables passed to the command (not AWS_*)
   uint64_t exec_max_output_bytes = 1ull << 30;   // more stdout rejects the object (0: no cap)
+  bool exec_network = false;                     // false: the command may open AF_UNIX sockets only
   uint64_t max_decompressed_bytes = 1ull << 30;  // .gz inputs larger than this are rejected
 
   // Behaviour.

@@ -106,6 +106,12 @@ const std::vector<SettingInfo>& Table() {
       {"exec_max_output_bytes",
        "An exec command that writes more to stdout is killed and its object rejected (0: no "
        "cap)."},
+      {"exec_network",
+       "Let the exec command use the network. Off: it and everything it starts can open local "
+       "(AF_UNIX) sockets only: no TCP or UDP, so neither the instance metadata service (the "
+       "role's credentials) nor any other host. Where that cannot be enforced (no seccomp, as "
+       "under qemu-user) its objects fail rather than run with the network.",
+       true, true, true},
       {"max_decompressed_bytes",
        ".gz inputs that decompress to more are rejected (0: no .gz "
        "decompression)."},
@@ -223,6 +229,7 @@ SettingField FieldOf(std::string_view key) {
   if (key == "exec_max_output_bytes") {
     return SettingField{K::kUint64, nullptr, nullptr, nullptr, &RunConfig::exec_max_output_bytes};
   }
+  if (key == "exec_network") return b(&RunConfig::exec_network);
   if (key == "max_decompressed_bytes") {
     return SettingField{K::kUint64, nullptr, nullptr, nullptr, &RunConfig::max_decompressed_bytes};
   }

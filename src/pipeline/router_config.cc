@@ -19,6 +19,7 @@ Result<ProcessorRouter> BuildRouter(const RunConfig& config) {
       spec.exec_timeout = std::chrono::seconds(config.exec_timeout_seconds);
       spec.exec_env = config.exec_env;
       spec.exec_max_output_bytes = config.exec_max_output_bytes;
+      spec.exec_network = config.exec_network;
     }
     spec.gzip_max_decompressed_bytes = config.max_decompressed_bytes;
     spec.memory_budget = budget;

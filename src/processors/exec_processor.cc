@@ -96,6 +96,15 @@ Status StartFailure(const std::string& command, int error) {
   return Status::Internal(what);
 }
 
+// Fails closed: the command did not run, since it would have run with the network.
+Status NetworkKept(const std::string& command, int error) {
+  return Status::InvalidArgument(
+      "exec processor: cannot take the network away from the exec command '" + command +
+      "': " + std::strerror(error) +
+      " (a seccomp filter was refused); set exec_network = true to run it "
+      "with the network");
+}
+
 // Where the command's output goes while it runs.
 struct CommandOutput {
   OutputFile& stdout_file;
@@ -274,6 +283,7 @@ Status ExecProcessor::Process(const std::string& input_path, const std::string& 
   }
   spec.env = ExecEnvironment(options_.env_names, home.path(), home.tmp(), input_path, context);
   spec.working_dir = home.path();
+  spec.deny_network = !options_.network;
 
   ScopedFd stdin_fd;
   if (options_.input_mode == ExecInputMode::kStdin) {
@@ -303,6 +313,7 @@ Status ExecProcessor::Process(const std::string& input_path, const std::string& 
   }
   S3PROC_ASSIGN_OR_RETURN(
       CommandEnd end, output.timed_out || output.over_cap ? running.KillAndWait() : running.Wait());
+  if (end.network_errno != 0) return NetworkKept(command, end.network_errno);
   if (end.exec_errno != 0) return StartFailure(command, end.exec_errno);
 
   std::vector<std::pair<std::string, std::string>> redactions = PassedValues(options_.env_names);

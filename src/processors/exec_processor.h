@@ -33,6 +33,10 @@ struct ExecOptions {
   // Where each run gets its private folder; empty: the output file's directory (processed/ in
   // the work dir).
   std::string private_folder_parent;
+  // exec_network: false (the default) lets the command open only AF_UNIX sockets (DenyNetwork):
+  // no TCP or UDP, so neither the instance metadata service (the instance role's credentials)
+  // nor anything else on the network. True: the network as s3proc has it.
+  bool network = false;
 
   static constexpr uint64_t kDefaultMaxOutputBytes = 1ull << 30;
 };
@@ -50,7 +54,8 @@ inline constexpr std::string_view kExecInputPlaceholder = "{input}";
 //   - a process group of its own under a supervisor (SupervisedCommand): when it exits, times
 //     out, writes more than max_output_bytes, or s3proc dies, it and everything it started are
 //     killed, even what left its process group;
-//   - only descriptors 0, 1 and 2, the signal mask and dispositions reset.
+//   - only descriptors 0, 1 and 2, the signal mask and dispositions reset;
+//   - unless `network`, no socket but AF_UNIX (DenyNetwork), for it and everything it starts.
 // The key reaches the command only through S3PROC_SOURCE_KEY: it is never put in argv or a
 // shell string. stdout and stderr are read concurrently with poll(2), so a chatty command
 // cannot deadlock; only the last 4 KiB of stderr are kept (raw bytes).
@@ -61,7 +66,8 @@ inline constexpr std::string_view kExecInputPlaceholder = "{input}";
 // paths and the values of exec_env variables replaced ("command 'jq' exited with code 3;
 // stderr: jq: error (at <input>:3): ..."); the whole stderr tail, as written, goes to
 // context.local_detail. InvalidArgument when the executable is missing or not executable (a
-// configuration error: retrying will not help, and the input is not at fault); Transient when
+// configuration error: retrying will not help, and the input is not at fault), and so when the
+// network cannot be taken away from the command (it does not run then); Transient when
 // the process could not be created (EAGAIN, ENOMEM) or was stopped from outside; IoError when
 // the output cannot be written (the command is killed then).
 // Thread-safe: each call spawns its own processes and keeps its state on the stack.

@@ -1,20 +1,30 @@
 #include "processors/exec_processor.h"
 
+#include <arpa/inet.h>
 #include <dirent.h>
 #include <gtest/gtest.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "common/file_io.h"
 #include "testutil/temp_dir.h"
 
 namespace s3proc {
@@ -409,6 +419,121 @@ TEST_F(ExecProcessorTest, ConcurrentCommandsKeepTheirOwnExitStatus) {
               std::string::npos)
         << results[i].ToString();
   }
+}
+
+// A TCP listener on 127.0.0.1 in s3proc's process, to see whether a command connected to it.
+class LocalListener {
+ public:
+  LocalListener() : fd_(::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) {
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t size = sizeof address;
+    auto* any = reinterpret_cast<sockaddr*>(&address);
+    if (::bind(fd_.get(), any, size) != 0 || ::listen(fd_.get(), 8) != 0 ||
+        ::getsockname(fd_.get(), any, &size) != 0) {
+      ADD_FAILURE() << "cannot listen on 127.0.0.1: " << std::strerror(errno);
+    }
+    port_ = ntohs(address.sin_port);
+  }
+  std::string port() const { return std::to_string(port_); }
+  bool WasConnected() {
+    ScopedFd connection(::accept4(fd_.get(), nullptr, nullptr, SOCK_CLOEXEC));
+    return connection.valid();
+  }
+
+ private:
+  ScopedFd fd_;
+  int port_ = 0;
+};
+
+// Tries every kind of socket and prints one line each: "tcp ok" or "tcp EACCES". The first
+// argument is the port of a TCP listener on 127.0.0.1.
+constexpr char kTrySockets[] = R"(
+import errno, socket, sys
+def attempt(name, open_it):
+    try:
+        open_it()
+        print(name, "ok")
+    except OSError as e:
+        print(name, errno.errorcode.get(e.errno, e.errno))
+attempt("tcp", lambda: socket.create_connection(("127.0.0.1", int(sys.argv[1])), 5).close())
+attempt("udp", lambda: socket.socket(socket.AF_INET, socket.SOCK_DGRAM).close())
+attempt("inet6", lambda: socket.socket(socket.AF_INET6, socket.SOCK_STREAM).close())
+attempt("netlink", lambda: socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 0).close())
+attempt("packet", lambda: socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM, 0).close())
+attempt("unix", lambda: socket.socket(socket.AF_UNIX, socket.SOCK_STREAM).close())
+attempt("socketpair", lambda: [s.close() for s in socket.socketpair()])
+)";
+
+// By default (exec_network = false) the command, and what it starts (python3 under sh here),
+// cannot open an Internet, packet or netlink socket, so it cannot ask the instance metadata
+// service for the role's credentials: the listener sees no connection. Local (AF_UNIX) sockets
+// still work, and s3proc itself keeps the network.
+TEST_F(ExecProcessorTest, WithoutExecNetworkOnlyLocalSocketsOpen) {
+  LocalListener listener;
+  Status s = Run({{"sh", "-c", "python3 -c \"$1\" \"$2\"", "sh", kTrySockets, listener.port()}});
+  ASSERT_TRUE(s.ok()) << s.ToString() << "\n" << detail_;
+  EXPECT_EQ(Output(),
+            "tcp EACCES\nudp EACCES\ninet6 EACCES\nnetlink EACCES\npacket EACCES\nunix ok\n"
+            "socketpair ok\n");
+  EXPECT_FALSE(listener.WasConnected());
+  ScopedFd mine(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  EXPECT_TRUE(mine.valid()) << "s3proc lost its own network: " << std::strerror(errno);
+}
+
+// exec_network = true gives the command the network as s3proc has it.
+TEST_F(ExecProcessorTest, ExecNetworkLetsTheCommandConnect) {
+  LocalListener listener;
+  ExecOptions options{{"python3", "-c", kTrySockets, listener.port()}};
+  options.network = true;
+  Status s = Run(options);
+  ASSERT_TRUE(s.ok()) << s.ToString() << "\n" << detail_;
+  EXPECT_NE(Output().find("tcp ok\nudp ok\n"), std::string::npos) << Output();
+  EXPECT_NE(Output().find("unix ok\nsocketpair ok\n"), std::string::npos) << Output();
+  EXPECT_TRUE(listener.WasConnected());
+}
+
+// Where seccomp filters are refused (qemu-user answers EINVAL, as here), the network cannot be
+// taken away: the command does not run, and the error says what to set. Run in a child process
+// that refuses filters the way qemu does (a filter cannot be removed once installed).
+TEST_F(ExecProcessorTest, WithoutSeccompTheCommandDoesNotRunWithTheNetwork) {
+  const std::string ran = (dir_.path() / "ran").string();
+  const std::string verdict = (dir_.path() / "verdict").string();
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    sock_filter refuse[] = {
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_prctl, 0, 3),
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, args[0])),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, PR_SET_SECCOMP, 0, 1),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EINVAL),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+    };
+    sock_fprog program{sizeof refuse / sizeof refuse[0], refuse};
+    if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
+        ::prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &program, 0, 0) != 0) {
+      ::_exit(2);
+    }
+    Status s = Run({{"sh", "-c", "echo ran > \"$1\"", "sh", ran}});
+    std::string text = std::to_string(static_cast<int>(s.code())) + " " + s.message();
+    dir_.WriteFile("verdict", text);
+    ::_exit(0);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+  const std::string text = ReadFileOrEmpty(verdict);
+  EXPECT_EQ(text.rfind(std::to_string(static_cast<int>(StatusCode::kInvalidArgument)) + " ", 0), 0u)
+      << text;
+  EXPECT_NE(text.find("cannot take the network away from the exec command 'sh': Invalid "
+                      "argument"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("set exec_network = true to run it with the network"), std::string::npos)
+      << text;
+  EXPECT_FALSE(std::filesystem::exists(ran)) << "the command ran with the network";
 }
 
 TEST_F(ExecProcessorTest, MissingExecutableIsAConfigurationError) {

@@ -12,6 +12,8 @@
 #include <cstring>
 #include <thread>
 
+#include "processors/exec_network_filter.h"
+
 namespace s3proc {
 namespace {
 
@@ -23,6 +25,7 @@ struct Record {
 };
 constexpr char kStartFailed = 'E';  // value: errno of the failed fork, chdir or exec
 constexpr char kEnded = 'S';        // value: the command's wait status
+constexpr char kNetworkKept = 'N';  // value: errno of the refused network filter
 
 // In the supervisor and in the command before exec: 0, 1, 2 as given, the report pipe here.
 constexpr int kReportFd = 3;
@@ -36,6 +39,7 @@ struct Prepared {
   const char* working_dir;
   int fds[4];  // stdin, stdout, stderr and the report pipe, as numbered in s3proc
   pid_t s3proc;
+  bool deny_network;
   int max_fd;  // where close_range(2) is missing (Linux before 5.9), close up to this
 };
 
@@ -86,6 +90,13 @@ void SetAllSignals(void (*handler)(int)) {
   ::setpgid(0, 0);
   ::fcntl(kReportFd, F_SETFD, FD_CLOEXEC);  // closed by a successful exec
   SetAllSignals(SIG_DFL);
+  if (p.deny_network) {
+    // Fail closed: a command that should not reach the network does not run with it.
+    if (const int error = DenyNetwork(); error != 0) {
+      Report(kNetworkKept, error);
+      ::_exit(127);
+    }
+  }
   if (::chdir(p.working_dir) == 0) ::execve(p.executable, p.argv, p.envp);
   Report(kStartFailed, errno);
   ::_exit(127);
@@ -184,6 +195,7 @@ Result<SupervisedCommand> SupervisedCommand::Start(const SupervisedCommandSpec& 
                           spec.working_dir.c_str(),
                           {spec.stdin_fd, spec.stdout_fd, spec.stderr_fd, report_write.get()},
                           ::getpid(),
+                          spec.deny_network,
                           files.rlim_cur == RLIM_INFINITY || files.rlim_cur > (1 << 20)
                               ? (1 << 20)
                               : static_cast<int>(files.rlim_cur)};
@@ -269,6 +281,7 @@ Result<CommandEnd> SupervisedCommand::ReadReport() {
     if (n < 0 && errno == EINTR) continue;
     if (n != static_cast<ssize_t>(sizeof record)) break;  // end of file: all writers are gone
     if (record.kind == kStartFailed) end.exec_errno = record.value;
+    if (record.kind == kNetworkKept) end.network_errno = record.value;
     if (record.kind == kEnded) {
       end.exited = true;
       end.wait_status = record.value;

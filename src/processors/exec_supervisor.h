@@ -20,12 +20,16 @@ struct SupervisedCommandSpec {
   int stdin_fd = -1;
   int stdout_fd = -1;
   int stderr_fd = -1;
+  // The command may open only AF_UNIX sockets (see DenyNetwork); when that cannot be enforced,
+  // it does not run (CommandEnd::network_errno).
+  bool deny_network = false;
 };
 
 // How the command ended, as its supervisor saw it.
 struct CommandEnd {
-  int exec_errno = 0;   // the command could not be started (exec or fork failed): why
-  bool exited = false;  // the command ran and ended: `wait_status` is its waitpid status
+  int exec_errno = 0;     // the command could not be started (exec or fork failed): why
+  int network_errno = 0;  // deny_network could not be enforced (so it did not run): why
+  bool exited = false;    // the command ran and ended: `wait_status` is its waitpid status
   int wait_status = 0;
   int supervisor_status = 0;  // the supervisor's own waitpid status (when !exited: it was killed)
 };
@@ -42,7 +46,8 @@ struct CommandEnd {
 // child's exit status.
 //
 // The command runs in a process group of its own, in `working_dir`, with only 0, 1 and 2 open
-// and the signal mask and dispositions reset.
+// and the signal mask and dispositions reset; with `deny_network`, under DenyNetwork's filter
+// (the command only: neither s3proc nor the supervisor).
 class SupervisedCommand {
  public:
   // Transient when no process could be created; Internal for an unexpected failure.

@@ -12,10 +12,11 @@ namespace {
 
 Result<std::unique_ptr<Processor>> CreateUnwrapped(const ProcessorSpec& spec) {
   if (spec.name == "exec") {
-    S3PROC_ASSIGN_OR_RETURN(
-        std::unique_ptr<ExecProcessor> exec,
-        ExecProcessor::Create({spec.exec_argv, spec.exec_input_mode, spec.exec_timeout,
-                               spec.exec_env, spec.exec_max_output_bytes}));
+    ExecOptions options{spec.exec_argv, spec.exec_input_mode, spec.exec_timeout, spec.exec_env,
+                        spec.exec_max_output_bytes};
+    options.network = spec.exec_network;
+    S3PROC_ASSIGN_OR_RETURN(std::unique_ptr<ExecProcessor> exec,
+                            ExecProcessor::Create(std::move(options)));
     return std::unique_ptr<Processor>(std::move(exec));
   }
   if (!spec.exec_argv.empty()) {

@@ -25,6 +25,7 @@ struct ProcessorSpec {
   std::chrono::milliseconds exec_timeout = std::chrono::minutes(5);
   std::vector<std::string> exec_env;
   uint64_t exec_max_output_bytes = ExecOptions::kDefaultMaxOutputBytes;
+  bool exec_network = false;
   // Inputs whose key ends in ".gz" are decompressed first, up to this many bytes (more is
   // Rejected), and the output compressed again (see GzipInputProcessor). 0 turns this off: .gz
   // inputs reach the processor as they are stored, and its output is stored as it writes it.

@@ -400,5 +400,25 @@ class PipelineEndToEnd(unittest.TestCase):
         self.assertIn(os.path.join(self.work.path, "downloads"), err)  # the log has it all
 
 
+    def test_exec_command_reaches_no_network_unless_allowed(self):
+        """s3proc reaches S3; by default its exec command does not (nor, so, the instance
+        metadata service): opening a TCP socket fails. With --exec-network it connects."""
+        probe = ("import socket, sys, urllib.parse; url = urllib.parse.urlsplit(sys.argv[1]); "
+                 "socket.create_connection((url.hostname, url.port or 80), 5).close(); "
+                 "print('reached')")
+        self.put("input/closed.json", b"{}")
+        code, _, err = e2e.run(self.bucket, self.work.path, "--processor", "exec", "--",
+                               "python3", "-c", probe, e2e.ENDPOINT)
+        self.assertEqual(code, 0, err)
+        reason = json.loads(self.s3.get_object(Bucket=self.bucket,
+                                               Key="errors/closed.json.error.json")["Body"].read())
+        self.assertIn("PermissionError: [Errno 13] Permission denied", reason["reason"])
+        self.put("input/open.json", b"{}")
+        code, _, err = e2e.run(self.bucket, self.work.path, "--exec-network", "--processor",
+                               "exec", "--", "python3", "-c", probe, e2e.ENDPOINT)
+        self.assertEqual(code, 0, err)
+        self.assertEqual(self.s3.get_object(Bucket=self.bucket,
+                                            Key="output/open.json")["Body"].read(), b"reached\n")
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
