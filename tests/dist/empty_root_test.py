@@ -296,8 +296,11 @@ class EmptyRootTest(unittest.TestCase):
         self.assertEqual(json.loads(errors["errors/bad.json.error.json"])["source_key"], "input/bad.json")
 
     def run_in_root(self, bucket, endpoint, work):
+        # A plain http:// endpoint named by a host name (not an address) must be allowed.
+        insecure = ["--allow-insecure-endpoint"] if endpoint.startswith("http://") else []
         return self.root.run("run", "--bucket", bucket, "--endpoint-url", endpoint,
-                             "--work-dir", work, "--route", "*.csv=csv", "--log-format", "json")
+                             "--work-dir", work, "--route", "*.csv=csv", "--log-format", "json",
+                             *insecure)
 
     def test_run_over_http_by_a_name_from_etc_hosts(self):
         bucket = e2e.new_bucket(self.s3)
@@ -329,7 +332,8 @@ class EmptyRootTest(unittest.TestCase):
         # from the host's own libc. s3proc resolves through c-ares: no module is ever opened.
         trace = os.path.join(self.tmp, "resolve.trace")
         code, _, err = self.root.run("status", "--bucket", "no-such-bucket", "--endpoint-url",
-                                     f"http://unknown.{HOSTNAME}:{self.rgw_port}", trace=trace)
+                                     f"http://unknown.{HOSTNAME}:{self.rgw_port}",
+                                     "--allow-insecure-endpoint", trace=trace)
         self.assertNotEqual(code, 0)
         self.assertIn("Could not resolve host", err)
         with open(trace) as f:
