@@ -155,7 +155,10 @@ class QueueModeTest(unittest.TestCase):
             h.wait_for(self.all_visible, "the killed run's messages visible again",
                        timeout=self.visibility + 30, interval=0.2)
 
-    POISON = ("--max-attempts", "2", "--route", "*.poison=exec", "--", "sh", "-c", "kill -9 $PPID")
+    # An object whose processing crashes s3proc: the command's parent is its supervisor, whose
+    # parent (field 4 of /proc/PID/stat) is s3proc.
+    POISON = ("--max-attempts", "2", "--route", "*.poison=exec", "--", "sh", "-c",
+              "kill -9 $(cut -d' ' -f4 /proc/$PPID/stat)")
 
     def test_a_poison_object_lands_in_errors_after_max_attempts(self):
         self.wire(visibility=10)
