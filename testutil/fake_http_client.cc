@@ -1,22 +1,13 @@
 #include "testutil/fake_http_client.h"
 
+#include "common/ascii.h"
+
 namespace s3proc::testing {
-namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
-}  // namespace
 
 std::string RecordedRequest::HeaderValue(std::string_view name) const {
-  std::string wanted = Lower(name);
+  std::string wanted = AsciiLower(name);
   for (const auto& [key, value] : headers) {
-    if (Lower(key) == wanted) return value;
+    if (AsciiLower(key) == wanted) return value;
   }
   return "";
 }
@@ -41,7 +32,8 @@ HttpResponse MakeHttpResponse(long status, std::string body, HttpHeaders headers
   HttpResponse response;
   response.status = status;
   response.body = std::move(body);
-  for (auto& [key, value] : headers) response.headers.emplace_back(Lower(key), std::move(value));
+  for (auto& [key, value] : headers)
+    response.headers.emplace_back(AsciiLower(key), std::move(value));
   return response;
 }
 

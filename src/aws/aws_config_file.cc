@@ -7,6 +7,8 @@
 #include <sstream>
 #include <system_error>
 
+#include "common/ascii.h"
+
 namespace s3proc {
 namespace {
 
@@ -16,14 +18,6 @@ std::string_view Trim(std::string_view s) {
   while (!s.empty() && (IsBlank(s.front()) || s.front() == '\r')) s.remove_prefix(1);
   while (!s.empty() && (IsBlank(s.back()) || s.back() == '\r')) s.remove_suffix(1);
   return s;
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
 }
 
 // A `#` or `;` starts a comment on a property line only after whitespace, so that values such as
@@ -98,7 +92,7 @@ class Parser {
     if (eq == std::string_view::npos) {
       return Error("expected 'name = value', a [section] header or a comment");
     }
-    std::string key = Lower(Trim(line.substr(0, eq)));
+    std::string key = AsciiLower(Trim(line.substr(0, eq)));
     if (key.empty()) return Error("property with an empty name");
     std::string_view value = StripInlineComment(Trim(line.substr(eq + 1)));
     has_property_ = true;
@@ -114,7 +108,7 @@ class Parser {
       if (eq == std::string_view::npos) {
         return Error("expected 'name = value' in the sub-section '" + property_ + "'");
       }
-      std::string key = Lower(Trim(line.substr(0, eq)));
+      std::string key = AsciiLower(Trim(line.substr(0, eq)));
       if (key.empty()) return Error("sub-property with an empty name");
       std::string_view value = StripInlineComment(Trim(line.substr(eq + 1)));
       if (section_ != nullptr) (*section_)[property_ + "." + key] = std::string(value);

@@ -4,19 +4,12 @@
 #include <utility>
 
 #include "aws/credentials_profile.h"
+#include "common/ascii.h"
 
 namespace s3proc {
 namespace {
 
 constexpr std::string_view kImdsRegionPath = "/latest/meta-data/placement/region";
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
 
 std::string_view Trim(std::string_view s) {
   while (!s.empty() &&
@@ -57,7 +50,7 @@ std::optional<std::string> Get(const AwsProfile& profile, const std::string& key
 }
 
 Status ValidateEndpoint(std::string_view url, std::string_view from) {
-  std::string lower = Lower(url);
+  std::string lower = AsciiLower(url);
   size_t host_start = 0;
   if (lower.rfind("https://", 0) == 0) {
     host_start = 8;
@@ -82,7 +75,9 @@ Status ValidateEndpoint(std::string_view url, std::string_view from) {
   return Status::Ok();
 }
 
-bool IsTrue(const std::optional<std::string>& value) { return value && Lower(*value) == "true"; }
+bool IsTrue(const std::optional<std::string>& value) {
+  return value && AsciiLower(*value) == "true";
+}
 
 }  // namespace
 
@@ -144,7 +139,7 @@ Result<S3Endpoint> ResolveS3Endpoint(const RegionOptions& options, std::string_v
     endpoint.path_style = true;
   } else {
     S3PROC_RETURN_IF_ERROR(ValidateRegion(region, "the resolved region"));
-    std::string lower_region = Lower(region);
+    std::string lower_region = AsciiLower(region);
     endpoint.url = "https://s3." + lower_region + ".amazonaws.com";
     endpoint.source = "the region";
     if (lower_region.rfind("cn-", 0) == 0) endpoint.url += ".cn";

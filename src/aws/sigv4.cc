@@ -4,19 +4,12 @@
 #include <ctime>
 
 #include "aws/uri_encode.h"
+#include "common/ascii.h"
 #include "common/hash.h"
 
 namespace s3proc {
 
 namespace {
-
-std::string ToLower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
 
 // Trims leading and trailing spaces and collapses runs of spaces into one, as SigV4 requires of
 // header values.
@@ -98,7 +91,7 @@ SigV4Signature SignV4(const SigV4Request& request, const Credentials& credential
   std::vector<std::pair<std::string, std::string>> headers;
   headers.reserve(request.headers.size());
   for (const auto& [name, value] : request.headers) {
-    headers.emplace_back(ToLower(name), TrimAll(value));
+    headers.emplace_back(AsciiLower(name), TrimAll(value));
   }
   std::stable_sort(headers.begin(), headers.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });

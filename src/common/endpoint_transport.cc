@@ -7,16 +7,10 @@
 #include <cstdint>
 #include <string>
 
+#include "common/ascii.h"
+
 namespace s3proc {
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
 
 // The host of "scheme://[userinfo@]host[:port][/path...]", lower case, without the brackets of
 // an IPv6 literal or a trailing dot.
@@ -35,7 +29,7 @@ std::string HostOf(std::string_view url) {
   } else {
     host = host.substr(0, host.find(':'));
   }
-  std::string out = Lower(host);
+  std::string out = AsciiLower(host);
   if (out.ends_with('.')) out.pop_back();
   return out;
 }
@@ -72,7 +66,7 @@ bool IsLocalHost(const std::string& host) {
 
 Result<EndpointTransport> CheckEndpointTransport(std::string_view url, std::string_view from,
                                                  bool allow_insecure) {
-  const std::string lower = Lower(url.substr(0, 8));
+  const std::string lower = AsciiLower(url.substr(0, 8));
   if (lower.starts_with("https://")) return EndpointTransport::kTls;
   const std::string host = HostOf(url);
   const std::string named = std::string(from) + " '" + std::string(url) + "'";
