@@ -9,6 +9,10 @@
 3. **DeleteObjects honours each object's `<ETag>`.** moto honours `If-Match` on DeleteObject but
    ignores the `<ETag>` condition of DeleteObjects, which S3 applies per object (an object whose
    ETag differs is not deleted and is listed as an Error with the code PreconditionFailed).
+4. **CopyObject honours `If-None-Match: *`.** moto checks it on PutObject only; S3 refuses a
+   copy onto an existing key with 412 as it refuses such a PUT (the user guide's "conditional
+   writes": "before creating it or copying it"). Without this, a copy retried after its answer
+   was lost stored a second version, which S3 would not have.
 
 SQS requests (queue mode) pass by all of this: one held at a time would stall every S3 request
 for the length of a long poll, and an event a PUT sends could not arrive during it.
@@ -38,6 +42,27 @@ def _error(start_response, code, message):
 
 # Written back without a prefix, as clients send it (moto reads the element names literally).
 ElementTree.register_namespace("", "http://s3.amazonaws.com/doc/2006-03-01/")
+
+
+def _precondition_failed(start_response):
+    body = (b'<?xml version="1.0" encoding="UTF-8"?><Error><Code>PreconditionFailed</Code>'
+            b"<Message>At least one of the pre-conditions you specified did not hold</Message>"
+            b"</Error>")
+    start_response("412 Precondition Failed", [("Content-Type", "application/xml"),
+                                               ("Content-Length", str(len(body)))])
+    return [body]
+
+
+def _copy_onto_existing_key(environ):
+    """Whether a CopyObject with If-None-Match: * names a key that exists: AWS refuses it (412),
+    as it refuses such a PUT; moto checks the PUT only."""
+    if (environ["REQUEST_METHOD"] != "PUT" or not environ.get("HTTP_X_AMZ_COPY_SOURCE")
+            or environ.get("HTTP_IF_NONE_MATCH") != "*"):
+        return False
+    # PATH_INFO is already percent-decoded, as WSGI bytes in latin-1.
+    path = environ["PATH_INFO"].encode("latin-1").decode("utf-8")
+    bucket, _, key = path.lstrip("/").partition("/")
+    return _current_etag(bucket, key) is not None
 
 
 def _current_etag(bucket, key):
@@ -94,6 +119,8 @@ def strict(app):
                               "The provided 'x-amz-content-sha256' header does not match what "
                               "was computed.")
         with lock:
+            if _copy_onto_existing_key(environ):
+                return _precondition_failed(start_response)
             errors = []
             if environ["REQUEST_METHOD"] == "POST" and "delete" in environ.get("QUERY_STRING", "") \
                     and length:
