@@ -144,7 +144,7 @@ void KillChildren() {
   ::prctl(PR_SET_CHILD_SUBREAPER, 1);
 
   const pid_t self = ::getpid();
-  const pid_t command = ::_Fork();
+  const pid_t command = ::fork();
   if (command == 0) RunCommand(p, self);
   if (command < 0) {
     Report(kStartFailed, errno);
@@ -199,7 +199,10 @@ Result<SupervisedCommand> SupervisedCommand::Start(const SupervisedCommandSpec& 
                           files.rlim_cur == RLIM_INFINITY || files.rlim_cur > (1 << 20)
                               ? (1 << 20)
                               : static_cast<int>(files.rlim_cur)};
-  const pid_t supervisor = ::_Fork();
+  // fork(), not _Fork(): the thread sanitizer intercepts fork() to give the child a consistent
+  // copy of its own state; after a _Fork() its interceptors in the child saw the other threads'
+  // file descriptors as races and could wait on their locks for ever.
+  const pid_t supervisor = ::fork();
   if (supervisor == 0) RunSupervisor(prepared);
   if (supervisor < 0) {
     const int error = errno;
