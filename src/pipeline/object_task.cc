@@ -308,12 +308,6 @@ ObjectOutcome ObjectTask::RouteUnread(Job& job, const std::string& reason) {
 
 Result<PutResult> ObjectTask::CopyInput(const Job& job, const std::string& key,
                                         PutOptions options) {
-  if (options.if_none_match_any) {
-    // Not every S3 server honours If-None-Match on a copy: look first, as a multipart upload
-    // does (not atomic, but the If-None-Match still holds where it is honoured, as on AWS).
-    S3PROC_ASSIGN_OR_RETURN(std::optional<ObjectInfo> there, Look(key));
-    if (there) return Status::PreconditionFailed("copy to " + key + ": the key exists");
-  }
   // The version described, not whatever replaced it since (no version id: reading one needs
   // s3:GetObjectVersion, which the role does not have).
   options.copy_source_if_match = job.stored.etag;

@@ -230,17 +230,6 @@ TEST_F(ObjectTaskTest, TheServerSideErrorCopyNeverOverwrites) {
   EXPECT_EQ(*store_.Get(o.destination), "{}");
 }
 
-// A server that ignores If-None-Match on a copy still does not overwrite: the key is looked at
-// first.
-TEST_F(ObjectTaskTest, TheServerSideErrorCopyLooksBeforeItCopies) {
-  config_.max_object_bytes = 1;
-  ObjectSummary in = Put("input/a.json", "{}");
-  store_.PutOnceBefore("head", "errors/a.json", "errors/a.json", "appeared meanwhile");
-  ObjectOutcome o = Run(in);
-  EXPECT_EQ(*store_.Get("errors/a.json"), "appeared meanwhile");
-  EXPECT_NE(o.destination, "errors/a.json");
-}
-
 // The input replaced between its description and the copy: nothing is copied under the old
 // version's name, and the new bytes stay in input/ for the next run.
 TEST_F(ObjectTaskTest, AnInputReplacedBeforeItsCopyIsNotCopied) {

@@ -58,6 +58,7 @@ Result<HttpResponse> S3Client::Execute(const Request& r) {
   AwsRequestLoop::Call call;
   call.context = std::string(r.op.operation) + " " + S3Uri(r.bucket, r.key);
   call.build = [&](const AwsSigning& signing) -> Result<HttpRequest> {
+    if (r.before_attempt) S3PROC_RETURN_IF_ERROR(r.before_attempt());
     SigV4Request to_sign;
     to_sign.method = r.method;
     to_sign.encoded_path = encoded_path;

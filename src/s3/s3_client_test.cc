@@ -246,6 +246,43 @@ TEST_F(S3ClientTest, AConflictThatNeverEndsIsTransient) {
   EXPECT_EQ(http_.request_count(), 5u);  // RetryPolicy's default
 }
 
+constexpr char kCopyResult[] =
+    "<CopyObjectResult><ETag>&quot;0123456789abcdef0123456789abcdef&quot;</ETag>"
+    "</CopyObjectResult>";
+
+// Not every server honours If-None-Match on a copy: a create-only copy looks at the key first.
+TEST_F(S3ClientTest, ACreateOnlyCopyLooksBeforeItCopies) {
+  Answer({MakeHttpResponse(404), MakeHttpResponse(200, kCopyResult)});
+  PutOptions create;
+  create.if_none_match_any = true;
+  auto copied = client_.CopyObject("b", "input/a.json", "", "errors/a.json", create);
+  ASSERT_TRUE(copied.ok()) << copied.status().ToString();
+  ASSERT_EQ(http_.request_count(), 2u);
+  EXPECT_EQ(http_.requests()[0].method, "HEAD");
+  EXPECT_EQ(http_.requests()[1].HeaderValue("x-amz-copy-source"), "/b/input/a.json");
+  EXPECT_EQ(http_.requests()[1].HeaderValue("if-none-match"), "*");
+}
+
+// A copy whose answer was lost may have been stored: the retry looks again and finds it, instead
+// of storing a second copy on a server that ignores If-None-Match there.
+TEST_F(S3ClientTest, ACreateOnlyCopyLooksAgainBeforeARetry) {
+  Answer({MakeHttpResponse(404), Status::Transient("connection reset"), MakeHttpResponse(200)});
+  PutOptions create;
+  create.if_none_match_any = true;
+  auto copied = client_.CopyObject("b", "input/a.json", "", "errors/a.json", create);
+  EXPECT_EQ(copied.status().code(), StatusCode::kPreconditionFailed);
+  ASSERT_EQ(http_.request_count(), 3u);
+  EXPECT_EQ(http_.requests()[2].method, "HEAD") << "no second copy is sent";
+}
+
+// An unconditional copy (redrive's) sends no look.
+TEST_F(S3ClientTest, AnUnconditionalCopyDoesNotLook) {
+  Answer({MakeHttpResponse(200, kCopyResult)});
+  EXPECT_TRUE(client_.CopyObject("b", "errors/a.json", "", "input/a.json").ok());
+  ASSERT_EQ(http_.request_count(), 1u);
+  EXPECT_EQ(http_.requests()[0].method, "PUT");
+}
+
 TEST_F(S3ClientTest, DeleteFailuresCarryAStatusAndMissingKeysCountAsDeleted) {
   Answer({MakeHttpResponse(200,
                            "<DeleteResult>"

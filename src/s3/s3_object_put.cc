@@ -146,6 +146,17 @@ Result<PutResult> S3Client::CopyObject(const std::string& bucket, const std::str
   if (!options.metadata.empty() || !options.content_type.empty()) {
     r.headers.emplace_back("x-amz-metadata-directive", "REPLACE");
   }
+  if (options.if_none_match_any) {
+    // Not every S3 server honours If-None-Match on a copy (AWS does): look before every attempt,
+    // so that a retry after a lost answer does not store the copy a second time. Not atomic; the
+    // If-None-Match still holds where it is honoured.
+    r.before_attempt = [&]() -> Status {
+      auto there = HeadObject(bucket, destination_key);
+      if (there.ok())
+        return Status::PreconditionFailed("copy to " + destination_key + ": the key exists");
+      return there.status().IsNotFound() ? Status::Ok() : there.status();
+    };
+  }
   r.verify = [](const HttpResponse& response) -> Status {
     auto etag = ParseEtagResult(response.body);
     return etag.ok() ? Status::Ok() : etag.status();

@@ -23,6 +23,9 @@ struct S3Client::Request {
   HttpBody body;
   // Hex SHA-256 of the body; computed from body.data when empty (in-memory bodies only).
   std::string payload_sha256;
+  // Called before each attempt, first and retried alike: an error ends the request (a copy
+  // looks whether an earlier attempt, its answer lost, already stored it).
+  std::function<Status()> before_attempt;
   // Called before each attempt: returns where a 2xx body goes for this attempt (a GET reopens
   // and truncates its file), or an error that ends the request.
   std::function<Result<std::function<Status(std::string_view)>>()> open_sink;
