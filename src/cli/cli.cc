@@ -1,5 +1,7 @@
 #include "cli/cli.h"
 
+#include <sys/prctl.h>
+
 #include "common/logging.h"
 #include "config/config_loader.h"
 
@@ -34,6 +36,11 @@ int RunCli(const std::vector<std::string>& args, const CliIo& io) {
 }
 
 int RunCli(int argc, char** argv) {
+  // No other process of the user, the exec command first of all, may trace s3proc or read its
+  // memory and environment (/proc/PID/mem, environ), where its credentials are; the exec
+  // command's supervisors, forked from s3proc, inherit it. Core dumps, which would hold the
+  // same, are off too. A command started by exec gets the usual setting back.
+  ::prctl(PR_SET_DUMPABLE, 0);
   std::vector<std::string> args(argv, argv + argc);
   return RunCli(args, CliIo{});
 }

@@ -7,9 +7,11 @@ import hashlib
 import json
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import unittest
 
@@ -399,6 +401,31 @@ class PipelineEndToEnd(unittest.TestCase):
         self.assertNotIn(self.work.path, document)
         self.assertIn(os.path.join(self.work.path, "downloads"), err)  # the log has it all
 
+
+    def test_exec_command_cannot_read_s3procs_memory_or_environment(self):
+        """The exec command runs as s3proc's user, but cannot read the environment (nor the
+        memory) of s3proc or of its supervisor, a copy of s3proc: the credentials there stay
+        out of its reach. Run as nobody: root may read any process's."""
+        folder = tempfile.mkdtemp(prefix="s3proc-nobody-")  # in /tmp: nobody can reach it
+        self.addCleanup(shutil.rmtree, folder)
+        with open(os.path.join(folder, "in.json"), "w") as f:
+            f.write("{}")
+        probe = ("supervisor=$PPID; s3proc=$(awk '/^PPid/{print $2}' /proc/$PPID/status); "
+                 "for pid in $s3proc $supervisor; do "
+                 "if tr '\\0' '\\n' < /proc/$pid/environ; then echo read $pid; "
+                 "else echo refused $pid; fi; done 2>/dev/null")
+        for path in (folder, os.path.join(folder, "in.json")):
+            os.chown(path, 65534, 65534)
+        proc = subprocess.run(
+            ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", e2e.BINARY,
+             "process", "in.json", "--processor", "exec", "--", "/bin/sh", "-c", probe],
+            cwd=folder, capture_output=True, text=True, timeout=60,
+            env={"PATH": os.environ["PATH"], "HOME": folder,
+                 "AWS_SECRET_ACCESS_KEY": "secret-of-s3proc"})
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertNotIn("secret-of-s3proc", proc.stdout)
+        self.assertEqual([line.split()[0] for line in proc.stdout.splitlines()],
+                         ["refused", "refused"], proc.stdout)
 
     def test_exec_command_reaches_no_network_unless_allowed(self):
         """s3proc reaches S3; by default its exec command does not (nor, so, the instance
