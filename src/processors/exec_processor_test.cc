@@ -320,6 +320,32 @@ TEST_F(ExecProcessorTest, KillingS3procEndsTheCommand) {
   ExpectGone(pid_file, "the command");
 }
 
+// ... and every process the command started, in its process group or out of it (setsid): in a
+// cron job there is no service manager to clean up after s3proc.
+TEST_F(ExecProcessorTest, KillingS3procEndsTheCommandsDescendants) {
+  std::string background = (dir_.path() / "background.pid").string();
+  std::string detached = (dir_.path() / "detached.pid").string();
+  std::string in = dir_.WriteFile("in.txt", "x");
+  pid_t s3proc = ::fork();
+  ASSERT_GE(s3proc, 0);
+  if (s3proc == 0) {
+    auto processor = ExecProcessor::Create(
+        {{"sh", "-c",
+          "sh -c 'echo $$ > \"$1\"; exec sleep 1000' sh \"$1\" >/dev/null 2>&1 </dev/null & "
+          "setsid sh -c 'echo $$ > \"$1\"; exec sleep 1000' sh \"$2\" >/dev/null 2>&1 "
+          "</dev/null & sleep 1000",
+          "sh", background, detached}});
+    if (processor.ok()) (void)(*processor)->Process(in, in + ".out", context_);
+    ::_exit(0);
+  }
+  ASSERT_TRUE(Eventually(
+      [&] { return !ReadFileOrEmpty(background).empty() && !ReadFileOrEmpty(detached).empty(); }));
+  ::kill(s3proc, SIGKILL);
+  ::waitpid(s3proc, nullptr, 0);
+  ExpectGone(background, "a backgrounded grandchild");
+  ExpectGone(detached, "a setsid grandchild");
+}
+
 // What goes to errors/ is published: it names no local path (the input, the work dir, HOME).
 TEST_F(ExecProcessorTest, TheReasonNamesNoLocalPath) {
   const char* saved = std::getenv("HOME");

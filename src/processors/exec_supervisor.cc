@@ -43,6 +43,10 @@ struct Prepared {
   int max_fd;  // where close_range(2) is missing (Linux before 5.9), close up to this
 };
 
+// What s3proc sends the supervisor to end the command early (a timeout, a stdout cap), and what
+// the supervisor gets when s3proc dies.
+constexpr int kKillRequest = SIGUSR1;
+
 // In the supervisor: the command's pid, for the kill request's handler.
 volatile sig_atomic_t g_command = 0;
 
@@ -131,7 +135,9 @@ void KillChildren() {
 }
 
 [[noreturn]] void RunSupervisor(const Prepared& p) {
-  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  // s3proc's death is a kill request: the supervisor outlives it long enough to kill the command
+  // and everything it started (in a cron job nothing else would).
+  ::prctl(PR_SET_PDEATHSIG, kKillRequest);
   if (::getppid() != p.s3proc) ::_exit(127);  // s3proc died before the line above
   SetAllSignals(SIG_DFL);
   struct sigaction action {};
@@ -139,10 +145,15 @@ void KillChildren() {
   action.sa_handler = SIG_IGN;  // a service stop is the command's to answer
   for (int sig : {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGPIPE}) ::sigaction(sig, &action, nullptr);
   action.sa_handler = OnKillRequest;
-  ::sigaction(SIGUSR1, &action, nullptr);
+  ::sigaction(kKillRequest, &action, nullptr);
   if (!MoveDescriptors(p)) ::_exit(127);
   ::prctl(PR_SET_CHILD_SUBREAPER, 1);
 
+  // A kill request waits until the handler knows the command (RunCommand unblocks it there).
+  sigset_t kill_request;
+  sigemptyset(&kill_request);
+  sigaddset(&kill_request, kKillRequest);
+  ::sigprocmask(SIG_BLOCK, &kill_request, nullptr);
   const pid_t self = ::getpid();
   const pid_t command = ::fork();
   if (command == 0) RunCommand(p, self);
@@ -152,6 +163,7 @@ void KillChildren() {
   }
   ::setpgid(command, command);  // the command does it too: whichever runs first
   g_command = command;
+  ::sigprocmask(SIG_UNBLOCK, &kill_request, nullptr);
   // Only the command's processes hold its stdin, stdout and stderr now: s3proc sees the end of
   // its output when they are done with them.
   ::close(0);
@@ -249,7 +261,7 @@ Result<CommandEnd> SupervisedCommand::KillAndWait() {
   while (!reaped_) {
     // Again until it is gone: the first request may come before it listens, or before the
     // command has a process group to kill.
-    ::kill(supervisor_, SIGUSR1);
+    ::kill(supervisor_, kKillRequest);
     for (int i = 0; i < 20; ++i) {
       S3PROC_ASSIGN_OR_RETURN(bool ended, Ended());
       if (ended) break;

@@ -38,12 +38,12 @@ struct CommandEnd {
 // subreaper (PR_SET_CHILD_SUBREAPER), so every descendant that loses its parent, even one that
 // left the process group with setsid, becomes its child. When the command ends (or Kill() is
 // called) the supervisor kills the command's process group, then every process re-parented to
-// it, reaps them all, and exits: nothing the command started outlives it. Both the supervisor and
-// the command get SIGKILL when their parent dies (PR_SET_PDEATHSIG), so killing s3proc, even with
-// SIGKILL, ends the command. The supervisor ignores the signals that stop a service (SIGTERM,
-// SIGINT, SIGHUP, SIGQUIT: they are the command's to receive) and never touches s3proc's other
-// children: each command has its own supervisor, so no waitpid(-1) in s3proc can take another
-// child's exit status.
+// it, reaps them all, and exits: nothing the command started outlives it. The supervisor gets a
+// kill request when s3proc dies (PR_SET_PDEATHSIG) and the command SIGKILL when the supervisor
+// does, so killing s3proc, even with SIGKILL, ends the command and its descendants. The supervisor
+// ignores the signals that stop a service (SIGTERM, SIGINT, SIGHUP, SIGQUIT: they are the command's
+// to receive) and never touches s3proc's other children: each command has its own supervisor, so no
+// waitpid(-1) in s3proc can take another child's exit status.
 //
 // The command runs in a process group of its own, in `working_dir`, with only 0, 1 and 2 open
 // and the signal mask and dispositions reset; with `deny_network`, under DenyNetwork's filter
