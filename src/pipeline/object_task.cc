@@ -296,6 +296,15 @@ ObjectOutcome ObjectTask::RouteUnread(Job& job, const std::string& reason) {
     work_dir_.ClearAttempts(job.listed.key, job.listed.etag);
     return job.Outcome(ObjectOutcome::Kind::kGone, described.message());
   }
+  if (!job.listed.etag.empty() && job.stored.etag != job.listed.etag) {
+    // Replaced since it was listed (or announced): the reason (its attempts, its size) was the
+    // old version's. The new one comes with its own listing or event, and may be on its way to
+    // output/ in another run right now: routing it to errors/ would give it two places.
+    work_dir_.ClearAttempts(job.listed.key, job.listed.etag);
+    return job.Outcome(ObjectOutcome::Kind::kGone,
+                       "replaced by a newer version (ETag " + job.stored.etag +
+                           ") since it was listed; the newer one is processed on its own");
+  }
   if (job.stored.size > kMaxSingleCopyBytes) {
     // Checked before anything is stored: a reason must never stand in errors/ without its copy.
     return job.Outcome(ObjectOutcome::Kind::kFailed,

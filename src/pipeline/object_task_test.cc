@@ -258,6 +258,22 @@ TEST_F(ObjectTaskTest, FailedDownloadsCountTowardMaxAttempts) {
   EXPECT_EQ(*store_.Get("errors/a.json"), "{}");
 }
 
+// The attempts counted were the listed version's: a newer version that replaced it since (and
+// comes with its own listing or event) is not given up on with them. It is left in input/,
+// where it may be being processed to output/ right now, and the old version's work is over.
+TEST_F(ObjectTaskTest, AnInputReplacedAfterItsLastAttemptIsNotGivenUpOn) {
+  config_.max_attempts = 1;
+  ObjectSummary in = Put("input/a.json", "{}");
+  store_.FailNext("download", Status::Transient("connection reset"), 1);
+  EXPECT_EQ(Run(in).kind, Kind::kFailed);
+  store_.Put("input/a.json", "[2]");
+  ObjectOutcome o = Run(in);
+  EXPECT_EQ(o.kind, Kind::kGone) << o.reason;
+  EXPECT_THAT(o.reason, HasSubstr("replaced"));
+  EXPECT_EQ(store_.Keys("errors/").size(), 0u);
+  EXPECT_EQ(*store_.Get("input/a.json"), "[2]");
+}
+
 // Larger than the work dir's free space: a failed attempt that downloads nothing (the disk may
 // free up), then errors/ after max_attempts, with the reason.
 TEST_F(ObjectTaskTest, AnObjectLargerThanTheFreeSpaceIsNotDownloaded) {
