@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 
 #include "common/file_io.h"
 #include "common/hash.h"
@@ -121,6 +122,18 @@ Status InflateChunk(Inflater& z, std::string& out_buf, OutputFile& out,
   return Status::Ok();
 }
 
+// IoError when writing on would leave the file system holding `path` less than kKeepFreeBytes.
+Status CheckRoomLeft(const FreeSpaceProbe& free_space, const std::string& path, uint64_t written) {
+  const std::string folder = std::filesystem::path(path).parent_path().string();
+  auto free = free_space(folder.empty() ? "." : folder);
+  // Not knowing is no reason to stop: a full disk fails the write itself.
+  if (!free.ok() || *free >= kKeepFreeBytes) return Status::Ok();
+  return Status::IoError("decompressing stopped after " + std::to_string(written) +
+                         " bytes: the work dir's file system has " + std::to_string(*free) +
+                         " bytes left, and s3proc keeps " + std::to_string(kKeepFreeBytes) +
+                         " free; tried again later");
+}
+
 }  // namespace
 
 bool IsGzipKey(std::string_view key) {
@@ -132,7 +145,7 @@ bool IsGzipKey(std::string_view key) {
 
 Status GunzipFile(const std::string& input_path, const std::string& output_path,
                   uint64_t max_decompressed_bytes, uint64_t* compressed_size,
-                  std::string* compressed_sha256) {
+                  std::string* compressed_sha256, const FreeSpaceProbe& free_space) {
   S3PROC_ASSIGN_OR_RETURN(ScopedFd in_fd, OpenForRead(input_path));
   S3PROC_ASSIGN_OR_RETURN(OutputFile out, OutputFile::Create(output_path));
   Inflater z;
@@ -157,9 +170,13 @@ Status GunzipFile(const std::string& input_path, const std::string& output_path,
     // Another member may follow one that ended (concatenated gzip files, as `cat a.gz b.gz`
     // makes).
     bool member_ended = false;
+    const uint64_t written_before = written_total;
     S3PROC_RETURN_IF_ERROR(
         InflateChunk(z, out_buf, out, max_decompressed_bytes, &written_total, &member_ended));
     in_member = !member_ended;
+    if (written_total / kFreeSpaceCheckBytes != written_before / kFreeSpaceCheckBytes) {
+      S3PROC_RETURN_IF_ERROR(CheckRoomLeft(free_space, output_path, written_total));
+    }
   }
   S3PROC_RETURN_IF_ERROR(out.Close());
   *compressed_size = in.total();

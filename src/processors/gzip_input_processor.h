@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/free_space.h"
 #include "common/result.h"
 #include "processors/processor.h"
 
@@ -18,10 +19,16 @@ bool IsGzipKey(std::string_view key);
 // Decompresses the gzip file `input_path` (one or more concatenated members, RFC 1952) into
 // `output_path`. Sets *compressed_size and *compressed_sha256 (hex) to describe the input bytes.
 // Returns Rejected for corrupt or truncated data, trailing bytes that are not another gzip
-// member, or more than `max_decompressed_bytes` of output (a zip bomb); IoError for local I/O.
+// member, or more than `max_decompressed_bytes` of output (a zip bomb); IoError for local I/O,
+// and when the output's file system would be left with less than kKeepFreeBytes (asked of
+// `free_space` every kFreeSpaceCheckBytes written): concurrent objects and the host itself keep
+// their room, and the object is tried again in a later run.
+inline constexpr uint64_t kKeepFreeBytes = uint64_t{256} << 20;
+inline constexpr uint64_t kFreeSpaceCheckBytes = uint64_t{64} << 20;
 Status GunzipFile(const std::string& input_path, const std::string& output_path,
                   uint64_t max_decompressed_bytes, uint64_t* compressed_size,
-                  std::string* compressed_sha256);
+                  std::string* compressed_sha256,
+                  const FreeSpaceProbe& free_space = FreeSpaceProbe(FreeSpaceOf));
 
 // The Content-Type of a gzip file. Outputs named ".gz" are stored with it and no
 // Content-Encoding: the bytes are what the name says, and no HTTP client (a browser, curl

@@ -160,6 +160,32 @@ TEST_F(GzipInputProcessorTest, BombOverTheLimitIsRejected) {
   ASSERT_TRUE(Run(Gzip(std::string(1 << 20, 'y')), "input/a.gz", 1 << 20).ok());
 }
 
+// A bomb under the size limit still cannot fill the disk: decompression stops while the file
+// system keeps kKeepFreeBytes, as an IoError (a failed attempt, tried again later).
+TEST(GunzipFileTest, StopsBeforeTheDiskIsFull) {
+  TempDir dir;
+  std::string in = dir.WriteFile("in.gz", Gzip(std::string(3 * kFreeSpaceCheckBytes, '\0')));
+  std::string out = (dir.path() / "out").string();
+  uint64_t free = kKeepFreeBytes + kFreeSpaceCheckBytes + kFreeSpaceCheckBytes / 2;
+  int asked = 0;
+  const FreeSpaceProbe shrinking = [&](const std::string& folder) -> Result<uint64_t> {
+    EXPECT_EQ(folder, dir.path().string());
+    ++asked;
+    free -= kFreeSpaceCheckBytes;  // what was written since the last look
+    return free;
+  };
+  uint64_t size = 0;
+  std::string sha;
+  Status s = GunzipFile(in, out, uint64_t{1} << 40, &size, &sha, shrinking);
+  EXPECT_EQ(s.code(), StatusCode::kIoError) << s.ToString();
+  EXPECT_NE(s.message().find("decompressing stopped after"), std::string::npos) << s.message();
+  EXPECT_EQ(asked, 2);
+  // With room, the same input decompresses whole.
+  free = uint64_t{1} << 40;
+  ASSERT_TRUE(GunzipFile(in, out, uint64_t{1} << 40, &size, &sha, shrinking).ok());
+  EXPECT_EQ(std::filesystem::file_size(out), 3 * kFreeSpaceCheckBytes);
+}
+
 TEST_F(GzipInputProcessorTest, DiskFullIsAnIoError) {
   GzipInputProcessor processor(std::make_unique<PassthroughProcessor>(), 1 << 30);
   std::string in = dir_.WriteFile("in.gz", Gzip("data"));

@@ -1,4 +1,4 @@
-#include "pipeline/free_space.h"
+#include "common/free_space.h"
 
 #include <sys/statvfs.h>
 
