@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
+#include "common/free_space.h"
 #include "config/run_config.h"
 #include "pipeline/destination_keys.h"
-#include "common/free_space.h"
 #include "pipeline/provenance.h"
 #include "pipeline/work_dir.h"
 #include "processors/processor_router.h"
