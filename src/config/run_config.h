@@ -47,7 +47,7 @@ struct RunConfig {
   int max_seconds = 0;   // 0: no limit; stop claiming new objects after this long
   int max_attempts = 5;  // transient failures of one object before it goes to errors/
   // Larger objects go to errors/ by a server-side copy, never downloaded (0: no limit). 5 GiB:
-  // the largest object S3 copies in one request, and more than a t3.micro's disk holds twice.
+  // more than a t3.micro's disk holds twice.
   uint64_t max_object_bytes = 5ull << 30;
   int lease_seconds = 600;           // how long a claim holds without renewal
   int lease_shards = 16;             // the key space is claimed in this many shards

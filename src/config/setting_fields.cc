@@ -58,8 +58,8 @@ const std::vector<SettingInfo>& Table() {
        .range = SettingRange{1, 100}},
       {"max_object_bytes",
        "Objects larger than this go to errors/ at once, copied there by S3 without being "
-       "downloaded (0: no limit; at most 5 GiB can be copied so). An object larger than the "
-       "work dir's free space is a failed attempt, also without downloading it."},
+       "downloaded (0: no limit). An object larger than the work dir's free space is a failed "
+       "attempt, also without downloading it."},
       {.key = "lease_seconds",
        .help = "How long a claim holds without renewal.",
        .range = SettingRange{30, 86400}},

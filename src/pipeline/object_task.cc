@@ -18,9 +18,6 @@ namespace s3proc {
 
 namespace {
 
-// The largest object S3 copies in one CopyObject request.
-constexpr uint64_t kMaxSingleCopyBytes = uint64_t{5} << 30;
-
 std::string ReasonDocument(const ObjectSummary& object, const ObjectInfo& stored,
                            const std::string& processor, const std::string& reason,
                            const std::string& processed_at, int attempts) {
@@ -305,13 +302,6 @@ ObjectOutcome ObjectTask::RouteUnread(Job& job, const std::string& reason) {
                        "replaced by a newer version (ETag " + job.stored.etag +
                            ") since it was listed; the newer one is processed on its own");
   }
-  if (job.stored.size > kMaxSingleCopyBytes) {
-    // Checked before anything is stored: a reason must never stand in errors/ without its copy.
-    return job.Outcome(ObjectOutcome::Kind::kFailed,
-                       reason + "; it cannot be copied to " + config_.error_prefix +
-                           " by the server (over 5 GiB): move it out of " + config_.input_prefix +
-                           " by hand");
-  }
   return RouteToErrors(job, reason);
 }
 
@@ -320,6 +310,7 @@ Result<PutResult> ObjectTask::CopyInput(const Job& job, const std::string& key,
   // The version described, not whatever replaced it since (no version id: reading one needs
   // s3:GetObjectVersion, which the role does not have).
   options.copy_source_if_match = job.stored.etag;
+  options.copy_source_size = job.stored.size;  // over 5 GiB, S3 copies it in parts
   return store_.Copy(job.listed.key, "", key, options);
 }
 

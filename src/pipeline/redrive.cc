@@ -92,7 +92,10 @@ std::optional<Outcome> CopyToInput(ObjectStore& store, const Candidate& c,
     Log(logger, "failed", c, input_key, why.message());
     return Outcome::kFailed;
   }
-  auto copied = store.Copy(c.key, "", input_key, PutOptions{});
+  PutOptions copy;
+  copy.copy_source_if_match = c.etag;  // the error copy listed, not what replaced it since
+  copy.copy_source_size = c.size;      // over 5 GiB, S3 copies it in parts
+  auto copied = store.Copy(c.key, "", input_key, copy);
   if (!copied.ok()) {
     Log(logger, "failed", c, input_key, copied.status().message());
     return Outcome::kFailed;

@@ -22,7 +22,9 @@ struct S3ClientOptions {
   RetryPolicy retry;        // attempts and backoff for every request
   uint64_t multipart_threshold = 64ull << 20;  // PutObjectFromFile uses multipart from here on
   uint64_t part_size = 16ull << 20;
-  int multipart_concurrency = 4;  // parts in flight per upload
+  int multipart_concurrency = 4;                // parts in flight per upload
+  uint64_t max_single_copy_bytes = 5ull << 30;  // S3's limit for one CopyObject
+  uint64_t copy_part_size = 1ull << 30;         // larger copies go in parts of this size
   // The clock that dates signatures (tests pin it).
   std::function<std::chrono::system_clock::time_point()> now = std::chrono::system_clock::now;
   // Sleeps between retries (tests make it instant).
@@ -72,7 +74,9 @@ class S3Client {
   Result<PutResult> PutObjectFromString(const std::string& bucket, const std::string& key,
                                         std::string_view data, const PutOptions& options = {});
 
-  // Server-side copy (single request: objects up to 5 GiB).
+  // Server-side copy: in one request up to options.max_single_copy_bytes (S3 copies at most
+  // 5 GiB so); a larger source, whose size options.copy_source_size gives, is copied in parts
+  // (UploadPartCopy), each pinned to copy_source_if_match like the whole.
   Result<PutResult> CopyObject(const std::string& bucket, const std::string& source_key,
                                const std::string& source_version_id,
                                const std::string& destination_key, const PutOptions& options = {});
@@ -108,6 +112,11 @@ class S3Client {
                                             const std::vector<std::string>& part_etags);
   Status AbortMultipartUpload(const std::string& bucket, const std::string& key,
                               const std::string& upload_id);
+  Result<std::string> UploadPartCopy(const std::string& bucket, const std::string& key,
+                                     const std::string& upload_id, int part_number,
+                                     const std::string& source_key,
+                                     const std::string& source_version_id,
+                                     const PutOptions& options, uint64_t offset, uint64_t length);
 
   AwsClientStats stats() const { return loop_.stats(); }
   const S3ClientOptions& options() const { return options_; }
@@ -116,6 +125,11 @@ class S3Client {
   struct Request;
   // Sends one request through the loop; maps a non-2xx answer to a Status.
   Result<HttpResponse> Execute(const Request& request);
+  Status CheckSourceUnchanged(const std::string& bucket, const std::string& source_key,
+                              const std::string& source_version_id, const PutOptions& options);
+  Result<PutResult> CopyMultipart(const std::string& bucket, const std::string& source_key,
+                                  const std::string& source_version_id,
+                                  const std::string& destination_key, const PutOptions& options);
   Result<PutResult> PutMultipart(const std::string& bucket, const std::string& key,
                                  const std::string& local_path, uint64_t size,
                                  const PutOptions& options);

@@ -275,6 +275,68 @@ TEST_F(S3ClientTest, ACreateOnlyCopyLooksAgainBeforeARetry) {
   EXPECT_EQ(http_.requests()[2].method, "HEAD") << "no second copy is sent";
 }
 
+// Larger than one CopyObject may copy: in parts, each a byte range of the source pinned to its
+// ETag, then the source is looked at again (servers that ignore the pin on a part).
+TEST_F(S3ClientTest, ALargeCopyGoesInRangesOfTheSource) {
+  S3ClientOptions o = Options();
+  o.max_single_copy_bytes = 8;
+  o.copy_part_size = 4;
+  S3Client client(http_, credentials_, o);
+  const std::string etag = "0123456789abcdef0123456789abcdef";
+  Answer({MakeHttpResponse(404),
+          MakeHttpResponse(200,
+                           "<InitiateMultipartUploadResult><UploadId>u1</UploadId>"
+                           "</InitiateMultipartUploadResult>"),
+          MakeHttpResponse(200, kCopyResult), MakeHttpResponse(200, kCopyResult),
+          MakeHttpResponse(200, kCopyResult),
+          MakeHttpResponse(200, "", {{"ETag", "\"" + etag + "\""}}),
+          MakeHttpResponse(200,
+                           "<CompleteMultipartUploadResult><ETag>&quot;e-3&quot;</ETag>"
+                           "</CompleteMultipartUploadResult>")});
+  PutOptions create;
+  create.if_none_match_any = true;
+  create.copy_source_if_match = etag;
+  create.copy_source_size = 10;
+  auto copied = client.CopyObject("b", "input/a.json", "", "errors/a.json", create);
+  ASSERT_TRUE(copied.ok()) << copied.status().ToString();
+  EXPECT_EQ(copied->etag, "e-3");
+  EXPECT_EQ(copied->size, 10u);
+  const auto& sent = http_.requests();
+  ASSERT_EQ(sent.size(), 7u);
+  EXPECT_EQ(sent[0].method, "HEAD");
+  const char* ranges[] = {"bytes=0-3", "bytes=4-7", "bytes=8-9"};
+  for (int part = 0; part < 3; ++part) {
+    const auto& request = sent[static_cast<size_t>(2 + part)];
+    EXPECT_THAT(request.url, HasSubstr("partNumber=" + std::to_string(part + 1)));
+    EXPECT_EQ(request.HeaderValue("x-amz-copy-source-range"), ranges[part]);
+    EXPECT_EQ(request.HeaderValue("x-amz-copy-source-if-match"), "\"" + etag + "\"");
+  }
+  EXPECT_EQ(sent[5].method, "HEAD");
+  EXPECT_THAT(sent[5].url, HasSubstr("/b/input/a.json"));
+}
+
+// The source replaced while its parts were copied: the upload is aborted, nothing is stored.
+TEST_F(S3ClientTest, ALargeCopyOfASourceThatChangedIsAborted) {
+  S3ClientOptions o = Options();
+  o.max_single_copy_bytes = 8;
+  o.copy_part_size = 8;
+  S3Client client(http_, credentials_, o);
+  Answer({MakeHttpResponse(200,
+                           "<InitiateMultipartUploadResult><UploadId>u1</UploadId>"
+                           "</InitiateMultipartUploadResult>"),
+          MakeHttpResponse(200, kCopyResult), MakeHttpResponse(200, kCopyResult),
+          MakeHttpResponse(200, "", {{"ETag", "\"ffffffffffffffffffffffffffffffff\""}}),
+          MakeHttpResponse(204)});
+  PutOptions pinned;
+  pinned.copy_source_if_match = "0123456789abcdef0123456789abcdef";
+  pinned.copy_source_size = 10;
+  auto copied = client.CopyObject("b", "input/a.json", "", "errors/a.json", pinned);
+  EXPECT_EQ(copied.status().code(), StatusCode::kPreconditionFailed) << copied.status().ToString();
+  ASSERT_EQ(http_.request_count(), 5u);
+  EXPECT_EQ(http_.requests()[4].method, "DELETE");
+  EXPECT_THAT(http_.requests()[4].url, HasSubstr("uploadId=u1"));
+}
+
 // An unconditional copy (redrive's) sends no look.
 TEST_F(S3ClientTest, AnUnconditionalCopyDoesNotLook) {
   Answer({MakeHttpResponse(200, kCopyResult)});

@@ -13,8 +13,6 @@
 
 namespace s3proc {
 
-namespace {
-
 void AddPutHeaders(const PutOptions& options, HttpHeaders& headers) {
   if (options.if_none_match_any) headers.emplace_back("If-None-Match", "*");
   // Unquoted: AWS and moto compare either form, Ceph RGW only the unquoted one.
@@ -24,6 +22,8 @@ void AddPutHeaders(const PutOptions& options, HttpHeaders& headers) {
     headers.emplace_back("x-amz-meta-" + name, value);
   }
 }
+
+namespace {
 
 // The server's ETag of a single PUT is the MD5 of what it stored: compare it with what we sent.
 Status VerifyPutEtag(const std::string& key, const std::string& md5_hex,
@@ -124,46 +124,6 @@ Result<PutResult> S3Client::PutObjectFromString(const std::string& bucket, const
   S3PROC_ASSIGN_OR_RETURN(HttpResponse response, Execute(r));
   ObjectInfo info = ObjectInfoFromHeaders(key, response);
   return PutResult{info.etag, info.version_id, data.size()};
-}
-
-Result<PutResult> S3Client::CopyObject(const std::string& bucket, const std::string& source_key,
-                                       const std::string& source_version_id,
-                                       const std::string& destination_key,
-                                       const PutOptions& options) {
-  Request r;
-  r.op = {"CopyObject", "s3:PutObject (and s3:GetObject on the source)", bucket, destination_key};
-  r.method = "PUT";
-  r.bucket = bucket;
-  r.key = destination_key;
-  std::string source = "/" + bucket + "/" + UriEncode(source_key, /*keep_slash=*/true);
-  if (!source_version_id.empty()) source += "?versionId=" + UriEncode(source_version_id, false);
-  r.headers.emplace_back("x-amz-copy-source", source);
-  if (!options.copy_source_if_match.empty()) {
-    r.headers.emplace_back("x-amz-copy-source-if-match",
-                           "\"" + options.copy_source_if_match + "\"");
-  }
-  AddPutHeaders(options, r.headers);
-  if (!options.metadata.empty() || !options.content_type.empty()) {
-    r.headers.emplace_back("x-amz-metadata-directive", "REPLACE");
-  }
-  if (options.if_none_match_any) {
-    // Not every S3 server honours If-None-Match on a copy (AWS does): look before every attempt,
-    // so that a retry after a lost answer does not store the copy a second time. Not atomic; the
-    // If-None-Match still holds where it is honoured.
-    r.before_attempt = [&]() -> Status {
-      auto there = HeadObject(bucket, destination_key);
-      if (there.ok())
-        return Status::PreconditionFailed("copy to " + destination_key + ": the key exists");
-      return there.status().IsNotFound() ? Status::Ok() : there.status();
-    };
-  }
-  r.verify = [](const HttpResponse& response) -> Status {
-    auto etag = ParseEtagResult(response.body);
-    return etag.ok() ? Status::Ok() : etag.status();
-  };
-  S3PROC_ASSIGN_OR_RETURN(HttpResponse response, Execute(r));
-  S3PROC_ASSIGN_OR_RETURN(std::string etag, ParseEtagResult(response.body));
-  return PutResult{etag, std::string(response.Header("x-amz-version-id"))};
 }
 
 }  // namespace s3proc

@@ -46,4 +46,8 @@ ObjectInfo ObjectInfoFromHeaders(const std::string& key, const HttpResponse& res
 // customer key (AWS documents that other ETags are not MD5s).
 bool EtagIsContentMd5(const std::string& etag, const HttpResponse& response);
 
+// Adds a PUT's conditions (If-None-Match, If-Match), Content-Type and x-amz-meta-* headers
+// (defined in s3_object_put.cc).
+void AddPutHeaders(const PutOptions& options, HttpHeaders& headers);
+
 }  // namespace s3proc

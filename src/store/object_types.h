@@ -40,6 +40,9 @@ struct PutOptions {
   // Copy only (quotes removed): copy the source only while its current version has this ETag,
   // else kPreconditionFailed (the source changed since it was described).
   std::string copy_source_if_match;
+  // Copy only: the source's size, when known. S3 copies at most 5 GiB in one request; a larger
+  // source is copied in parts, which needs it (0: unknown, one request).
+  uint64_t copy_source_size = 0;
   std::string content_type;
   std::vector<std::pair<std::string, std::string>> metadata;  // user metadata
 };
