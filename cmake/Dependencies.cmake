@@ -1,12 +1,12 @@
 # Every third-party library, found the plain way. Each is used from one adapter folder only:
-# curl in src/http, pugixml in src/s3, simdjson, RapidJSON and zlib in src/processors, toml++ in
-# src/config, CLI11 in src/cli, OpenSSL's libcrypto for hashes in src/common.
+# curl in src/http, pugixml in src/s3, simdjson, RapidJSON, valijson and zlib in src/processors,
+# toml++ in src/config, CLI11 in src/cli, OpenSSL's libcrypto for hashes in src/common.
 
 # The release artifact (scripts/build-dist, docs/building.md) is one fully static executable:
 # libcurl and c-ares from S3PROC_STATIC_PREFIX (built there from Debian's source packages),
 # OpenSSL and zlib from the .a files of Debian's -dev packages, simdjson and pugixml compiled in
-# from S3PROC_VENDOR_DIR, toml++ and RapidJSON header-only, glibc and libstdc++ linked in by
-# -static.
+# from S3PROC_VENDOR_DIR, toml++, RapidJSON and valijson header-only, glibc and libstdc++ linked
+# in by -static.
 option(S3PROC_STATIC "Link one fully static s3proc (the release artifact; see scripts/build-dist)" OFF)
 set(S3PROC_STATIC_PREFIX "" CACHE PATH "With S3PROC_STATIC: the prefix holding lib/libcurl.a, lib/libcares.a and their headers")
 if(S3PROC_STATIC)
@@ -40,7 +40,7 @@ endif()
 # Distributions without packages for the libraries below (Amazon Linux 2 and 2023 have none of
 # them) can drop the upstream single-header / amalgamated releases into one folder and pass
 # -DS3PROC_VENDOR_DIR=/that/folder (or put it on CMAKE_PREFIX_PATH): see docs/building.md.
-set(S3PROC_VENDOR_DIR "" CACHE PATH "Folder with nlohmann/json.hpp, pugixml.hpp(+.cpp), simdjson.h/.cpp, rapidjson/reader.h, toml++/toml.h, CLI/CLI.hpp")
+set(S3PROC_VENDOR_DIR "" CACHE PATH "Folder with nlohmann/json.hpp, pugixml.hpp(+.cpp), simdjson.h/.cpp, rapidjson/reader.h, valijson/validator.hpp, toml++/toml.h, CLI/CLI.hpp")
 
 find_package(nlohmann_json 3.9 QUIET)
 if(NOT nlohmann_json_FOUND)
@@ -83,6 +83,16 @@ if(NOT RAPIDJSON_INCLUDE)
 endif()
 add_library(s3proc_rapidjson INTERFACE)
 target_include_directories(s3proc_rapidjson SYSTEM INTERFACE ${RAPIDJSON_INCLUDE})
+
+# valijson (JSON Schema for the json processor) is header-only: Debian's libvalijson-dev, or the
+# upstream include/valijson folder copied into S3PROC_VENDOR_DIR.
+find_path(VALIJSON_INCLUDE valijson/validator.hpp HINTS ${S3PROC_VENDOR_DIR})
+if(NOT VALIJSON_INCLUDE)
+  message(FATAL_ERROR "valijson not found: install libvalijson-dev (Debian), or put its valijson/ "
+                      "header folder in -DS3PROC_VENDOR_DIR (docs/building.md)")
+endif()
+add_library(s3proc_valijson INTERFACE)
+target_include_directories(s3proc_valijson SYSTEM INTERFACE ${VALIJSON_INCLUDE})
 
 # toml++ and CLI11 are header-only; accept a CMake package or a plain include directory.
 find_package(tomlplusplus QUIET)

@@ -402,3 +402,62 @@ TEST_F(CliTest, FollowWorksInListingModeButNotWithDryRun) {
 
 }  // namespace
 }  // namespace s3proc
+
+namespace s3proc {
+namespace {
+
+// A route's schema is part of the configuration: one that cannot be used stops every command
+// that would use it (exit 2, naming the file), `config check` included.
+class CliSchemaTest : public CliTest {
+ protected:
+  std::string ConfigWithSchema(const std::string& schema_path) {
+    return dir_.WriteFile("c.toml",
+                          "bucket = \"my-bucket\"\n[[route]]\nglob = \"*.json\"\n"
+                          "processor = \"json\"\nschema = \"" +
+                              schema_path + "\"\n");
+  }
+};
+
+TEST_F(CliSchemaTest, ConfigCheckLoadsTheSchema) {
+  std::string missing = (dir_.path() / "missing.schema.json").string();
+  EXPECT_EQ(Run({"config", "check", ConfigWithSchema(missing)}), 2);
+  EXPECT_THAT(err_.Text(), HasSubstr("s3proc: error: route 1 ('*.json'): schema " + missing +
+                                     ": cannot be read"));
+
+  std::string refused = dir_.WriteFile("refused.schema.json", R"({"type": "nope"})");
+  EXPECT_EQ(Run({"config", "check", ConfigWithSchema(refused)}), 2);
+  EXPECT_THAT(err_.Text(), HasSubstr("schema " + refused + ": not a JSON Schema"));
+
+  std::string good = dir_.WriteFile("good.schema.json", R"({"required": ["id"]})");
+  std::string config = ConfigWithSchema(good);
+  EXPECT_EQ(Run({"config", "check", config}), 0) << err_.Text();
+  EXPECT_EQ(out_.Text(), config + ": ok\n");
+}
+
+TEST_F(CliSchemaTest, ASchemaIsForTheJsonProcessorOnly) {
+  std::string file = dir_.WriteFile("c.toml",
+                                    "bucket = \"my-bucket\"\n[[route]]\nglob = \"*.csv\"\n"
+                                    "processor = \"csv\"\nschema = \"/s.json\"\n");
+  EXPECT_EQ(Run({"config", "check", file}), 2);
+  EXPECT_THAT(err_.Text(), HasSubstr("a schema is for processor 'json', not 'csv'"));
+}
+
+TEST_F(CliSchemaTest, ProcessChecksTheDocumentAgainstTheSchema) {
+  std::string schema = dir_.WriteFile("order.schema.json", R"({"required": ["id"]})");
+  std::string config = ConfigWithSchema(schema);
+  std::string good = dir_.WriteFile("good.json", R"({"id": 1})");
+  EXPECT_EQ(Run({"process", good, "--config", config}), 0) << err_.Text();
+  std::string bad = dir_.WriteFile("bad.json", R"({"no": 1})");
+  EXPECT_EQ(Run({"process", bad, "--config", config}), 1);
+  EXPECT_THAT(err_.Text(), HasSubstr("does not match schema order.schema.json: (root): an object "
+                                     "fails required: missing required property 'id'"));
+  // A document the route does not take is not checked.
+  std::string other = dir_.WriteFile("other.txt", R"({"no": 1})");
+  EXPECT_EQ(Run({"process", other, "--config", config, "--processor", "json"}), 0) << err_.Text();
+
+  EXPECT_EQ(Run({"process", good, "--config", ConfigWithSchema(schema + ".gone")}), 2);
+  EXPECT_THAT(err_.Text(), HasSubstr(schema + ".gone: cannot be read"));
+}
+
+}  // namespace
+}  // namespace s3proc

@@ -1,6 +1,7 @@
 #include "cli/commands.h"
 #include "common/logging.h"
 #include "config/config_loader.h"
+#include "pipeline/router_config.h"
 
 namespace s3proc {
 
@@ -14,6 +15,11 @@ int ConfigCheckCommand(const std::string& file, const CliIo& io) {
   auto config = LoadRunConfig(sources, ConfigPurpose::kS3);
   if (!config.ok()) {
     std::fprintf(io.err, "s3proc: error: %s\n", TextEscaped(config.status().message()).c_str());
+    return 2;
+  }
+  // The files the config names are part of it: a route's schema must load as the run would.
+  if (auto schemas = LoadRouteSchemas(*config); !schemas.ok()) {
+    std::fprintf(io.err, "s3proc: error: %s\n", TextEscaped(schemas.status().message()).c_str());
     return 2;
   }
   std::fprintf(io.out, "%s: ok\n", file.c_str());

@@ -66,16 +66,20 @@ Status MergeRoutes(const toml::node& node, const std::string& at, const std::str
     for (auto&& [key, value] : *table) {
       const std::string key_at = At(source_name, key.source());
       std::string_view name = key.str();
-      if (name != "glob" && name != "processor") {
-        std::string hint = config_internal::ClosestMatch(name, {"glob", "processor"});
+      if (name != "glob" && name != "processor" && name != "schema") {
+        std::string hint = config_internal::ClosestMatch(name, {"glob", "processor", "schema"});
         return Invalid(key_at, "unknown route setting '" + std::string(name) + "'" +
-                                   (hint.empty() ? " (expected glob and processor)"
+                                   (hint.empty() ? " (expected glob, processor and schema)"
                                                  : " (did you mean '" + hint + "'?)"));
       }
       const auto* text = value.as_string();
       if (text == nullptr) {
         return Invalid(key_at,
                        "route " + std::string(name) + " must be a string, not " + TypeName(value));
+      }
+      if (name == "schema") {
+        rule.schema = text->get();
+        continue;
       }
       (name == "glob" ? rule.glob : rule.processor) = text->get();
       (name == "glob" ? has_glob : has_processor) = true;

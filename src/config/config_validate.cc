@@ -188,6 +188,10 @@ Status NormalizeAndValidate(RunConfig& config, ConfigPurpose purpose,
     if (!IsProcessorName(r.processor)) {
       return Status::InvalidArgument(which + ": " + UnknownProcessorMessage(r.processor));
     }
+    if (!r.schema.empty() && r.processor != "json") {
+      return Status::InvalidArgument(which + ": a schema is for processor 'json', not '" +
+                                     r.processor + "'");
+    }
     uses_exec = uses_exec || r.processor == "exec";
   }
   if (uses_exec && config.exec_command.empty()) {

@@ -15,6 +15,9 @@ inline constexpr int kMinQueueVisibilitySeconds = 10;
 struct RouteRule {
   std::string glob;       // "*.csv", "logs/**.ndjson"
   std::string processor;  // "json", "ndjson", "csv", "passthrough", "exec"
+  // json only: the path of a JSON Schema every document must match (empty: none). Loaded and
+  // compiled once per run (BuildRouter); a file that is not a usable schema is a config error.
+  std::string schema;
 };
 
 // Everything `s3proc run` (and status, redrive) needs to know, after merging, in increasing

@@ -177,6 +177,7 @@ std::string SettingValueText(const RunConfig& config, std::string_view key) {
       for (const auto& r : config.routes) {
         if (!text.empty()) text += ", ";
         text += r.glob + "=" + r.processor;
+        if (!r.schema.empty()) text += " (schema " + r.schema + ")";
       }
       return text;
     }

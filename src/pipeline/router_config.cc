@@ -2,10 +2,29 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 #include <memory>
 #include <thread>
 
 namespace s3proc {
+
+Result<std::vector<std::shared_ptr<const JsonSchema>>> LoadRouteSchemas(const RunConfig& config) {
+  std::vector<std::shared_ptr<const JsonSchema>> schemas;
+  std::map<std::string, std::shared_ptr<const JsonSchema>> by_path;
+  for (size_t i = 0; i < config.routes.size(); ++i) {
+    const RouteRule& r = config.routes[i];
+    if (!r.schema.empty() && !by_path.count(r.schema)) {
+      Result<std::shared_ptr<const JsonSchema>> schema = JsonSchema::Load(r.schema);
+      if (!schema.ok()) {
+        return schema.status().WithContext("route " + std::to_string(i + 1) + " ('" + r.glob +
+                                           "')");
+      }
+      by_path[r.schema] = std::move(schema).value();
+    }
+    schemas.push_back(r.schema.empty() ? nullptr : by_path[r.schema]);
+  }
+  return schemas;
+}
 
 Result<ProcessorRouter> BuildRouter(const RunConfig& config) {
   auto budget = std::make_shared<MemoryBudget>(static_cast<uint64_t>(config.max_memory) << 20);
@@ -28,8 +47,14 @@ Result<ProcessorRouter> BuildRouter(const RunConfig& config) {
     if (name != "exec") spec.processing_slots = slots;
     return spec;
   };
+  S3PROC_ASSIGN_OR_RETURN(std::vector<std::shared_ptr<const JsonSchema>> schemas,
+                          LoadRouteSchemas(config));
   std::vector<RoutingRule> rules;
-  for (const RouteRule& r : config.routes) rules.push_back({r.glob, spec_for(r.processor)});
+  for (size_t i = 0; i < config.routes.size(); ++i) {
+    ProcessorSpec spec = spec_for(config.routes[i].processor);
+    spec.json_schema = schemas[i];
+    rules.push_back({config.routes[i].glob, std::move(spec)});
+  }
   return ProcessorRouter::Create(rules, spec_for(config.default_processor));
 }
 

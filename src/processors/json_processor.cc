@@ -36,7 +36,7 @@ Status LoadPadded(int fd, const std::string& path, size_t size, simdjson::padded
 }
 
 Status ProcessInMemory(int fd, const std::string& path, size_t size, const std::string& output_path,
-                       const ProcessContext& context) {
+                       const ProcessContext& context, const JsonSchema* schema) {
   simdjson::padded_string buffer;
   size_t length = 0;
   S3PROC_RETURN_IF_ERROR(LoadPadded(fd, path, size, &buffer, &length));
@@ -49,6 +49,7 @@ Status ProcessInMemory(int fd, const std::string& path, size_t size, const std::
       JsonTextInfo info,
       validator.Inspect(text.data(), text.size(),
                         text.size() + simdjson::SIMDJSON_PADDING + (buffer.size() - length)));
+  if (schema != nullptr) S3PROC_RETURN_IF_ERROR(schema->Check(text));
   SourceFacts facts = SourceFactsFromBytes(context, stored);
   S3PROC_ASSIGN_OR_RETURN(OutputFile out, OutputFile::Create(output_path));
   S3PROC_RETURN_IF_ERROR(WriteWithMember(text, info, MetadataMember(context, facts), out));
@@ -131,6 +132,10 @@ Status ProcessStreaming(int fd, const std::string& path, uint64_t size,
 
 uint64_t JsonProcessor::WorkingMemory(const ProcessContext& context) const {
   // An input of at most source_size bytes is loaded whole only below stream_from_bytes.
+  if (options_.schema != nullptr) {
+    const uint64_t loaded = std::min(context.source_size, options_.max_document_bytes);
+    return kBufferedWorkingMemory + 3 * loaded + JsonSchema::TreeBytesFor(loaded);
+  }
   const uint64_t loadable = options_.stream_from_bytes > 0 ? options_.stream_from_bytes - 1 : 0;
   return kBufferedWorkingMemory + 3 * std::min<uint64_t>(context.source_size, loadable);
 }
@@ -143,8 +148,18 @@ Status JsonProcessor::Process(const std::string& input_path, const std::string& 
     return Status::IoError("stat " + input_path + ": " + std::strerror(errno));
   }
   const uint64_t size = static_cast<uint64_t>(st.st_size);
+  if (options_.schema != nullptr) {
+    if (size > options_.max_document_bytes) {
+      return Status::Rejected("the document is " + std::to_string(size) + " bytes, more than the " +
+                              std::to_string(options_.max_document_bytes) +
+                              " a document checked against a schema may have");
+    }
+    return ProcessInMemory(fd.get(), input_path, static_cast<size_t>(size), output_path, context,
+                           options_.schema.get());
+  }
   if (size < options_.stream_from_bytes) {
-    return ProcessInMemory(fd.get(), input_path, static_cast<size_t>(size), output_path, context);
+    return ProcessInMemory(fd.get(), input_path, static_cast<size_t>(size), output_path, context,
+                           nullptr);
   }
   return ProcessStreaming(fd.get(), input_path, size, output_path, context,
                           options_.stream_buffer_bytes);

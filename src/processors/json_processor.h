@@ -2,8 +2,10 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 
+#include "processors/json_schema.h"
 #include "processors/processor.h"
 
 namespace s3proc {
@@ -14,6 +16,13 @@ struct JsonProcessorOptions {
   uint64_t stream_from_bytes = 1 << 20;
   // The streaming path's read buffer (tests make it tiny to cross every boundary).
   size_t stream_buffer_bytes = 256 * 1024;
+  // When set, a document must also match this schema (else Rejected, naming the failing paths).
+  // Checking needs the document's parse tree, so it is loaded whole whatever stream_from_bytes
+  // says, and a document of more than max_document_bytes is rejected unread.
+  std::shared_ptr<const JsonSchema> schema;
+  uint64_t max_document_bytes = kDefaultMaxDocumentBytes;
+
+  static constexpr uint64_t kDefaultMaxDocumentBytes = uint64_t{256} << 20;
 };
 
 // "json": one strict RFC 8259 JSON text in, the same text out, enriched.
@@ -30,7 +39,9 @@ struct JsonProcessorOptions {
 //
 // Memory does not grow with the document: one that is smaller than stream_from_bytes is loaded
 // and parsed in memory (about 3x its size: simdjson's tape and strings), a larger one is read
-// once through a fixed buffer, validated, hashed and copied as it goes.
+// once through a fixed buffer, validated, hashed and copied as it goes. With a schema, it does:
+// every document is loaded and parsed into a tree too (see JsonSchema::TreeBytesFor), up to
+// max_document_bytes.
 // Thread-safe: all per-call state is on the stack.
 class JsonProcessor : public Processor {
  public:
@@ -39,7 +50,8 @@ class JsonProcessor : public Processor {
   Status Process(const std::string& input_path, const std::string& output_path,
                  const ProcessContext& context) override;
   std::string name() const override { return "json"; }
-  // Fixed buffers; below stream_from_bytes, the document and simdjson's parse of it besides.
+  // Fixed buffers; below stream_from_bytes (or up to max_document_bytes with a schema), the
+  // document and simdjson's parse of it besides, and with a schema its tree.
   uint64_t WorkingMemory(const ProcessContext& context) const override;
   std::string content_type(std::string_view /*source_key*/) const override {
     return "application/json";

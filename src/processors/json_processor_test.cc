@@ -1,5 +1,6 @@
 #include "processors/json_processor.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -198,6 +199,74 @@ INSTANTIATE_TEST_SUITE_P(Paths, JsonProcessorTest,
                          [](const ::testing::TestParamInfo<Path>& info) {
                            return std::string(info.param.name);
                          });
+
+}  // namespace
+}  // namespace s3proc
+
+namespace s3proc {
+namespace {
+
+// With a schema: every document is loaded (even one streamed without it), checked, then
+// enriched as before; one that fails is rejected with the schema's reasons.
+class JsonProcessorSchemaTest : public ::testing::Test {
+ protected:
+  JsonProcessorSchemaTest() {
+    auto schema = JsonSchema::Parse(R"({"type":"object","required":["id"],
+        "properties":{"qty":{"minimum":1}}})",
+                                    "order.schema.json");
+    EXPECT_TRUE(schema.ok()) << schema.status().ToString();
+    options_.schema = *schema;
+    options_.stream_from_bytes = 0;  // would stream every document without a schema
+  }
+  Status Run(std::string_view input) {
+    JsonProcessor processor(options_);
+    return processor.Process(dir_.WriteFile("in.json", input), out_path_, context_);
+  }
+
+  TempDir dir_;
+  JsonProcessorOptions options_;
+  ProcessContext context_{"input/a.json", 0, "", "2026-11-28T16:04:06Z"};
+  std::string out_path_ = (dir_.path() / "out.json").string();
+};
+
+TEST_F(JsonProcessorSchemaTest, AMatchingDocumentIsEnriched) {
+  ASSERT_TRUE(Run(R"({"id":"o-1","qty":2})").ok());
+  EXPECT_THAT(ReadFileOrEmpty(out_path_),
+              ::testing::StartsWith(R"({"id":"o-1","qty":2,"_s3proc":)"));
+}
+
+TEST_F(JsonProcessorSchemaTest, AFailingDocumentIsRejectedWithThePath) {
+  Status s = Run(R"({"id":"o-1","qty":0})");
+  EXPECT_TRUE(s.IsRejected()) << s.ToString();
+  EXPECT_EQ(s.message(),
+            "does not match schema order.schema.json: /qty: 0 fails minimum: expected number "
+            "greater than or equal to 1");
+}
+
+TEST_F(JsonProcessorSchemaTest, InvalidJsonIsRejectedAsBeforeTheSchemaIsTried) {
+  Status s = Run(R"({"id":)");
+  EXPECT_TRUE(s.IsRejected()) << s.ToString();
+  EXPECT_THAT(s.message(), ::testing::Not(::testing::HasSubstr("schema")));
+}
+
+TEST_F(JsonProcessorSchemaTest, ADocumentOverTheSizeLimitIsRejectedUnread) {
+  options_.max_document_bytes = 10;
+  Status s = Run(R"({"id":"o-12345"})");
+  EXPECT_TRUE(s.IsRejected()) << s.ToString();
+  EXPECT_EQ(s.message(),
+            "the document is 16 bytes, more than the 10 a document checked against a schema may "
+            "have");
+}
+
+TEST_F(JsonProcessorSchemaTest, TheTreeCountsAgainstTheMemoryBudget) {
+  ProcessContext big = context_;
+  big.source_size = 100 << 20;
+  const uint64_t without = JsonProcessor().WorkingMemory(big);
+  const uint64_t with = JsonProcessor(options_).WorkingMemory(big);
+  EXPECT_EQ(with, kBufferedWorkingMemory + 3 * big.source_size +
+                      JsonSchema::TreeBytesFor(big.source_size));
+  EXPECT_GT(with, without);
+}
 
 }  // namespace
 }  // namespace s3proc

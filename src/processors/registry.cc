@@ -23,7 +23,15 @@ Result<std::unique_ptr<Processor>> CreateUnwrapped(const ProcessorSpec& spec) {
     return Status::InvalidArgument("processor '" + spec.name +
                                    "' takes no command; a command is for processor 'exec'");
   }
-  if (spec.name == "json") return std::unique_ptr<Processor>(std::make_unique<JsonProcessor>());
+  if (spec.json_schema != nullptr && spec.name != "json") {
+    return Status::InvalidArgument("processor '" + spec.name +
+                                   "' takes no schema; a schema is for processor 'json'");
+  }
+  if (spec.name == "json") {
+    JsonProcessorOptions options;
+    options.schema = spec.json_schema;
+    return std::unique_ptr<Processor>(std::make_unique<JsonProcessor>(options));
+  }
   if (spec.name == "ndjson") {
     return std::unique_ptr<Processor>(std::make_unique<NdjsonProcessor>());
   }

@@ -12,6 +12,7 @@
 #include "common/result.h"
 #include "processors/exec_processor.h"
 #include "processors/gzip_input_processor.h"
+#include "processors/json_schema.h"
 #include "processors/processor.h"
 
 namespace s3proc {
@@ -26,6 +27,8 @@ struct ProcessorSpec {
   std::vector<std::string> exec_env;
   uint64_t exec_max_output_bytes = ExecOptions::kDefaultMaxOutputBytes;
   bool exec_network = false;
+  // json only (InvalidArgument for another processor): every document must match this schema.
+  std::shared_ptr<const JsonSchema> json_schema;
   // Inputs whose key ends in ".gz" are decompressed first, up to this many bytes (more is
   // Rejected), and the output compressed again (see GzipInputProcessor). 0 turns this off: .gz
   // inputs reach the processor as they are stored, and its output is stored as it writes it.
@@ -42,7 +45,7 @@ struct ProcessorSpec {
 // compressed, as stored), and that in a BudgetedProcessor when spec.memory_budget is set. The
 // result is thread-safe: build it once, share it. Returns InvalidArgument for an unknown name
 // ("unknown processor 'jsn': expected one of json, ndjson, csv, passthrough, exec"), for exec
-// options given to another processor, and for what ExecProcessor::Create rejects.
+// options or a schema given to another processor, and for what ExecProcessor::Create rejects.
 Result<std::unique_ptr<Processor>> CreateProcessor(const ProcessorSpec& spec);
 
 }  // namespace s3proc

@@ -1,0 +1,92 @@
+// The valijson adapter: the only file that includes valijson. valijson reports a schema it
+// refuses by an exception only when VALIJSON_USE_EXCEPTIONS is set (else it aborts), and
+// those exceptions are caught here.
+#define VALIJSON_USE_EXCEPTIONS 1
+#include "processors/json_schema.h"
+
+#include <nlohmann/json.hpp>
+#include <valijson/adapters/nlohmann_json_adapter.hpp>
+#include <valijson/schema.hpp>
+#include <valijson/schema_parser.hpp>
+#include <valijson/validator.hpp>
+
+#include <exception>
+#include <filesystem>
+
+#include "common/file_io.h"
+#include "processors/json_schema_reason.h"
+
+namespace s3proc {
+
+struct JsonSchema::Compiled {
+  valijson::Schema schema;
+};
+
+namespace {
+
+Result<std::string> ReadWhole(const std::string& path) {
+  S3PROC_ASSIGN_OR_RETURN(ScopedFd fd, OpenForRead(path));
+  std::string text;
+  char buffer[64 * 1024];
+  while (true) {
+    S3PROC_ASSIGN_OR_RETURN(size_t n, ReadSome(fd.get(), buffer, sizeof buffer, path));
+    if (n == 0) return text;
+    text.append(buffer, n);
+  }
+}
+
+}  // namespace
+
+JsonSchema::JsonSchema(std::string name, std::unique_ptr<Compiled> compiled)
+    : name_(std::move(name)), compiled_(std::move(compiled)) {}
+
+JsonSchema::~JsonSchema() = default;
+
+Result<std::shared_ptr<const JsonSchema>> JsonSchema::Load(const std::string& path) {
+  Result<std::string> text = ReadWhole(path);
+  if (!text.ok()) {
+    return Status::InvalidArgument("schema " + path +
+                                   ": cannot be read: " + text.status().message());
+  }
+  return Parse(*text, path);
+}
+
+Result<std::shared_ptr<const JsonSchema>> JsonSchema::Parse(std::string_view text,
+                                                            const std::string& name) {
+  nlohmann::json document = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (document.is_discarded()) {
+    return Status::InvalidArgument("schema " + name + ": not valid JSON");
+  }
+  auto compiled = std::make_unique<Compiled>();
+  try {
+    valijson::SchemaParser parser(valijson::SchemaParser::kDraft7);
+    valijson::adapters::NlohmannJsonAdapter adapter(document);
+    parser.populateSchema(adapter, compiled->schema);
+  } catch (const std::exception& e) {
+    return Status::InvalidArgument("schema " + name +
+                                   ": not a JSON Schema s3proc can use: " + e.what());
+  }
+  const std::string shown = std::filesystem::path(name).filename().string();
+  return std::shared_ptr<const JsonSchema>(new JsonSchema(shown, std::move(compiled)));
+}
+
+Status JsonSchema::Check(std::string_view text) const {
+  nlohmann::json document = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (document.is_discarded()) return Status::Rejected("invalid JSON");
+  valijson::Validator validator;
+  valijson::ValidationResults results;
+  valijson::adapters::NlohmannJsonAdapter adapter(document);
+  try {
+    if (validator.validate(compiled_->schema, adapter, &results)) return Status::Ok();
+  } catch (const std::exception& e) {
+    return Status::Rejected("schema " + name_ + " could not be applied: " + e.what());
+  }
+  std::vector<SchemaFailure> failures;
+  for (const valijson::ValidationResults::Error& e : results) {
+    failures.push_back({e.context, e.description});
+  }
+  return Status::Rejected("does not match schema " + name_ + ": " +
+                          SchemaRejectionReason(failures, document, kMaxReasons));
+}
+
+}  // namespace s3proc
