@@ -434,12 +434,13 @@ TEST_F(CliSchemaTest, ConfigCheckLoadsTheSchema) {
   EXPECT_EQ(out_.Text(), config + ": ok\n");
 }
 
-TEST_F(CliSchemaTest, ASchemaIsForTheJsonProcessorOnly) {
+TEST_F(CliSchemaTest, ASchemaIsForTheProcessorsThatReadJsonRecords) {
   std::string file = dir_.WriteFile("c.toml",
-                                    "bucket = \"my-bucket\"\n[[route]]\nglob = \"*.csv\"\n"
-                                    "processor = \"csv\"\nschema = \"/s.json\"\n");
+                                    "bucket = \"my-bucket\"\n[[route]]\nglob = \"*.bin\"\n"
+                                    "processor = \"passthrough\"\nschema = \"/s.json\"\n");
   EXPECT_EQ(Run({"config", "check", file}), 2);
-  EXPECT_THAT(err_.Text(), HasSubstr("a schema is for processor 'json', not 'csv'"));
+  EXPECT_THAT(err_.Text(),
+              HasSubstr("a schema is for the json, ndjson and csv processors, not 'passthrough'"));
 }
 
 TEST_F(CliSchemaTest, ProcessChecksTheDocumentAgainstTheSchema) {

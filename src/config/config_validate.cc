@@ -188,8 +188,11 @@ Status NormalizeAndValidate(RunConfig& config, ConfigPurpose purpose,
     if (!IsProcessorName(r.processor)) {
       return Status::InvalidArgument(which + ": " + UnknownProcessorMessage(r.processor));
     }
-    if (!r.schema.empty() && r.processor != "json") {
-      return Status::InvalidArgument(which + ": a schema is for processor 'json', not '" +
+    if (!r.schema.empty() && r.processor != "json" && r.processor != "ndjson" &&
+        r.processor != "csv") {
+      return Status::InvalidArgument(which +
+                                     ": a schema is for the json, ndjson and csv "
+                                     "processors, not '" +
                                      r.processor + "'");
     }
     uses_exec = uses_exec || r.processor == "exec";

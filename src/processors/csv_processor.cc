@@ -5,6 +5,7 @@
 
 #include "common/file_io.h"
 #include "processors/csv_reader.h"
+#include "processors/csv_typed_value.h"
 #include "processors/json_metadata.h"
 
 namespace s3proc {
@@ -46,6 +47,11 @@ Status CsvProcessor::Process(const std::string& input_path, const std::string& o
   S3PROC_ASSIGN_OR_RETURN(bool has_header, reader.Next(&fields));
   if (!has_header) return Status::Rejected("empty input: no header row");
   S3PROC_ASSIGN_OR_RETURN(std::vector<std::string> keys, HeaderKeys(fields));
+  // Each column's declared types, looked up once.
+  std::vector<std::vector<std::string>> types(fields.size());
+  if (schema_) {
+    for (size_t i = 0; i < fields.size(); ++i) types[i] = schema_->DeclaredTypes(fields[i]);
+  }
 
   S3PROC_ASSIGN_OR_RETURN(OutputFile out, OutputFile::Create(output_path));
   std::string line;
@@ -62,9 +68,11 @@ Status CsvProcessor::Process(const std::string& input_path, const std::string& o
     for (size_t i = 0; i < fields.size(); ++i) {
       if (i != 0) line.push_back(',');
       line += keys[i];
-      AppendJsonString(fields[i], line);
+      AppendTypedCsvValue(fields[i], types[i], line);
     }
-    line += "}\n";
+    line += '}';
+    if (schema_) S3PROC_RETURN_IF_ERROR(schema_->Check(line).WithContext(reader.Where()));
+    line += '\n';
     S3PROC_RETURN_IF_ERROR(out.Append(line));
   }
   return out.Close();

@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <memory>
 #include <string>
 
+#include "processors/json_schema.h"
 #include "processors/processor.h"
 
 namespace s3proc {
@@ -21,21 +23,29 @@ namespace s3proc {
 // 4"; the header is row 1); and everything CsvReader rejects (bad quoting, invalid UTF-8, a
 // record over max_record_bytes).
 //
+// With a schema, each row must match it as the object above, except that a column whose type
+// the schema declares ("integer", "number", "boolean", "null") is written as that type when its
+// text is one (see AppendTypedCsvValue): "qty": "3" becomes "qty": 3. A row that does not match
+// rejects the file: "row 7 (line 9): does not match schema order.schema.json: /qty: ...".
+//
 // Streaming: memory is bounded by max_record_bytes plus fixed buffers, whatever the file size;
-// one record costs about 4x its size (its fields, and its JSON line with room to grow).
+// one record costs about 4x its size (its fields, and its JSON line with room to grow), and
+// with a schema its parse tree besides (JsonSchema::TreeBytesFor).
 // Thread-safe: all per-call state is on the stack.
 class CsvProcessor : public Processor {
  public:
   static constexpr size_t kDefaultMaxRecordBytes = 64 * 1024 * 1024;
 
-  explicit CsvProcessor(size_t max_record_bytes = kDefaultMaxRecordBytes)
-      : max_record_bytes_(max_record_bytes) {}
+  explicit CsvProcessor(size_t max_record_bytes = kDefaultMaxRecordBytes,
+                        std::shared_ptr<const JsonSchema> schema = nullptr)
+      : max_record_bytes_(max_record_bytes), schema_(std::move(schema)) {}
 
   Status Process(const std::string& input_path, const std::string& output_path,
                  const ProcessContext& context) override;
   std::string name() const override { return "csv"; }
   uint64_t WorkingMemory(const ProcessContext& context) const override {
-    return kBufferedWorkingMemory + 4 * std::min<uint64_t>(context.source_size, max_record_bytes_);
+    const uint64_t record = std::min<uint64_t>(context.source_size, max_record_bytes_);
+    return kBufferedWorkingMemory + 4 * record + (schema_ ? JsonSchema::TreeBytesFor(record) : 0);
   }
   std::string content_type(std::string_view /*source_key*/) const override {
     return "application/x-ndjson";
@@ -43,6 +53,7 @@ class CsvProcessor : public Processor {
 
  private:
   size_t max_record_bytes_;
+  std::shared_ptr<const JsonSchema> schema_;
 };
 
 }  // namespace s3proc

@@ -17,10 +17,11 @@ using testing::TempDir;
 
 class CsvProcessorTest : public ::testing::Test {
  protected:
-  Status Run(std::string_view input, size_t max_record = CsvProcessor::kDefaultMaxRecordBytes) {
+  Status Run(std::string_view input, size_t max_record = CsvProcessor::kDefaultMaxRecordBytes,
+             std::shared_ptr<const JsonSchema> schema = nullptr) {
     std::string in = dir_.WriteFile("in.csv", input);
     out_path_ = (dir_.path() / "out.ndjson").string();
-    CsvProcessor processor(max_record);
+    CsvProcessor processor(max_record, std::move(schema));
     return processor.Process(in, out_path_, ProcessContext{"input/x.csv"});
   }
   std::vector<nlohmann::ordered_json> Rows() const {
@@ -128,6 +129,46 @@ TEST_F(CsvProcessorTest, ManyRowsAcrossReadBuffers) {
   ASSERT_EQ(rows.size(), 30000u);
   EXPECT_EQ(rows.back()["id"], "29999");
   EXPECT_EQ(rows.back()["text"], "some, quoted\ntext");
+}
+
+std::shared_ptr<const JsonSchema> OrderRowSchema() {
+  auto schema = JsonSchema::Parse(R"({
+    "type": "object",
+    "required": ["id", "qty"],
+    "properties": {"id": {"type": "string"}, "qty": {"type": "integer", "minimum": 1},
+                   "price": {"type": "number"}, "gift": {"type": "boolean"},
+                   "note": {"type": ["string", "null"]}}
+  })",
+                                  "/etc/s3proc/order-row.schema.json");
+  EXPECT_TRUE(schema.ok()) << schema.status().ToString();
+  return schema.ok() ? *schema : nullptr;
+}
+
+// The columns whose type the schema declares are written as that type; the others stay text.
+TEST_F(CsvProcessorTest, WithASchemaDeclaredTypesAreConverted) {
+  ASSERT_TRUE(Run("id,qty,price,gift,note,other\n7,3,-0.5,true,,12\no-2,1,1e3,false,hi,x\n",
+                  CsvProcessor::kDefaultMaxRecordBytes, OrderRowSchema())
+                  .ok());
+  EXPECT_EQ(
+      ReadFileOrEmpty(out_path_),
+      "{\"id\":\"7\",\"qty\":3,\"price\":-0.5,\"gift\":true,\"note\":null,\"other\":\"12\"}\n"
+      "{\"id\":\"o-2\",\"qty\":1,\"price\":1e3,\"gift\":false,\"note\":\"hi\",\"other\":\"x\"}\n");
+}
+
+// A row that does not match rejects the file, naming the row, its line and the failure.
+TEST_F(CsvProcessorTest, WithASchemaARowThatDoesNotMatchIsRejected) {
+  Status s = Run("id,qty\na,2\nb,three\n", CsvProcessor::kDefaultMaxRecordBytes, OrderRowSchema());
+  ASSERT_TRUE(s.IsRejected()) << s.ToString();
+  EXPECT_EQ(s.message(),
+            "row 3 (line 3): does not match schema order-row.schema.json: /qty: \"three\" fails "
+            "type: value type not permitted by 'type' constraint");
+  s = Run("id,qty\na,0\n", CsvProcessor::kDefaultMaxRecordBytes, OrderRowSchema());
+  ASSERT_TRUE(s.IsRejected()) << s.ToString();
+  EXPECT_EQ(s.message(),
+            "row 2 (line 2): does not match schema order-row.schema.json: /qty: 0 fails minimum: "
+            "expected number greater than or equal to 1");
+  s = Run("id,qty\n 1,1 \n", CsvProcessor::kDefaultMaxRecordBytes, OrderRowSchema());
+  ASSERT_TRUE(s.IsRejected()) << "a number with spaces around it is text: " << s.ToString();
 }
 
 }  // namespace

@@ -24,6 +24,28 @@ struct JsonSchema::Compiled {
 
 namespace {
 
+// "properties": {"qty": {"type": "integer"}, "note": {"type": ["string", "null"]}} gives
+// qty: [integer], note: [string, null].
+std::map<std::string, std::vector<std::string>> PropertyTypes(const nlohmann::json& schema) {
+  std::map<std::string, std::vector<std::string>> types;
+  if (!schema.is_object()) return types;
+  auto properties = schema.find("properties");
+  if (properties == schema.end() || !properties->is_object()) return types;
+  for (const auto& [name, property] : properties->items()) {
+    if (!property.is_object()) continue;
+    auto type = property.find("type");
+    if (type == property.end()) continue;
+    std::vector<std::string>& out = types[name];
+    if (type->is_string()) out.push_back(type->get<std::string>());
+    if (type->is_array()) {
+      for (const auto& t : *type) {
+        if (t.is_string()) out.push_back(t.get<std::string>());
+      }
+    }
+  }
+  return types;
+}
+
 Result<std::string> ReadWhole(const std::string& path) {
   S3PROC_ASSIGN_OR_RETURN(ScopedFd fd, OpenForRead(path));
   std::string text;
@@ -37,8 +59,17 @@ Result<std::string> ReadWhole(const std::string& path) {
 
 }  // namespace
 
-JsonSchema::JsonSchema(std::string name, std::unique_ptr<Compiled> compiled)
-    : name_(std::move(name)), compiled_(std::move(compiled)) {}
+JsonSchema::JsonSchema(std::string name, std::unique_ptr<Compiled> compiled,
+                       std::map<std::string, std::vector<std::string>> property_types)
+    : name_(std::move(name)),
+      compiled_(std::move(compiled)),
+      property_types_(std::move(property_types)) {}
+
+const std::vector<std::string>& JsonSchema::DeclaredTypes(const std::string& property) const {
+  static const std::vector<std::string> kNone;
+  auto it = property_types_.find(property);
+  return it == property_types_.end() ? kNone : it->second;
+}
 
 JsonSchema::~JsonSchema() = default;
 
@@ -67,7 +98,8 @@ Result<std::shared_ptr<const JsonSchema>> JsonSchema::Parse(std::string_view tex
                                    ": not a JSON Schema s3proc can use: " + e.what());
   }
   const std::string shown = std::filesystem::path(name).filename().string();
-  return std::shared_ptr<const JsonSchema>(new JsonSchema(shown, std::move(compiled)));
+  return std::shared_ptr<const JsonSchema>(
+      new JsonSchema(shown, std::move(compiled), PropertyTypes(document)));
 }
 
 Status JsonSchema::Check(std::string_view text) const {

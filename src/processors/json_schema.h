@@ -1,8 +1,10 @@
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/result.h"
 
@@ -28,6 +30,11 @@ class JsonSchema {
 
   static constexpr size_t kMaxReasons = 20;
 
+  // The types the schema declares for a top-level property ("type" under "properties", as a
+  // string or a list of strings); empty when it declares none. A CSV row's text values are
+  // converted to them before the row is checked.
+  const std::vector<std::string>& DeclaredTypes(const std::string& property) const;
+
   // The most memory the parse tree of a document of n bytes takes (nlohmann::json: about 10x
   // for numbers, up to about 23x for arrays of empty strings or objects, measured), so that
   // a caller can reserve it before Check().
@@ -35,10 +42,12 @@ class JsonSchema {
 
  private:
   struct Compiled;
-  JsonSchema(std::string name, std::unique_ptr<Compiled> compiled);
+  JsonSchema(std::string name, std::unique_ptr<Compiled> compiled,
+             std::map<std::string, std::vector<std::string>> property_types);
 
   std::string name_;  // the file's name, in reasons
   std::unique_ptr<Compiled> compiled_;
+  std::map<std::string, std::vector<std::string>> property_types_;
 };
 
 }  // namespace s3proc

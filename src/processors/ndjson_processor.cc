@@ -43,6 +43,7 @@ Status NdjsonProcessor::Process(const std::string& input_path, const std::string
     Result<JsonTextInfo> info =
         validator.Inspect(text.data(), text.size(), text.size() + (line.capacity() - line.size()));
     if (!info.ok()) return info.status().WithContext(where);
+    if (schema_) S3PROC_RETURN_IF_ERROR(schema_->Check(text).WithContext(where));
     member = member_prefix;
     member += std::to_string(n);
     member += '}';

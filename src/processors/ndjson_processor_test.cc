@@ -18,10 +18,11 @@ using testing::TempDir;
 
 class NdjsonProcessorTest : public ::testing::Test {
  protected:
-  Status Run(std::string_view input, size_t max_line = NdjsonProcessor::kDefaultMaxLineBytes) {
+  Status Run(std::string_view input, size_t max_line = NdjsonProcessor::kDefaultMaxLineBytes,
+             std::shared_ptr<const JsonSchema> schema = nullptr) {
     std::string in = dir_.WriteFile("in.ndjson", input);
     out_path_ = (dir_.path() / "out.ndjson").string();
-    NdjsonProcessor processor(max_line);
+    NdjsonProcessor processor(max_line, std::move(schema));
     return processor.Process(in, out_path_, context_);
   }
   std::vector<std::string> OutputLines() const {
@@ -114,6 +115,23 @@ TEST_F(NdjsonProcessorTest, DiskFullIsAnIoError) {
   NdjsonProcessor processor;
   Status s = processor.Process(in, "/dev/full", context_);
   EXPECT_EQ(s.code(), StatusCode::kIoError) << s.ToString();
+}
+
+// Each line's value must match the schema; the first that does not rejects the file.
+TEST_F(NdjsonProcessorTest, WithASchemaEachLineIsChecked) {
+  auto schema = JsonSchema::Parse(
+      R"({"type": "object", "required": ["ts"], "properties": {"ts": {"type": "integer"}}})",
+      "/etc/s3proc/event.schema.json");
+  ASSERT_TRUE(schema.ok()) << schema.status().ToString();
+  ASSERT_TRUE(Run("{\"ts\":1}\n{\"ts\":2}\n", NdjsonProcessor::kDefaultMaxLineBytes, *schema).ok());
+  EXPECT_EQ(OutputLines().size(), 2u);
+  Status s = Run("{\"ts\":1}\n{\"ts\":2}\n{\"ts\":\"3\"}\n{}\n",
+                 NdjsonProcessor::kDefaultMaxLineBytes, *schema);
+  ASSERT_TRUE(s.IsRejected()) << s.ToString();
+  EXPECT_EQ(
+      s.message(),
+      "line 3: does not match schema event.schema.json: /ts: \"3\" fails type: value type not "
+      "permitted by 'type' constraint");
 }
 
 }  // namespace

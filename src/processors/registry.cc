@@ -23,9 +23,10 @@ Result<std::unique_ptr<Processor>> CreateUnwrapped(const ProcessorSpec& spec) {
     return Status::InvalidArgument("processor '" + spec.name +
                                    "' takes no command; a command is for processor 'exec'");
   }
-  if (spec.json_schema != nullptr && spec.name != "json") {
+  if (spec.json_schema != nullptr && spec.name != "json" && spec.name != "ndjson" &&
+      spec.name != "csv") {
     return Status::InvalidArgument("processor '" + spec.name +
-                                   "' takes no schema; a schema is for processor 'json'");
+                                   "' takes no schema; a schema is for json, ndjson and csv");
   }
   if (spec.name == "json") {
     JsonProcessorOptions options;
@@ -33,9 +34,13 @@ Result<std::unique_ptr<Processor>> CreateUnwrapped(const ProcessorSpec& spec) {
     return std::unique_ptr<Processor>(std::make_unique<JsonProcessor>(options));
   }
   if (spec.name == "ndjson") {
-    return std::unique_ptr<Processor>(std::make_unique<NdjsonProcessor>());
+    return std::unique_ptr<Processor>(
+        std::make_unique<NdjsonProcessor>(NdjsonProcessor::kDefaultMaxLineBytes, spec.json_schema));
   }
-  if (spec.name == "csv") return std::unique_ptr<Processor>(std::make_unique<CsvProcessor>());
+  if (spec.name == "csv") {
+    return std::unique_ptr<Processor>(
+        std::make_unique<CsvProcessor>(CsvProcessor::kDefaultMaxRecordBytes, spec.json_schema));
+  }
   if (spec.name == "passthrough") {
     return std::unique_ptr<Processor>(std::make_unique<PassthroughProcessor>());
   }

@@ -27,7 +27,8 @@ struct ProcessorSpec {
   std::vector<std::string> exec_env;
   uint64_t exec_max_output_bytes = ExecOptions::kDefaultMaxOutputBytes;
   bool exec_network = false;
-  // json only (InvalidArgument for another processor): every document must match this schema.
+  // json, ndjson and csv only (InvalidArgument for another processor): every document, line or
+  // row must match this schema.
   std::shared_ptr<const JsonSchema> json_schema;
   // Inputs whose key ends in ".gz" are decompressed first, up to this many bytes (more is
   // Rejected), and the output compressed again (see GzipInputProcessor). 0 turns this off: .gz
