@@ -94,6 +94,18 @@ endif()
 add_library(s3proc_valijson INTERFACE)
 target_include_directories(s3proc_valijson SYSTEM INTERFACE ${VALIJSON_INCLUDE})
 
+# libjq (jq filters on routes) and the oniguruma regex library it uses: Debian's libjq-dev and
+# libonig-dev.
+find_path(JQ_INCLUDE jq.h)
+find_library(JQ_LIBRARY jq)
+find_library(ONIG_LIBRARY onig)
+if(NOT JQ_INCLUDE OR NOT JQ_LIBRARY OR NOT ONIG_LIBRARY)
+  message(FATAL_ERROR "libjq not found: install libjq-dev and libonig-dev (scripts/install-deps)")
+endif()
+add_library(s3proc_jq INTERFACE)
+target_include_directories(s3proc_jq SYSTEM INTERFACE ${JQ_INCLUDE})
+target_link_libraries(s3proc_jq INTERFACE ${JQ_LIBRARY} ${ONIG_LIBRARY} m)
+
 # toml++ and CLI11 are header-only; accept a CMake package or a plain include directory.
 find_package(tomlplusplus QUIET)
 if(tomlplusplus_FOUND)

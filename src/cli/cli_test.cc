@@ -460,5 +460,30 @@ TEST_F(CliSchemaTest, ProcessChecksTheDocumentAgainstTheSchema) {
   EXPECT_THAT(err_.Text(), HasSubstr(schema + ".gone: cannot be read"));
 }
 
+// A route's filter is compiled with the configuration: one that does not compile is exit 2,
+// with jq's message; `process` shows what it makes of a sample.
+TEST_F(CliSchemaTest, ARouteFilterIsCompiledWithTheConfiguration) {
+  auto config_with = [&](const std::string& route_lines) {
+    return dir_.WriteFile("f.toml",
+                          "bucket = \"my-bucket\"\n[[route]]\nglob = \"*.json\"\n"
+                          "processor = \"json\"\n" +
+                              route_lines);
+  };
+  EXPECT_EQ(Run({"config", "check", config_with("filter = '{order: .id'\n")}), 2);
+  EXPECT_THAT(err_.Text(), HasSubstr("route 1 ('*.json'): the jq filter does not compile: "));
+  EXPECT_EQ(Run({"config", "check", config_with("filtr = '.'\n")}), 2);
+  EXPECT_THAT(err_.Text(), HasSubstr("unknown route setting 'filtr' (did you mean 'filter'?)"));
+  EXPECT_EQ(Run({"config", "check", config_with("empty = \"skip\"\n")}), 2);
+  EXPECT_THAT(err_.Text(), HasSubstr("this route has no filter"));
+  EXPECT_EQ(Run({"config", "check", config_with("filter = '.'\nempty = \"drop\"\n")}), 2);
+  EXPECT_THAT(err_.Text(), HasSubstr("empty must be \"reject\" or \"skip\", not \"drop\""));
+
+  std::string config = config_with("filter = '{order: .id}'\n");
+  EXPECT_EQ(Run({"config", "check", config}), 0) << err_.Text();
+  std::string sample = dir_.WriteFile("sample.json", R"({"id": "o-1", "x": 2})");
+  EXPECT_EQ(Run({"process", sample, "--config", config}), 0) << err_.Text();
+  EXPECT_THAT(out_.Text(), HasSubstr("ok\n{\"order\":\"o-1\",\"_s3proc\":{"));
+}
+
 }  // namespace
 }  // namespace s3proc

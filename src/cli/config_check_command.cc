@@ -17,9 +17,9 @@ int ConfigCheckCommand(const std::string& file, const CliIo& io) {
     std::fprintf(io.err, "s3proc: error: %s\n", TextEscaped(config.status().message()).c_str());
     return 2;
   }
-  // The files the config names are part of it: a route's schema must load as the run would.
-  if (auto schemas = LoadRouteSchemas(*config); !schemas.ok()) {
-    std::fprintf(io.err, "s3proc: error: %s\n", TextEscaped(schemas.status().message()).c_str());
+  // What the routes declare is part of it: a schema must load and a filter compile as in a run.
+  if (auto rules = LoadRouteRules(*config); !rules.ok()) {
+    std::fprintf(io.err, "s3proc: error: %s\n", TextEscaped(rules.status().message()).c_str());
     return 2;
   }
   std::fprintf(io.out, "%s: ok\n", file.c_str());

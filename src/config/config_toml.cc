@@ -2,6 +2,7 @@
 // caught.
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <limits>
@@ -66,10 +67,13 @@ Status MergeRoutes(const toml::node& node, const std::string& at, const std::str
     for (auto&& [key, value] : *table) {
       const std::string key_at = At(source_name, key.source());
       std::string_view name = key.str();
-      if (name != "glob" && name != "processor" && name != "schema") {
-        std::string hint = config_internal::ClosestMatch(name, {"glob", "processor", "schema"});
+      static const std::vector<std::string_view> kRouteKeys = {"glob", "processor", "schema",
+                                                               "filter", "empty"};
+      if (std::find(kRouteKeys.begin(), kRouteKeys.end(), name) == kRouteKeys.end()) {
+        std::string hint = config_internal::ClosestMatch(name, kRouteKeys);
         return Invalid(key_at, "unknown route setting '" + std::string(name) + "'" +
-                                   (hint.empty() ? " (expected glob, processor and schema)"
+                                   (hint.empty() ? " (expected glob, processor, schema, filter "
+                                                   "and empty)"
                                                  : " (did you mean '" + hint + "'?)"));
       }
       const auto* text = value.as_string();
@@ -77,8 +81,10 @@ Status MergeRoutes(const toml::node& node, const std::string& at, const std::str
         return Invalid(key_at,
                        "route " + std::string(name) + " must be a string, not " + TypeName(value));
       }
-      if (name == "schema") {
-        rule.schema = text->get();
+      if (name == "schema" || name == "filter" || name == "empty") {
+        (name == "schema"   ? rule.schema
+         : name == "filter" ? rule.filter
+                            : rule.empty) = text->get();
         continue;
       }
       (name == "glob" ? rule.glob : rule.processor) = text->get();

@@ -12,6 +12,32 @@ namespace s3proc {
 
 namespace {
 
+// A route's schema, filter and empty: for the processors that read JSON records only, and
+// `empty` only beside a filter.
+Status ValidateDeclaredProcessing(const RouteRule& r, const std::string& which) {
+  const bool reads_records =
+      r.processor == "json" || r.processor == "ndjson" || r.processor == "csv";
+  const std::pair<const char*, const std::string*> declared[] = {
+      {"a schema", &r.schema}, {"a filter", &r.filter}, {"empty", &r.empty}};
+  for (const auto& [what, value] : declared) {
+    if (!value->empty() && !reads_records) {
+      return Status::InvalidArgument(which + ": " + what +
+                                     " is for the json, ndjson and csv processors, not '" +
+                                     r.processor + "'");
+    }
+  }
+  if (!r.empty.empty() && r.empty != "reject" && r.empty != "skip") {
+    return Status::InvalidArgument(which + ": empty must be \"reject\" or \"skip\", not \"" +
+                                   r.empty + "\"");
+  }
+  if (!r.empty.empty() && r.filter.empty()) {
+    return Status::InvalidArgument(which +
+                                   ": empty says what a filter's empty result becomes, and this "
+                                   "route has no filter");
+  }
+  return Status::Ok();
+}
+
 // "concurrency (from --concurrency)" when we know where the value came from.
 std::string Named(std::string_view key, const SettingOrigins* origin) {
   std::string name(key);
@@ -188,13 +214,7 @@ Status NormalizeAndValidate(RunConfig& config, ConfigPurpose purpose,
     if (!IsProcessorName(r.processor)) {
       return Status::InvalidArgument(which + ": " + UnknownProcessorMessage(r.processor));
     }
-    if (!r.schema.empty() && r.processor != "json" && r.processor != "ndjson" &&
-        r.processor != "csv") {
-      return Status::InvalidArgument(which +
-                                     ": a schema is for the json, ndjson and csv "
-                                     "processors, not '" +
-                                     r.processor + "'");
-    }
+    S3PROC_RETURN_IF_ERROR(ValidateDeclaredProcessing(r, which));
     uses_exec = uses_exec || r.processor == "exec";
   }
   if (uses_exec && config.exec_command.empty()) {

@@ -15,9 +15,16 @@ inline constexpr int kMinQueueVisibilitySeconds = 10;
 struct RouteRule {
   std::string glob;       // "*.csv", "logs/**.ndjson"
   std::string processor;  // "json", "ndjson", "csv", "passthrough", "exec"
-  // json only: the path of a JSON Schema every document must match (empty: none). Loaded and
-  // compiled once per run (BuildRouter); a file that is not a usable schema is a config error.
+  // json, ndjson and csv only: the path of a JSON Schema every document, line or row must
+  // match (empty: none). Loaded and compiled once per run (BuildRouter); a file that is not a
+  // usable schema is a configuration error.
   std::string schema;
+  // json, ndjson and csv only: a jq program run on each document, line or row (after the
+  // schema); its results are the output (empty: none). Compiled once per run.
+  std::string filter;
+  // What a document the filter gives no result for becomes: "reject" (the default: errors/,
+  // "the filter produced nothing") or "skip" (an empty output).
+  std::string empty;
 };
 
 // Everything `s3proc run` (and status, redrive) needs to know, after merging, in increasing

@@ -178,6 +178,8 @@ std::string SettingValueText(const RunConfig& config, std::string_view key) {
         if (!text.empty()) text += ", ";
         text += r.glob + "=" + r.processor;
         if (!r.schema.empty()) text += " (schema " + r.schema + ")";
+        if (!r.filter.empty()) text += " (filter " + r.filter + ")";
+        if (!r.empty.empty()) text += " (empty " + r.empty + ")";
       }
       return text;
     }

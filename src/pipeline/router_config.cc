@@ -8,22 +8,30 @@
 
 namespace s3proc {
 
-Result<std::vector<std::shared_ptr<const JsonSchema>>> LoadRouteSchemas(const RunConfig& config) {
-  std::vector<std::shared_ptr<const JsonSchema>> schemas;
-  std::map<std::string, std::shared_ptr<const JsonSchema>> by_path;
+Result<std::vector<RecordRules>> LoadRouteRules(const RunConfig& config) {
+  std::vector<RecordRules> loaded;
+  std::map<std::string, std::shared_ptr<const JsonSchema>> schemas;  // by path: each read once
   for (size_t i = 0; i < config.routes.size(); ++i) {
     const RouteRule& r = config.routes[i];
-    if (!r.schema.empty() && !by_path.count(r.schema)) {
-      Result<std::shared_ptr<const JsonSchema>> schema = JsonSchema::Load(r.schema);
-      if (!schema.ok()) {
-        return schema.status().WithContext("route " + std::to_string(i + 1) + " ('" + r.glob +
-                                           "')");
+    const std::string which = "route " + std::to_string(i + 1) + " ('" + r.glob + "')";
+    RecordRules rules;
+    if (!r.schema.empty()) {
+      if (!schemas.count(r.schema)) {
+        Result<std::shared_ptr<const JsonSchema>> schema = JsonSchema::Load(r.schema);
+        if (!schema.ok()) return schema.status().WithContext(which);
+        schemas[r.schema] = std::move(schema).value();
       }
-      by_path[r.schema] = std::move(schema).value();
+      rules.schema = schemas[r.schema];
     }
-    schemas.push_back(r.schema.empty() ? nullptr : by_path[r.schema]);
+    if (!r.filter.empty()) {
+      Result<std::shared_ptr<const JqFilter>> filter = JqFilter::Compile(r.filter);
+      if (!filter.ok()) return filter.status().WithContext(which);
+      rules.filter = std::move(filter).value();
+    }
+    rules.skip_empty = r.empty == "skip";
+    loaded.push_back(std::move(rules));
   }
-  return schemas;
+  return loaded;
 }
 
 Result<ProcessorRouter> BuildRouter(const RunConfig& config) {
@@ -47,12 +55,11 @@ Result<ProcessorRouter> BuildRouter(const RunConfig& config) {
     if (name != "exec") spec.processing_slots = slots;
     return spec;
   };
-  S3PROC_ASSIGN_OR_RETURN(std::vector<std::shared_ptr<const JsonSchema>> schemas,
-                          LoadRouteSchemas(config));
+  S3PROC_ASSIGN_OR_RETURN(std::vector<RecordRules> record_rules, LoadRouteRules(config));
   std::vector<RoutingRule> rules;
   for (size_t i = 0; i < config.routes.size(); ++i) {
     ProcessorSpec spec = spec_for(config.routes[i].processor);
-    spec.json_schema = schemas[i];
+    spec.record_rules = record_rules[i];
     rules.push_back({config.routes[i].glob, std::move(spec)});
   }
   return ProcessorRouter::Create(rules, spec_for(config.default_processor));

@@ -49,8 +49,8 @@ Status CsvProcessor::Process(const std::string& input_path, const std::string& o
   S3PROC_ASSIGN_OR_RETURN(std::vector<std::string> keys, HeaderKeys(fields));
   // Each column's declared types, looked up once.
   std::vector<std::vector<std::string>> types(fields.size());
-  if (schema_) {
-    for (size_t i = 0; i < fields.size(); ++i) types[i] = schema_->DeclaredTypes(fields[i]);
+  if (rules_.schema) {
+    for (size_t i = 0; i < fields.size(); ++i) types[i] = rules_.schema->DeclaredTypes(fields[i]);
   }
 
   S3PROC_ASSIGN_OR_RETURN(OutputFile out, OutputFile::Create(output_path));
@@ -71,9 +71,17 @@ Status CsvProcessor::Process(const std::string& input_path, const std::string& o
       AppendTypedCsvValue(fields[i], types[i], line);
     }
     line += '}';
-    if (schema_) S3PROC_RETURN_IF_ERROR(schema_->Check(line).WithContext(reader.Where()));
-    line += '\n';
-    S3PROC_RETURN_IF_ERROR(out.Append(line));
+    if (!rules_.any()) {
+      line += '\n';
+      S3PROC_RETURN_IF_ERROR(out.Append(line));
+      continue;
+    }
+    Result<std::vector<std::string>> results = ApplyRecordRules(rules_, line);
+    if (!results.ok()) return results.status().WithContext(reader.Where());
+    for (std::string& result : *results) {
+      result += '\n';
+      S3PROC_RETURN_IF_ERROR(out.Append(result));
+    }
   }
   return out.Close();
 }

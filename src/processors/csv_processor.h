@@ -5,8 +5,8 @@
 #include <memory>
 #include <string>
 
-#include "processors/json_schema.h"
 #include "processors/processor.h"
+#include "processors/record_rules.h"
 
 namespace s3proc {
 
@@ -27,6 +27,8 @@ namespace s3proc {
 // the schema declares ("integer", "number", "boolean", "null") is written as that type when its
 // text is one (see AppendTypedCsvValue): "qty": "3" becomes "qty": 3. A row that does not match
 // rejects the file: "row 7 (line 9): does not match schema order.schema.json: /qty: ...".
+// With a filter, each row's object goes through it and its results are written in its place,
+// one per line (none: the row leaves nothing); a jq error rejects the file, naming the row.
 //
 // Streaming: memory is bounded by max_record_bytes plus fixed buffers, whatever the file size;
 // one record costs about 4x its size (its fields, and its JSON line with room to grow), and
@@ -36,16 +38,15 @@ class CsvProcessor : public Processor {
  public:
   static constexpr size_t kDefaultMaxRecordBytes = 64 * 1024 * 1024;
 
-  explicit CsvProcessor(size_t max_record_bytes = kDefaultMaxRecordBytes,
-                        std::shared_ptr<const JsonSchema> schema = nullptr)
-      : max_record_bytes_(max_record_bytes), schema_(std::move(schema)) {}
+  explicit CsvProcessor(size_t max_record_bytes = kDefaultMaxRecordBytes, RecordRules rules = {})
+      : max_record_bytes_(max_record_bytes), rules_(std::move(rules)) {}
 
   Status Process(const std::string& input_path, const std::string& output_path,
                  const ProcessContext& context) override;
   std::string name() const override { return "csv"; }
   uint64_t WorkingMemory(const ProcessContext& context) const override {
     const uint64_t record = std::min<uint64_t>(context.source_size, max_record_bytes_);
-    return kBufferedWorkingMemory + 4 * record + (schema_ ? JsonSchema::TreeBytesFor(record) : 0);
+    return kBufferedWorkingMemory + 4 * record + rules_.WorkingMemoryFor(record);
   }
   std::string content_type(std::string_view /*source_key*/) const override {
     return "application/x-ndjson";
@@ -53,7 +54,7 @@ class CsvProcessor : public Processor {
 
  private:
   size_t max_record_bytes_;
-  std::shared_ptr<const JsonSchema> schema_;
+  RecordRules rules_;
 };
 
 }  // namespace s3proc

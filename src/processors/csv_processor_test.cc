@@ -18,10 +18,10 @@ using testing::TempDir;
 class CsvProcessorTest : public ::testing::Test {
  protected:
   Status Run(std::string_view input, size_t max_record = CsvProcessor::kDefaultMaxRecordBytes,
-             std::shared_ptr<const JsonSchema> schema = nullptr) {
+             RecordRules rules = {}) {
     std::string in = dir_.WriteFile("in.csv", input);
     out_path_ = (dir_.path() / "out.ndjson").string();
-    CsvProcessor processor(max_record, std::move(schema));
+    CsvProcessor processor(max_record, std::move(rules));
     return processor.Process(in, out_path_, ProcessContext{"input/x.csv"});
   }
   std::vector<nlohmann::ordered_json> Rows() const {
@@ -147,7 +147,7 @@ std::shared_ptr<const JsonSchema> OrderRowSchema() {
 // The columns whose type the schema declares are written as that type; the others stay text.
 TEST_F(CsvProcessorTest, WithASchemaDeclaredTypesAreConverted) {
   ASSERT_TRUE(Run("id,qty,price,gift,note,other\n7,3,-0.5,true,,12\no-2,1,1e3,false,hi,x\n",
-                  CsvProcessor::kDefaultMaxRecordBytes, OrderRowSchema())
+                  CsvProcessor::kDefaultMaxRecordBytes, {OrderRowSchema()})
                   .ok());
   EXPECT_EQ(
       ReadFileOrEmpty(out_path_),
@@ -157,18 +157,34 @@ TEST_F(CsvProcessorTest, WithASchemaDeclaredTypesAreConverted) {
 
 // A row that does not match rejects the file, naming the row, its line and the failure.
 TEST_F(CsvProcessorTest, WithASchemaARowThatDoesNotMatchIsRejected) {
-  Status s = Run("id,qty\na,2\nb,three\n", CsvProcessor::kDefaultMaxRecordBytes, OrderRowSchema());
+  Status s =
+      Run("id,qty\na,2\nb,three\n", CsvProcessor::kDefaultMaxRecordBytes, {OrderRowSchema()});
   ASSERT_TRUE(s.IsRejected()) << s.ToString();
   EXPECT_EQ(s.message(),
             "row 3 (line 3): does not match schema order-row.schema.json: /qty: \"three\" fails "
             "type: value type not permitted by 'type' constraint");
-  s = Run("id,qty\na,0\n", CsvProcessor::kDefaultMaxRecordBytes, OrderRowSchema());
+  s = Run("id,qty\na,0\n", CsvProcessor::kDefaultMaxRecordBytes, {OrderRowSchema()});
   ASSERT_TRUE(s.IsRejected()) << s.ToString();
   EXPECT_EQ(s.message(),
             "row 2 (line 2): does not match schema order-row.schema.json: /qty: 0 fails minimum: "
             "expected number greater than or equal to 1");
-  s = Run("id,qty\n 1,1 \n", CsvProcessor::kDefaultMaxRecordBytes, OrderRowSchema());
+  s = Run("id,qty\n 1,1 \n", CsvProcessor::kDefaultMaxRecordBytes, {OrderRowSchema()});
   ASSERT_TRUE(s.IsRejected()) << "a number with spaces around it is text: " << s.ToString();
+}
+
+// With a schema and a filter: each row is typed, checked, then reshaped.
+TEST_F(CsvProcessorTest, WithAFilterEachRowIsReshaped) {
+  auto filter = JqFilter::Compile("{id, total: (.qty * .price)}");
+  ASSERT_TRUE(filter.ok()) << filter.status().ToString();
+  ASSERT_TRUE(Run("id,qty,price\na,2,1.5\nb,1,4\n", CsvProcessor::kDefaultMaxRecordBytes,
+                  {OrderRowSchema(), *filter})
+                  .ok());
+  EXPECT_EQ(ReadFileOrEmpty(out_path_), "{\"id\":\"a\",\"total\":3}\n{\"id\":\"b\",\"total\":4}\n");
+  Status s = Run("id,qty,price\na,2,x\n", CsvProcessor::kDefaultMaxRecordBytes, {nullptr, *filter});
+  ASSERT_TRUE(s.IsRejected()) << s.ToString();
+  EXPECT_EQ(s.message(),
+            "row 2 (line 2): jq: error: string (\"2\") and string (\"x\") cannot be "
+            "multiplied");
 }
 
 }  // namespace

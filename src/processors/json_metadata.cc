@@ -55,6 +55,14 @@ Status WriteWithMember(std::string_view text, const JsonTextInfo& info, std::str
   return out.Append(text.substr(info.insert_at));
 }
 
+Status WriteEnriched(JsonValidator& validator, std::string& text, std::string_view member,
+                     OutputFile& out) {
+  const size_t size = text.size();
+  text.reserve(size + kJsonPadding);
+  S3PROC_ASSIGN_OR_RETURN(JsonTextInfo info, validator.Inspect(text.data(), size, text.capacity()));
+  return WriteWithMember(text, info, member, out);
+}
+
 void AppendJsonString(std::string_view s, std::string& out) {
   static constexpr char kHex[] = "0123456789abcdef";
   out.push_back('"');

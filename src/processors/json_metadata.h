@@ -36,6 +36,12 @@ std::string MetadataMember(const ProcessContext& context, const SourceFacts& fac
 Status WriteWithMember(std::string_view text, const JsonTextInfo& info, std::string_view member,
                        OutputFile& out);
 
+// Writes one JSON text a filter returned as WriteWithMember does, learning where the member
+// goes with `validator` (the text gets room for its padding). Rejected when it cannot take the
+// member (an object that has "_s3proc" already).
+Status WriteEnriched(JsonValidator& validator, std::string& text, std::string_view member,
+                     OutputFile& out);
+
 // Appends `s` as a JSON string literal (quotes included). REQUIRES: `s` is valid UTF-8.
 void AppendJsonString(std::string_view s, std::string& out);
 

@@ -35,8 +35,22 @@ Status LoadPadded(int fd, const std::string& path, size_t size, simdjson::padded
   return Status::Ok();
 }
 
+// Writes what the rules make of a valid document: the filter's results, each enriched with
+// `member`, one per line when there are several.
+Status WriteRuledDocument(std::string_view text, const RecordRules& rules, std::string_view member,
+                          OutputFile& out) {
+  S3PROC_ASSIGN_OR_RETURN(std::vector<std::string> results, ApplyRecordRules(rules, text));
+  if (results.empty() && !rules.skip_empty) return Status::Rejected("the filter produced nothing");
+  JsonValidator validator;
+  for (std::string& result : results) {
+    S3PROC_RETURN_IF_ERROR(WriteEnriched(validator, result, member, out));
+    if (results.size() > 1) S3PROC_RETURN_IF_ERROR(out.Append("\n"));
+  }
+  return Status::Ok();
+}
+
 Status ProcessInMemory(int fd, const std::string& path, size_t size, const std::string& output_path,
-                       const ProcessContext& context, const JsonSchema* schema) {
+                       const ProcessContext& context, const RecordRules& rules) {
   simdjson::padded_string buffer;
   size_t length = 0;
   S3PROC_RETURN_IF_ERROR(LoadPadded(fd, path, size, &buffer, &length));
@@ -49,10 +63,13 @@ Status ProcessInMemory(int fd, const std::string& path, size_t size, const std::
       JsonTextInfo info,
       validator.Inspect(text.data(), text.size(),
                         text.size() + simdjson::SIMDJSON_PADDING + (buffer.size() - length)));
-  if (schema != nullptr) S3PROC_RETURN_IF_ERROR(schema->Check(text));
   SourceFacts facts = SourceFactsFromBytes(context, stored);
   S3PROC_ASSIGN_OR_RETURN(OutputFile out, OutputFile::Create(output_path));
-  S3PROC_RETURN_IF_ERROR(WriteWithMember(text, info, MetadataMember(context, facts), out));
+  if (rules.any()) {
+    S3PROC_RETURN_IF_ERROR(WriteRuledDocument(text, rules, MetadataMember(context, facts), out));
+  } else {
+    S3PROC_RETURN_IF_ERROR(WriteWithMember(text, info, MetadataMember(context, facts), out));
+  }
   return out.Close();
 }
 
@@ -132,9 +149,9 @@ Status ProcessStreaming(int fd, const std::string& path, uint64_t size,
 
 uint64_t JsonProcessor::WorkingMemory(const ProcessContext& context) const {
   // An input of at most source_size bytes is loaded whole only below stream_from_bytes.
-  if (options_.schema != nullptr) {
+  if (options_.rules.any()) {
     const uint64_t loaded = std::min(context.source_size, options_.max_document_bytes);
-    return kBufferedWorkingMemory + 3 * loaded + JsonSchema::TreeBytesFor(loaded);
+    return kBufferedWorkingMemory + 3 * loaded + options_.rules.WorkingMemoryFor(loaded);
   }
   const uint64_t loadable = options_.stream_from_bytes > 0 ? options_.stream_from_bytes - 1 : 0;
   return kBufferedWorkingMemory + 3 * std::min<uint64_t>(context.source_size, loadable);
@@ -148,18 +165,18 @@ Status JsonProcessor::Process(const std::string& input_path, const std::string& 
     return Status::IoError("stat " + input_path + ": " + std::strerror(errno));
   }
   const uint64_t size = static_cast<uint64_t>(st.st_size);
-  if (options_.schema != nullptr) {
+  if (options_.rules.any()) {
     if (size > options_.max_document_bytes) {
       return Status::Rejected("the document is " + std::to_string(size) + " bytes, more than the " +
                               std::to_string(options_.max_document_bytes) +
-                              " a document checked against a schema may have");
+                              " a document checked by a schema or filter may have");
     }
     return ProcessInMemory(fd.get(), input_path, static_cast<size_t>(size), output_path, context,
-                           options_.schema.get());
+                           options_.rules);
   }
   if (size < options_.stream_from_bytes) {
     return ProcessInMemory(fd.get(), input_path, static_cast<size_t>(size), output_path, context,
-                           nullptr);
+                           RecordRules{});
   }
   return ProcessStreaming(fd.get(), input_path, size, output_path, context,
                           options_.stream_buffer_bytes);

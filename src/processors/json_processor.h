@@ -5,8 +5,8 @@
 #include <memory>
 #include <string>
 
-#include "processors/json_schema.h"
 #include "processors/processor.h"
+#include "processors/record_rules.h"
 
 namespace s3proc {
 
@@ -16,10 +16,13 @@ struct JsonProcessorOptions {
   uint64_t stream_from_bytes = 1 << 20;
   // The streaming path's read buffer (tests make it tiny to cross every boundary).
   size_t stream_buffer_bytes = 256 * 1024;
-  // When set, a document must also match this schema (else Rejected, naming the failing paths).
-  // Checking needs the document's parse tree, so it is loaded whole whatever stream_from_bytes
-  // says, and a document of more than max_document_bytes is rejected unread.
-  std::shared_ptr<const JsonSchema> schema;
+  // A schema the document must also match (else Rejected, naming the failing paths), and a jq
+  // filter whose results are the output: one result is the output document, several are
+  // written as NDJSON (one per line, each object enriched), none rejects the document ("the
+  // filter produced nothing") unless rules.skip_empty (then the output is empty). Either needs
+  // the whole document in memory, so it is loaded whole whatever stream_from_bytes says, and a
+  // document of more than max_document_bytes is rejected unread.
+  RecordRules rules;
   uint64_t max_document_bytes = kDefaultMaxDocumentBytes;
 
   static constexpr uint64_t kDefaultMaxDocumentBytes = uint64_t{256} << 20;

@@ -215,7 +215,7 @@ class JsonProcessorSchemaTest : public ::testing::Test {
         "properties":{"qty":{"minimum":1}}})",
                                     "order.schema.json");
     EXPECT_TRUE(schema.ok()) << schema.status().ToString();
-    options_.schema = *schema;
+    options_.rules.schema = *schema;
     options_.stream_from_bytes = 0;  // would stream every document without a schema
   }
   Status Run(std::string_view input) {
@@ -254,8 +254,8 @@ TEST_F(JsonProcessorSchemaTest, ADocumentOverTheSizeLimitIsRejectedUnread) {
   Status s = Run(R"({"id":"o-12345"})");
   EXPECT_TRUE(s.IsRejected()) << s.ToString();
   EXPECT_EQ(s.message(),
-            "the document is 16 bytes, more than the 10 a document checked against a schema may "
-            "have");
+            "the document is 16 bytes, more than the 10 a document checked by a schema or filter "
+            "may have");
 }
 
 TEST_F(JsonProcessorSchemaTest, TheTreeCountsAgainstTheMemoryBudget) {
@@ -266,6 +266,66 @@ TEST_F(JsonProcessorSchemaTest, TheTreeCountsAgainstTheMemoryBudget) {
   EXPECT_EQ(with, kBufferedWorkingMemory + 3 * big.source_size +
                       JsonSchema::TreeBytesFor(big.source_size));
   EXPECT_GT(with, without);
+}
+
+}  // namespace
+}  // namespace s3proc
+
+namespace s3proc {
+namespace {
+
+// With a filter: its results are the output, each object enriched.
+class JsonProcessorFilterTest : public ::testing::Test {
+ protected:
+  Status Run(const std::string& filter, std::string_view input, bool skip_empty = false) {
+    auto compiled = JqFilter::Compile(filter);
+    EXPECT_TRUE(compiled.ok()) << compiled.status().ToString();
+    JsonProcessorOptions options;
+    options.rules.filter = *compiled;
+    options.rules.skip_empty = skip_empty;
+    JsonProcessor processor(options);
+    return processor.Process(dir_.WriteFile("in.json", input), out_path_, context_);
+  }
+  // The output with every "_s3proc" member's value shown as {}.
+  std::string Output() const {
+    std::string out = ReadFileOrEmpty(out_path_);
+    for (size_t at = out.find("\"_s3proc\":{"); at != std::string::npos;
+         at = out.find("\"_s3proc\":{", at + 1)) {
+      const size_t open = at + 10, close = out.find('}', open);
+      out.erase(open + 1, close - open - 1);
+    }
+    return out;
+  }
+
+  TempDir dir_;
+  ProcessContext context_{"input/a.json", 0, "", "2026-11-28T16:04:06Z"};
+  std::string out_path_ = (dir_.path() / "out.json").string();
+};
+
+TEST_F(JsonProcessorFilterTest, OneResultIsTheOutputDocument) {
+  ASSERT_TRUE(Run("{order: .id, total: ([.items[].price] | add)}",
+                  R"({"id":"o-1","items":[{"price":2},{"price":3}]})")
+                  .ok());
+  EXPECT_EQ(Output(), R"({"order":"o-1","total":5,"_s3proc":{}})");
+}
+
+TEST_F(JsonProcessorFilterTest, SeveralResultsAreWrittenAsNdjson) {
+  ASSERT_TRUE(Run(".items[]", R"({"items":[{"sku":"a"},2,{"sku":"b"}]})").ok());
+  EXPECT_EQ(Output(), "{\"sku\":\"a\",\"_s3proc\":{}}\n2\n{\"sku\":\"b\",\"_s3proc\":{}}\n");
+}
+
+TEST_F(JsonProcessorFilterTest, NoResultIsARejectionUnlessSkipped) {
+  Status s = Run("select(.keep)", R"({"keep":false})");
+  EXPECT_TRUE(s.IsRejected()) << s.ToString();
+  EXPECT_EQ(s.message(), "the filter produced nothing");
+  ASSERT_TRUE(Run("select(.keep)", R"({"keep":false})", /*skip_empty=*/true).ok());
+  EXPECT_EQ(ReadFileOrEmpty(out_path_), "");
+}
+
+TEST_F(JsonProcessorFilterTest, AJqErrorRejectsWithJqsMessage) {
+  Status s = Run(R"(if .qty < 1 then error("qty must be positive") else . end)", R"({"qty":0})");
+  EXPECT_TRUE(s.IsRejected()) << s.ToString();
+  EXPECT_EQ(s.message(), "jq: error: qty must be positive");
 }
 
 }  // namespace

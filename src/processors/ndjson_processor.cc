@@ -43,12 +43,20 @@ Status NdjsonProcessor::Process(const std::string& input_path, const std::string
     Result<JsonTextInfo> info =
         validator.Inspect(text.data(), text.size(), text.size() + (line.capacity() - line.size()));
     if (!info.ok()) return info.status().WithContext(where);
-    if (schema_) S3PROC_RETURN_IF_ERROR(schema_->Check(text).WithContext(where));
     member = member_prefix;
     member += std::to_string(n);
     member += '}';
-    S3PROC_RETURN_IF_ERROR(WriteWithMember(text, *info, member, out));
-    S3PROC_RETURN_IF_ERROR(out.Append("\n"));
+    if (!rules_.any()) {
+      S3PROC_RETURN_IF_ERROR(WriteWithMember(text, *info, member, out));
+      S3PROC_RETURN_IF_ERROR(out.Append("\n"));
+      continue;
+    }
+    Result<std::vector<std::string>> results = ApplyRecordRules(rules_, text);
+    if (!results.ok()) return results.status().WithContext(where);
+    for (std::string& result : *results) {
+      S3PROC_RETURN_IF_ERROR(WriteEnriched(validator, result, member, out).WithContext(where));
+      S3PROC_RETURN_IF_ERROR(out.Append("\n"));
+    }
   }
   if (reader.line_number() == 0) return Status::Rejected("empty input: no JSON lines");
   return out.Close();

@@ -1,5 +1,6 @@
 #include "processors/ndjson_processor.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -19,10 +20,10 @@ using testing::TempDir;
 class NdjsonProcessorTest : public ::testing::Test {
  protected:
   Status Run(std::string_view input, size_t max_line = NdjsonProcessor::kDefaultMaxLineBytes,
-             std::shared_ptr<const JsonSchema> schema = nullptr) {
+             RecordRules rules = {}) {
     std::string in = dir_.WriteFile("in.ndjson", input);
     out_path_ = (dir_.path() / "out.ndjson").string();
-    NdjsonProcessor processor(max_line, std::move(schema));
+    NdjsonProcessor processor(max_line, std::move(rules));
     return processor.Process(in, out_path_, context_);
   }
   std::vector<std::string> OutputLines() const {
@@ -123,15 +124,37 @@ TEST_F(NdjsonProcessorTest, WithASchemaEachLineIsChecked) {
       R"({"type": "object", "required": ["ts"], "properties": {"ts": {"type": "integer"}}})",
       "/etc/s3proc/event.schema.json");
   ASSERT_TRUE(schema.ok()) << schema.status().ToString();
-  ASSERT_TRUE(Run("{\"ts\":1}\n{\"ts\":2}\n", NdjsonProcessor::kDefaultMaxLineBytes, *schema).ok());
+  ASSERT_TRUE(
+      Run("{\"ts\":1}\n{\"ts\":2}\n", NdjsonProcessor::kDefaultMaxLineBytes, {*schema}).ok());
   EXPECT_EQ(OutputLines().size(), 2u);
   Status s = Run("{\"ts\":1}\n{\"ts\":2}\n{\"ts\":\"3\"}\n{}\n",
-                 NdjsonProcessor::kDefaultMaxLineBytes, *schema);
+                 NdjsonProcessor::kDefaultMaxLineBytes, {*schema});
   ASSERT_TRUE(s.IsRejected()) << s.ToString();
   EXPECT_EQ(
       s.message(),
       "line 3: does not match schema event.schema.json: /ts: \"3\" fails type: value type not "
       "permitted by 'type' constraint");
+}
+
+// With a filter, each line's results take its place, objects with the line's metadata; a jq
+// error names the line.
+TEST_F(NdjsonProcessorTest, WithAFilterEachLineIsReshaped) {
+  auto filter = JqFilter::Compile("select(.level == \"error\") | {msg}");
+  ASSERT_TRUE(filter.ok()) << filter.status().ToString();
+  ASSERT_TRUE(Run("{\"level\":\"info\",\"msg\":\"a\"}\n{\"level\":\"error\",\"msg\":\"b\"}\n",
+                  NdjsonProcessor::kDefaultMaxLineBytes, {nullptr, *filter})
+                  .ok());
+  std::vector<std::string> lines = OutputLines();
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_THAT(lines[0], ::testing::StartsWith("{\"msg\":\"b\",\"_s3proc\":{"));
+  EXPECT_THAT(lines[0], ::testing::EndsWith(",\"line\":2}}"));
+
+  auto adds = JqFilter::Compile(".n + 1");
+  ASSERT_TRUE(adds.ok());
+  Status s =
+      Run("{\"n\":1}\n{\"n\":\"x\"}\n", NdjsonProcessor::kDefaultMaxLineBytes, {nullptr, *adds});
+  ASSERT_TRUE(s.IsRejected()) << s.ToString();
+  EXPECT_EQ(s.message(), "line 2: jq: error: string (\"x\") and number (1) cannot be added");
 }
 
 }  // namespace

@@ -23,23 +23,24 @@ Result<std::unique_ptr<Processor>> CreateUnwrapped(const ProcessorSpec& spec) {
     return Status::InvalidArgument("processor '" + spec.name +
                                    "' takes no command; a command is for processor 'exec'");
   }
-  if (spec.json_schema != nullptr && spec.name != "json" && spec.name != "ndjson" &&
+  if (spec.record_rules.any() && spec.name != "json" && spec.name != "ndjson" &&
       spec.name != "csv") {
     return Status::InvalidArgument("processor '" + spec.name +
-                                   "' takes no schema; a schema is for json, ndjson and csv");
+                                   "' takes no schema or filter; they are for json, ndjson and "
+                                   "csv");
   }
   if (spec.name == "json") {
     JsonProcessorOptions options;
-    options.schema = spec.json_schema;
+    options.rules = spec.record_rules;
     return std::unique_ptr<Processor>(std::make_unique<JsonProcessor>(options));
   }
   if (spec.name == "ndjson") {
-    return std::unique_ptr<Processor>(
-        std::make_unique<NdjsonProcessor>(NdjsonProcessor::kDefaultMaxLineBytes, spec.json_schema));
+    return std::unique_ptr<Processor>(std::make_unique<NdjsonProcessor>(
+        NdjsonProcessor::kDefaultMaxLineBytes, spec.record_rules));
   }
   if (spec.name == "csv") {
     return std::unique_ptr<Processor>(
-        std::make_unique<CsvProcessor>(CsvProcessor::kDefaultMaxRecordBytes, spec.json_schema));
+        std::make_unique<CsvProcessor>(CsvProcessor::kDefaultMaxRecordBytes, spec.record_rules));
   }
   if (spec.name == "passthrough") {
     return std::unique_ptr<Processor>(std::make_unique<PassthroughProcessor>());

@@ -12,8 +12,8 @@
 #include "common/result.h"
 #include "processors/exec_processor.h"
 #include "processors/gzip_input_processor.h"
-#include "processors/json_schema.h"
 #include "processors/processor.h"
+#include "processors/record_rules.h"
 
 namespace s3proc {
 
@@ -27,9 +27,9 @@ struct ProcessorSpec {
   std::vector<std::string> exec_env;
   uint64_t exec_max_output_bytes = ExecOptions::kDefaultMaxOutputBytes;
   bool exec_network = false;
-  // json, ndjson and csv only (InvalidArgument for another processor): every document, line or
-  // row must match this schema.
-  std::shared_ptr<const JsonSchema> json_schema;
+  // json, ndjson and csv only (InvalidArgument for another processor): the schema every
+  // document, line or row must match and the filter that reshapes it.
+  RecordRules record_rules;
   // Inputs whose key ends in ".gz" are decompressed first, up to this many bytes (more is
   // Rejected), and the output compressed again (see GzipInputProcessor). 0 turns this off: .gz
   // inputs reach the processor as they are stored, and its output is stored as it writes it.
@@ -46,7 +46,8 @@ struct ProcessorSpec {
 // compressed, as stored), and that in a BudgetedProcessor when spec.memory_budget is set. The
 // result is thread-safe: build it once, share it. Returns InvalidArgument for an unknown name
 // ("unknown processor 'jsn': expected one of json, ndjson, csv, passthrough, exec"), for exec
-// options or a schema given to another processor, and for what ExecProcessor::Create rejects.
+// options, a schema or a filter given to another processor, and for what ExecProcessor::Create
+// rejects.
 Result<std::unique_ptr<Processor>> CreateProcessor(const ProcessorSpec& spec);
 
 }  // namespace s3proc
