@@ -46,6 +46,22 @@ std::map<std::string, std::vector<std::string>> PropertyTypes(const nlohmann::js
   return types;
 }
 
+// The draft a schema declares with "$schema": draft 4 or 7 (the default), or InvalidArgument
+// for one valijson does not check (2019-09, 2020-12, draft 6 and older than 4): a schema read
+// under other rules than it was written for would let documents through that it refuses.
+Result<valijson::SchemaParser::Version> DraftOf(const nlohmann::json& schema,
+                                                const std::string& name) {
+  if (!schema.is_object()) return valijson::SchemaParser::kDraft7;
+  auto declared = schema.find("$schema");
+  if (declared == schema.end() || !declared->is_string()) return valijson::SchemaParser::kDraft7;
+  const std::string uri = declared->get<std::string>();
+  if (uri.find("draft-07") != std::string::npos) return valijson::SchemaParser::kDraft7;
+  if (uri.find("draft-04") != std::string::npos) return valijson::SchemaParser::kDraft4;
+  return Status::InvalidArgument("schema " + name + ": it declares \"$schema\": \"" + uri +
+                                 "\"; s3proc checks draft 7 and draft 4 schemas (draft 2019-09 "
+                                 "and 2020-12 are not supported)");
+}
+
 Result<std::string> ReadWhole(const std::string& path) {
   S3PROC_ASSIGN_OR_RETURN(ScopedFd fd, OpenForRead(path));
   std::string text;
@@ -88,9 +104,10 @@ Result<std::shared_ptr<const JsonSchema>> JsonSchema::Parse(std::string_view tex
   if (document.is_discarded()) {
     return Status::InvalidArgument("schema " + name + ": not valid JSON");
   }
+  S3PROC_ASSIGN_OR_RETURN(valijson::SchemaParser::Version draft, DraftOf(document, name));
   auto compiled = std::make_unique<Compiled>();
   try {
-    valijson::SchemaParser parser(valijson::SchemaParser::kDraft7);
+    valijson::SchemaParser parser(draft);
     valijson::adapters::NlohmannJsonAdapter adapter(document);
     parser.populateSchema(adapter, compiled->schema);
   } catch (const std::exception& e) {

@@ -100,5 +100,30 @@ TEST(JsonSchemaTest, AFileThatIsNotAUsableSchemaIsAConfigurationErrorNamingIt) {
   EXPECT_TRUE(good.ok()) << good.status().ToString();
 }
 
+// The draft a schema declares decides its rules; one s3proc cannot check is refused at load,
+// not checked under other rules.
+TEST(JsonSchemaTest, TheDeclaredDraftIsHonouredOrRefused) {
+  // Draft 4's exclusiveMinimum is a flag beside minimum; draft 7's is a number of its own.
+  auto draft4 = JsonSchema::Parse(R"({"$schema": "http://json-schema.org/draft-04/schema#",
+      "minimum": 1, "exclusiveMinimum": true})",
+                                  "d4.json");
+  ASSERT_TRUE(draft4.ok()) << draft4.status().ToString();
+  EXPECT_TRUE((*draft4)->Check("1").IsRejected());
+  EXPECT_TRUE((*draft4)->Check("2").ok());
+  auto draft7 = JsonSchema::Parse(R"({"$schema": "http://json-schema.org/draft-07/schema#",
+      "exclusiveMinimum": 1})",
+                                  "d7.json");
+  ASSERT_TRUE(draft7.ok()) << draft7.status().ToString();
+  EXPECT_TRUE((*draft7)->Check("1").IsRejected());
+
+  auto newer = JsonSchema::Parse(R"({"$schema": "https://json-schema.org/draft/2020-12/schema"})",
+                                 "/etc/s3proc/new.json");
+  ASSERT_EQ(newer.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(newer.status().message(),
+              HasSubstr("schema /etc/s3proc/new.json: it declares \"$schema\": "
+                        "\"https://json-schema.org/draft/2020-12/schema\"; s3proc checks draft 7 "
+                        "and draft 4 schemas"));
+}
+
 }  // namespace
 }  // namespace s3proc
