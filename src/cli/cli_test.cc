@@ -456,6 +456,11 @@ TEST_F(CliSchemaTest, ProcessChecksTheDocumentAgainstTheSchema) {
   std::string other = dir_.WriteFile("other.txt", R"({"no": 1})");
   EXPECT_EQ(Run({"process", other, "--config", config, "--processor", "json"}), 0) << err_.Text();
 
+  // A document the schema would need whole, larger than max_document_bytes, is not read.
+  EXPECT_EQ(Run({"process", good, "--config", config, "--max-document-bytes", "5"}), 1);
+  EXPECT_THAT(err_.Text(), HasSubstr("the document is 9 bytes, more than the 5 a document checked "
+                                     "by a schema or filter may have"));
+
   EXPECT_EQ(Run({"process", good, "--config", ConfigWithSchema(schema + ".gone")}), 2);
   EXPECT_THAT(err_.Text(), HasSubstr(schema + ".gone: cannot be read"));
 }

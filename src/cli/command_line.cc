@@ -172,8 +172,9 @@ ParsedCommandLine ParseCommandLine(const std::vector<std::string>& args, FILE* o
                    "Route as if the object's key relative to the input prefix were KEY "
                    "(default: FILE's name).")
       ->type_name("KEY");
-  for (std::string_view key : {"route", "exec_command", "exec_timeout_seconds", "exec_env",
-                               "exec_max_output_bytes", "exec_network", "max_decompressed_bytes"}) {
+  for (std::string_view key :
+       {"route", "exec_command", "exec_timeout_seconds", "exec_env", "exec_max_output_bytes",
+        "exec_network", "max_decompressed_bytes", "max_document_bytes"}) {
     AddSetting(process, key, &inv.flags);
   }
 

@@ -78,6 +78,9 @@ struct RunConfig {
   uint64_t exec_max_output_bytes = 1ull << 30;   // more stdout rejects the object (0: no cap)
   bool exec_network = false;                     // false: the command may open AF_UNIX sockets only
   uint64_t max_decompressed_bytes = 1ull << 30;  // .gz inputs larger than this are rejected
+  // A json document checked by a route's schema or filter is loaded whole: larger ones are
+  // rejected unread. (ndjson and csv records stream.)
+  uint64_t max_document_bytes = 256ull << 20;
 
   // Behaviour.
   bool keep_local_files = false;    // keep downloads/ and processed/ copies after success

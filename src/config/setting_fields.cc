@@ -112,6 +112,9 @@ const std::vector<SettingInfo>& Table() {
        "role's credentials) nor any other host. Where that cannot be enforced (no seccomp, as "
        "under qemu-user) its objects fail rather than run with the network.",
        true, true, true},
+      {"max_document_bytes",
+       "A json document that a route's schema or filter checks is loaded whole, so larger ones "
+       "go to errors/ unread (ndjson and csv records stream)."},
       {"max_decompressed_bytes",
        ".gz inputs that decompress to more are rejected (0: no .gz "
        "decompression)."},
@@ -233,6 +236,9 @@ SettingField FieldOf(std::string_view key) {
     return SettingField{K::kUint64, nullptr, nullptr, nullptr, &RunConfig::exec_max_output_bytes};
   }
   if (key == "exec_network") return b(&RunConfig::exec_network);
+  if (key == "max_document_bytes") {
+    return SettingField{K::kUint64, nullptr, nullptr, nullptr, &RunConfig::max_document_bytes};
+  }
   if (key == "max_decompressed_bytes") {
     return SettingField{K::kUint64, nullptr, nullptr, nullptr, &RunConfig::max_decompressed_bytes};
   }

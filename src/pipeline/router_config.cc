@@ -49,6 +49,7 @@ Result<ProcessorRouter> BuildRouter(const RunConfig& config) {
       spec.exec_network = config.exec_network;
     }
     spec.gzip_max_decompressed_bytes = config.max_decompressed_bytes;
+    spec.max_document_bytes = config.max_document_bytes;
     spec.memory_budget = budget;
     // Not for exec: its command may wait on anything (a network call), and it runs in a process
     // of its own that the kernel schedules.

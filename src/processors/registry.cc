@@ -32,6 +32,7 @@ Result<std::unique_ptr<Processor>> CreateUnwrapped(const ProcessorSpec& spec) {
   if (spec.name == "json") {
     JsonProcessorOptions options;
     options.rules = spec.record_rules;
+    options.max_document_bytes = spec.max_document_bytes;
     return std::unique_ptr<Processor>(std::make_unique<JsonProcessor>(options));
   }
   if (spec.name == "ndjson") {

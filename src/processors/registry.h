@@ -12,6 +12,7 @@
 #include "common/result.h"
 #include "processors/exec_processor.h"
 #include "processors/gzip_input_processor.h"
+#include "processors/json_processor.h"
 #include "processors/processor.h"
 #include "processors/record_rules.h"
 
@@ -34,6 +35,8 @@ struct ProcessorSpec {
   // Rejected), and the output compressed again (see GzipInputProcessor). 0 turns this off: .gz
   // inputs reach the processor as they are stored, and its output is stored as it writes it.
   uint64_t gzip_max_decompressed_bytes = GzipInputProcessor::kDefaultMaxDecompressedBytes;
+  // json with record_rules: the largest document loaded whole (larger: Rejected unread).
+  uint64_t max_document_bytes = JsonProcessorOptions::kDefaultMaxDocumentBytes;
   // When set, every Process() call reserves its working memory from this budget first (see
   // BudgetedProcessor); one budget is shared by all the processors of a run.
   std::shared_ptr<MemoryBudget> memory_budget;
