@@ -4,6 +4,7 @@
 
 #include <sstream>
 
+#include "common/closest_match.h"
 #include "s3proc_version.h"
 
 namespace s3proc {
@@ -83,6 +84,53 @@ std::string SubcommandIn(const std::vector<std::string>& args) {
         args[i] == "config") {
       return args[i];
     }
+  }
+  return "";
+}
+
+// The deepest subcommand the command line reached (the app itself when none).
+CLI::App* DeepestParsed(CLI::App* app) {
+  for (CLI::App* sub : app->get_subcommands()) return DeepestParsed(sub);
+  return app;
+}
+
+// What to say instead of CLI11's own message for a typo: "unknown command 'runn' (did you
+// mean 'run'?)", "unknown option '--bukcet' for 'run' (did you mean '--bucket'?)". Empty when
+// the error is not one (a missing value, a bad number: CLI11's message says it well).
+std::string TypoMessage(CLI::App& app, const CLI::ParseError& e) {
+  CLI::App* at = DeepestParsed(&app);
+  const std::string where = at == &app ? "" : " for '" + SubcommandIn({"", at->get_name()}) + "'";
+  if (dynamic_cast<const CLI::ExtrasError*>(&e) != nullptr) {
+    std::vector<std::string> extras = at->remaining();
+    if (extras.empty()) return "";
+    const std::string word = extras.front().substr(0, extras.front().find('='));
+    if (!word.starts_with("-")) {
+      return "unexpected argument '" + word + "'" + where +
+             (at == &app ? "" : " (it takes no more values)");
+    }
+    std::vector<std::string> names;
+    for (const CLI::Option* option : at->get_options()) {
+      for (const std::string& name : option->get_lnames()) names.push_back("--" + name);
+    }
+    std::vector<std::string_view> candidates(names.begin(), names.end());
+    const std::string hint = ClosestMatch(word, candidates);
+    return "unknown option '" + word + "'" + where +
+           (hint.empty() ? "" : " (did you mean '" + hint + "'?)");
+  }
+  if (dynamic_cast<const CLI::RequiredError*>(&e) != nullptr) {
+    // No subcommand was recognised: the first word is the one meant as a command.
+    std::vector<std::string> words = at->remaining();
+    std::vector<CLI::App*> subs = at->get_subcommands({});
+    if (words.empty() || words.front().starts_with("-") || subs.empty()) return "";
+    std::vector<std::string_view> commands;
+    std::string listed;
+    for (const CLI::App* sub : subs) {
+      commands.push_back(sub->get_name());
+      listed += (listed.empty() ? "" : ", ") + sub->get_name();
+    }
+    const std::string hint = ClosestMatch(words.front(), commands);
+    return "unknown command '" + words.front() + "'" + where +
+           (hint.empty() ? " (commands: " + listed + ")" : " (did you mean '" + hint + "'?)");
   }
   return "";
 }
@@ -201,8 +249,9 @@ ParsedCommandLine ParseCommandLine(const std::vector<std::string>& args, FILE* o
       return result;
     }
     std::string sub = SubcommandIn(args);
-    std::fprintf(err, "s3proc: error: %s\nrun 's3proc%s%s --help'\n", e.what(),
-                 sub.empty() ? "" : " ", sub.c_str());
+    std::string message = TypoMessage(app, e);
+    std::fprintf(err, "s3proc: error: %s\nrun 's3proc%s%s --help'\n",
+                 message.empty() ? e.what() : message.c_str(), sub.empty() ? "" : " ", sub.c_str());
     result.exit_code = 2;
     return result;
   }

@@ -9,6 +9,7 @@
 #include <sstream>
 #include <system_error>
 
+#include "common/closest_match.h"
 #include "config/config_loader.h"
 #include "config/setting_fields.h"
 
@@ -70,7 +71,7 @@ Status MergeRoutes(const toml::node& node, const std::string& at, const std::str
       static const std::vector<std::string_view> kRouteKeys = {"glob", "processor", "schema",
                                                                "filter", "empty"};
       if (std::find(kRouteKeys.begin(), kRouteKeys.end(), name) == kRouteKeys.end()) {
-        std::string hint = config_internal::ClosestMatch(name, kRouteKeys);
+        std::string hint = ClosestMatch(name, kRouteKeys);
         return Invalid(key_at, "unknown route setting '" + std::string(name) + "'" +
                                    (hint.empty() ? " (expected glob, processor, schema, filter "
                                                    "and empty)"
@@ -175,7 +176,7 @@ Status MergeTable(const toml::table& table, const std::string& source_name, RunC
     std::string_view name = key.str();
     const SettingInfo* setting = FindSetting(name);
     if (setting == nullptr) {
-      std::string hint = config_internal::ClosestMatch(name, FileKeys());
+      std::string hint = ClosestMatch(name, FileKeys());
       return Invalid(at, "unknown setting '" + std::string(name) + "'" +
                              (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
     }

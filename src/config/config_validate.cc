@@ -59,6 +59,25 @@ bool IsIpv4Like(std::string_view name) {
   return dots == 3;
 }
 
+// "s3://my-bucket" (and "s3://my-bucket/") is how AWS users write a bucket: taken as
+// "my-bucket". A key prefix after it is refused: the input, output and error folders are
+// settings of their own.
+Status NormalizeBucketUri(RunConfig& config, const SettingOrigins* origin) {
+  constexpr std::string_view kScheme = "s3://";
+  std::string& b = config.bucket;
+  if (!b.starts_with(kScheme)) return Status::Ok();
+  std::string name = b.substr(kScheme.size());
+  const size_t slash = name.find('/');
+  if (slash != std::string::npos && slash + 1 < name.size()) {
+    return Status::InvalidArgument(
+        Named("bucket", origin) + " '" + b + "' names a folder in the bucket: give the bucket " +
+        "alone ('" + name.substr(0, slash) + "') and the folders with --input-prefix, " +
+        "--output-prefix and --error-prefix");
+  }
+  b = name.substr(0, slash);
+  return Status::Ok();
+}
+
 Status ValidateBucket(const RunConfig& config, const SettingOrigins* origin) {
   const std::string& b = config.bucket;
   if (b.empty()) {
@@ -139,7 +158,10 @@ Status ValidateQueueMode(const RunConfig& config, const SettingOrigins* origin) 
 
 Status NormalizeAndValidate(RunConfig& config, ConfigPurpose purpose,
                             const SettingOrigins* origin) {
-  if (purpose == ConfigPurpose::kS3) S3PROC_RETURN_IF_ERROR(ValidateBucket(config, origin));
+  if (purpose == ConfigPurpose::kS3) {
+    S3PROC_RETURN_IF_ERROR(NormalizeBucketUri(config, origin));
+    S3PROC_RETURN_IF_ERROR(ValidateBucket(config, origin));
+  }
 
   struct PrefixRef {
     std::string_view key;

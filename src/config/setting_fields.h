@@ -44,7 +44,4 @@ std::string RouteOriginKey(size_t index);
 // Removes those keys: the routes were replaced by a later source.
 void ForgetRouteOrigins(SettingOrigins& origin);
 
-// The closest of `candidates` to `word` when it is close enough to be a likely typo, else "".
-std::string ClosestMatch(std::string_view word, const std::vector<std::string_view>& candidates);
-
 }  // namespace s3proc::config_internal
