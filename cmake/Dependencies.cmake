@@ -1,14 +1,16 @@
 # Every third-party library, found the plain way. Each is used from one adapter folder only:
-# curl in src/http, pugixml in src/s3, simdjson, RapidJSON, valijson and zlib in src/processors,
-# toml++ in src/config, CLI11 in src/cli, OpenSSL's libcrypto for hashes in src/common.
+# curl in src/http, pugixml in src/s3, simdjson, RapidJSON, valijson, libjq and zlib in
+# src/processors, toml++ in src/config, CLI11 in src/cli, OpenSSL's libcrypto for hashes in
+# src/common.
 
 # The release artifact (scripts/build-dist, docs/building.md) is one fully static executable:
-# libcurl and c-ares from S3PROC_STATIC_PREFIX (built there from Debian's source packages),
+# libcurl, c-ares, libjq and Oniguruma from S3PROC_STATIC_PREFIX (built there from Debian's
+# source packages),
 # OpenSSL and zlib from the .a files of Debian's -dev packages, simdjson and pugixml compiled in
 # from S3PROC_VENDOR_DIR, toml++, RapidJSON and valijson header-only, glibc and libstdc++ linked
 # in by -static.
 option(S3PROC_STATIC "Link one fully static s3proc (the release artifact; see scripts/build-dist)" OFF)
-set(S3PROC_STATIC_PREFIX "" CACHE PATH "With S3PROC_STATIC: the prefix holding lib/libcurl.a, lib/libcares.a and their headers")
+set(S3PROC_STATIC_PREFIX "" CACHE PATH "With S3PROC_STATIC: the prefix holding lib/libcurl.a, lib/libcares.a, lib/libjq.a, lib/libonig.a and their headers")
 if(S3PROC_STATIC)
   set(OPENSSL_USE_STATIC_LIBS TRUE)
   set(ZLIB_USE_STATIC_LIBS TRUE)
@@ -35,6 +37,46 @@ if(S3PROC_STATIC)
     INTERFACE_LINK_LIBRARIES "${S3PROC_CURL_A};${S3PROC_CARES_A};OpenSSL::SSL;OpenSSL::Crypto;ZLIB::ZLIB;Threads::Threads;${CMAKE_DL_LIBS}")
 else()
   find_package(CURL REQUIRED)
+endif()
+
+# libjq (jq filters, in-process) and Oniguruma, its regex engine: the static ones from
+# S3PROC_STATIC_PREFIX, else Debian's libjq-dev and libonig-dev. Debian 12's libjq (1.6) has
+# neither a pkg-config file nor a version function, so S3PROC_JQ_VERSION names the one linked:
+# pkg-config's where libjq has one, else Debian's package version (scripts/build-dist passes it).
+set(S3PROC_JQ_VERSION "" CACHE STRING "The libjq version s3proc --version names (found when empty)")
+add_library(s3proc_jq INTERFACE IMPORTED)
+if(S3PROC_STATIC)
+  find_library(S3PROC_JQ_A NAMES libjq.a PATHS ${S3PROC_STATIC_PREFIX}/lib NO_DEFAULT_PATH)
+  find_library(S3PROC_ONIG_A NAMES libonig.a PATHS ${S3PROC_STATIC_PREFIX}/lib NO_DEFAULT_PATH)
+  if(NOT S3PROC_JQ_A OR NOT S3PROC_ONIG_A)
+    message(FATAL_ERROR "S3PROC_STATIC: no libjq.a and libonig.a under S3PROC_STATIC_PREFIX="
+                        "'${S3PROC_STATIC_PREFIX}/lib': build them with scripts/build-dist")
+  endif()
+  set_target_properties(s3proc_jq PROPERTIES
+    INTERFACE_INCLUDE_DIRECTORIES ${S3PROC_STATIC_PREFIX}/include
+    INTERFACE_LINK_LIBRARIES "${S3PROC_JQ_A};${S3PROC_ONIG_A};m")
+else()
+  find_package(PkgConfig REQUIRED)
+  pkg_check_modules(S3PROC_ONIG QUIET IMPORTED_TARGET oniguruma)
+  pkg_check_modules(S3PROC_LIBJQ QUIET libjq)  # jq 1.7 and later ship one
+  find_path(JQ_INCLUDE jq.h HINTS ${S3PROC_LIBJQ_INCLUDE_DIRS})
+  find_library(JQ_LIBRARY NAMES jq HINTS ${S3PROC_LIBJQ_LIBRARY_DIRS})
+  if(NOT S3PROC_ONIG_FOUND OR NOT JQ_INCLUDE OR NOT JQ_LIBRARY)
+    message(FATAL_ERROR "libjq or Oniguruma not found: install libjq-dev and libonig-dev (Debian)")
+  endif()
+  set_target_properties(s3proc_jq PROPERTIES
+    INTERFACE_INCLUDE_DIRECTORIES ${JQ_INCLUDE}
+    INTERFACE_LINK_LIBRARIES "${JQ_LIBRARY};PkgConfig::S3PROC_ONIG")
+  if(NOT S3PROC_JQ_VERSION AND S3PROC_LIBJQ_FOUND)
+    set(S3PROC_JQ_VERSION ${S3PROC_LIBJQ_VERSION})
+  elseif(NOT S3PROC_JQ_VERSION)
+    execute_process(COMMAND dpkg-query -W -f "\${Version}" libjq-dev
+                    OUTPUT_VARIABLE S3PROC_JQ_VERSION ERROR_QUIET)
+  endif()
+endif()
+set(S3PROC_JQ_TARGET s3proc_jq)
+if(NOT S3PROC_JQ_VERSION)
+  set(S3PROC_JQ_VERSION "unknown")
 endif()
 
 # Distributions without packages for the libraries below (Amazon Linux 2 and 2023 have none of
@@ -93,18 +135,6 @@ if(NOT VALIJSON_INCLUDE)
 endif()
 add_library(s3proc_valijson INTERFACE)
 target_include_directories(s3proc_valijson SYSTEM INTERFACE ${VALIJSON_INCLUDE})
-
-# libjq (jq filters on routes) and the oniguruma regex library it uses: Debian's libjq-dev and
-# libonig-dev.
-find_path(JQ_INCLUDE jq.h)
-find_library(JQ_LIBRARY jq)
-find_library(ONIG_LIBRARY onig)
-if(NOT JQ_INCLUDE OR NOT JQ_LIBRARY OR NOT ONIG_LIBRARY)
-  message(FATAL_ERROR "libjq not found: install libjq-dev and libonig-dev (scripts/install-deps)")
-endif()
-add_library(s3proc_jq INTERFACE)
-target_include_directories(s3proc_jq SYSTEM INTERFACE ${JQ_INCLUDE})
-target_link_libraries(s3proc_jq INTERFACE ${JQ_LIBRARY} ${ONIG_LIBRARY} m)
 
 # toml++ and CLI11 are header-only; accept a CMake package or a plain include directory.
 find_package(tomlplusplus QUIET)

@@ -183,6 +183,7 @@ TEST_F(CliTest, TopLevelHelpAndVersion) {
   io.out = version.file();
   EXPECT_EQ(RunCli({"s3proc", "--version"}, io), 0);
   EXPECT_THAT(version.Text(), HasSubstr("s3proc 0."));
+  EXPECT_THAT(version.Text(), HasSubstr("\njq "));
 }
 
 TEST_F(CliTest, UsageErrorsExitTwoWithAHint) {

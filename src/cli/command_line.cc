@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "common/closest_match.h"
+#include "processors/jq_version.h"
 #include "s3proc_version.h"
 
 namespace s3proc {
@@ -142,7 +143,10 @@ ParsedCommandLine ParseCommandLine(const std::vector<std::string>& args, FILE* o
   Invocation& inv = result.invocation;
 
   CLI::App app{"s3proc: processes the objects dropped in an S3 prefix, once each.", "s3proc"};
-  app.set_version_flag("--version", std::string("s3proc ") + S3PROC_VERSION);
+  // A function, so that only --version runs jq's self-check.
+  app.set_version_flag("--version", [] {
+    return std::string("s3proc ") + S3PROC_VERSION + "\n" + JqLibraryVersion();
+  });
   app.require_subcommand(1);
   app.footer(kFooter);
   app.get_formatter()->column_width(40);

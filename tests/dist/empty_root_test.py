@@ -239,6 +239,8 @@ class EmptyRootTest(unittest.TestCase):
         code, out, err = self.root.run("--version")
         self.assertEqual(code, 0, err)
         self.assertRegex(out, r"s3proc \d+\.\d+\.\d+")
+        # libjq is linked in and runs a regex filter (Oniguruma) in the empty root.
+        self.assertRegex(out, r"\njq \S+ with Oniguruma \d+\.\d+\.\d+")
 
     def process(self, name, body, *args):
         with open(self.root.path("work", name), "wb") as f:
