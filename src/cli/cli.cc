@@ -2,6 +2,9 @@
 
 #include <sys/prctl.h>
 
+#include <cstdlib>
+#include <optional>
+
 #include "common/logging.h"
 #include "config/config_loader.h"
 
@@ -35,6 +38,24 @@ int RunCli(const std::vector<std::string>& args, const CliIo& io) {
   return 2;
 }
 
+namespace {
+
+// s3proc reads HOME (the AWS files, the default work dir) from what this returns, and takes it
+// out of its own process environment: libjq 1.6 reads $HOME/.jq into every filter it compiles,
+// so a file there (that any process of the user may write, an exec command included) would
+// change what every route's filter does. The exec command gets a HOME of its own.
+EnvLookup EnvWithoutProcessHome() {
+  const char* home = std::getenv("HOME");
+  std::optional<std::string> saved;
+  if (home != nullptr && *home != '\0') saved = home;
+  ::unsetenv("HOME");
+  return [saved, process = ProcessEnvLookup()](std::string_view name) {
+    return name == "HOME" ? saved : process(name);
+  };
+}
+
+}  // namespace
+
 int RunCli(int argc, char** argv) {
   // No other process of the user, the exec command first of all, may trace s3proc or read its
   // memory and environment (/proc/PID/mem, environ), where its credentials are; the exec
@@ -42,7 +63,7 @@ int RunCli(int argc, char** argv) {
   // same, are off too. A command started by exec gets the usual setting back.
   ::prctl(PR_SET_DUMPABLE, 0);
   std::vector<std::string> args(argv, argv + argc);
-  return RunCli(args, CliIo{});
+  return RunCli(args, CliIo{.env = EnvWithoutProcessHome()});
 }
 
 }  // namespace s3proc

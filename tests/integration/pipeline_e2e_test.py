@@ -427,6 +427,26 @@ class PipelineEndToEnd(unittest.TestCase):
         self.assertEqual([line.split()[0] for line in proc.stdout.splitlines()],
                          ["refused", "refused"], proc.stdout)
 
+    def test_a_jq_file_in_home_does_not_change_route_filters(self):
+        """jq reads ~/.jq into every program it compiles; s3proc's filters are the routes' alone,
+        whatever a file in the service user's home (which an exec command may write) defines."""
+        home = tempfile.mkdtemp(prefix="s3proc-home-")
+        self.addCleanup(shutil.rmtree, home)
+        with open(os.path.join(home, ".jq"), "w") as f:
+            f.write('def ascii_downcase: "from ~/.jq";\n')
+        config = os.path.join(home, "s3proc.toml")
+        with open(config, "w") as f:
+            f.write('bucket = "b"\n[[route]]\nglob = "*.json"\nprocessor = "json"\n'
+                    "filter = '.name | ascii_downcase'\n")
+        sample = os.path.join(home, "a.json")
+        with open(sample, "w") as f:
+            f.write('{"name": "ABC"}')
+        proc = subprocess.run([e2e.BINARY, "process", sample, "--config", config],
+                              capture_output=True, text=True, timeout=60,
+                              env={"PATH": os.environ["PATH"], "HOME": home})
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(proc.stdout, '"abc"')
+
     def test_exec_command_reaches_no_network_unless_allowed(self):
         """s3proc reaches S3; by default its exec command does not (nor, so, the instance
         metadata service): opening a TCP socket fails. With --exec-network it connects."""
