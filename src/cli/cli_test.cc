@@ -276,7 +276,7 @@ TEST_F(CliTest, ProcessLeavesNoTemporaryFileBehind) {
 }
 
 TEST_F(CliTest, ProcessNeedsNoBucketButAReadableFile) {
-  EXPECT_EQ(Run({"process", (dir_.path() / "missing").string()}), 1);
+  EXPECT_EQ(Run({"process", (dir_.path() / "missing").string()}), 2);
   EXPECT_THAT(err_.Text(), HasSubstr("is not a readable file"));
   EXPECT_EQ(Run({"process"}), 2);
   EXPECT_EQ(Run({"process", "x", "--processor", "nope"}), 2);
@@ -287,7 +287,7 @@ TEST_F(CliTest, ProcessNeedsNoBucketButAReadableFile) {
 // it cannot start a line of its own.
 TEST_F(CliTest, AnErrorLineStaysOneLine) {
   const std::string name = (dir_.path() / "missing\ns3proc: error: forged").string();
-  EXPECT_EQ(Run({"process", name}), 1);
+  EXPECT_EQ(Run({"process", name}), 2);
   EXPECT_THAT(err_.Text(), Not(HasSubstr("\ns3proc: error: forged")));
   EXPECT_THAT(err_.Text(), HasSubstr("missing\\ns3proc: error: forged"));
 }
@@ -489,6 +489,60 @@ TEST_F(CliSchemaTest, ARouteFilterIsCompiledWithTheConfiguration) {
   std::string sample = dir_.WriteFile("sample.json", R"({"id": "o-1", "x": 2})");
   EXPECT_EQ(Run({"process", sample, "--config", config}), 0) << err_.Text();
   EXPECT_THAT(out_.Text(), HasSubstr("ok\n{\"order\":\"o-1\",\"_s3proc\":{"));
+}
+
+// A typo gets the closest command or option, and exit 2.
+TEST_F(CliTest, TyposGetWhatWasMeant) {
+  EXPECT_EQ(Run({"runn"}), 2);
+  EXPECT_EQ(err_.Text(),
+            "s3proc: error: unknown command 'runn' (did you mean 'run'?)\n"
+            "run 's3proc --help'\n");
+  EXPECT_EQ(Run({"run", "--bukcet", "b-1"}), 2);
+  EXPECT_THAT(err_.Text(), HasSubstr("s3proc: error: unknown option '--bukcet' for 'run' (did "
+                                     "you mean '--bucket'?)\nrun 's3proc run --help'\n"));
+  EXPECT_EQ(Run({"config", "chek", "f.toml"}), 2);
+  EXPECT_THAT(err_.Text(),
+              HasSubstr("unknown command 'chek' for 'config' (did you mean 'check'?)"));
+  EXPECT_EQ(Run({"xyzzy"}), 2);
+  EXPECT_THAT(err_.Text(), HasSubstr("unknown command 'xyzzy' (commands: run, status, redrive, "
+                                     "process, config)"));
+}
+
+// s3://NAME is how AWS users write a bucket; a folder after it belongs in the prefix settings.
+TEST_F(CliTest, ABucketMayBeGivenAsAnS3Uri) {
+  EXPECT_EQ(ConfigFor({"run", "--bucket", "s3://my-bucket"})->bucket, "my-bucket");
+  EXPECT_EQ(ConfigFor({"run", "--bucket", "s3://my-bucket/"})->bucket, "my-bucket");
+  EXPECT_EQ(Run({"run", "--bucket", "s3://my-bucket/drop/"}), 2);
+  EXPECT_THAT(err_.Text(),
+              HasSubstr("bucket (from --bucket) 's3://my-bucket/drop/' names a folder in the "
+                        "bucket: give the bucket alone ('my-bucket') and the folders with "
+                        "--input-prefix, --output-prefix and --error-prefix"));
+}
+
+// `process -` reads standard input; a file that is not there is a usage error (2), not a
+// rejection (1).
+TEST_F(CliTest, ProcessReadsStandardInputAndAMissingFileIsAUsageError) {
+  std::string in_path = dir_.WriteFile("stdin.csv", "a,b\n1,2\n");
+  FILE* in = std::fopen(in_path.c_str(), "rb");
+  ASSERT_NE(in, nullptr);
+  CliIo io = Io();
+  io.in = in;
+  EXPECT_EQ(RunCli({"s3proc", "process", "-", "--key", "x.csv", "--route", "*.csv=csv"}, io), 0)
+      << err_.Text();
+  std::fclose(in);
+  EXPECT_EQ(out_.Text(), "{\"a\":\"1\",\"b\":\"2\"}\n");
+  EXPECT_EQ(Run({"process", (dir_.path() / "missing.json").string()}), 2);
+  EXPECT_THAT(err_.Text(), HasSubstr("missing.json is not a readable file"));
+}
+
+TEST_F(CliTest, LogLevelAndQuiet) {
+  EXPECT_EQ(ConfigFor({"run", "--bucket", "b-1"})->log_level, "info");
+  EXPECT_EQ(ConfigFor({"run", "--bucket", "b-1", "-q"})->log_level, "warning");
+  EXPECT_EQ(ConfigFor({"status", "--bucket", "b-1", "--quiet"})->log_level, "warning");
+  EXPECT_EQ(ConfigFor({"run", "--bucket", "b-1", "--log-level", "error"})->log_level, "error");
+  EXPECT_EQ(Run({"run", "--bucket", "b-1", "--log-level", "loud"}), 2);
+  EXPECT_THAT(err_.Text(), HasSubstr("log_level (from --log-level) must be info, warning or "
+                                     "error, got 'loud'"));
 }
 
 }  // namespace

@@ -38,6 +38,7 @@ std::string TypeName(std::string_view key) {
   if (key == "work_dir") return "DIR";
   if (key == "metrics_file") return "PATH";
   if (key == "log_format") return "text|json";
+  if (key == "log_level") return "LEVEL";
   if (key.ends_with("_prefix")) return "PREFIX";
   return "N";  // the remaining scalar settings are numbers
 }
@@ -76,7 +77,7 @@ void AddSetting(CLI::App* app, std::string_view key, SettingOverrides* flags) {
 constexpr std::string_view kWhereSettings[] = {
     "bucket",           "region",       "endpoint_url",  "allow_insecure_endpoint",
     "force_path_style", "input_prefix", "output_prefix", "error_prefix",
-    "lease_prefix",     "log_format"};
+    "lease_prefix",     "log_format",   "log_level"};
 
 std::string SubcommandIn(const std::vector<std::string>& args) {
   for (size_t i = 1; i < args.size(); ++i) {
@@ -198,6 +199,12 @@ ParsedCommandLine ParseCommandLine(const std::vector<std::string>& args, FILE* o
     AddSetting(status, key, &inv.flags);
     AddSetting(redrive, key, &inv.flags);
   }
+  // -q: what a cron job's mail should hold, only the problems.
+  for (CLI::App* app_with_logs : {run, status, redrive}) {
+    app_with_logs->add_flag_function(
+        "-q,--quiet", [&inv](std::int64_t) { inv.flags["log_level"] = {"warning"}; },
+        "Log problems only (--log-level warning).");
+  }
   AddSetting(status, "queue_url", &inv.flags);  // status shows the queue's counts
   status->add_flag("--json", inv.json, "Print JSON (also with --log-format json).");
   redrive
@@ -207,7 +214,12 @@ ParsedCommandLine ParseCommandLine(const std::vector<std::string>& args, FILE* o
       ->type_name("GLOB");
   AddSetting(redrive, "dry_run", &inv.flags);
 
-  process->add_option("file", inv.file, "The local input file.")->required()->type_name("FILE");
+  process
+      ->add_option(
+          "file", inv.file,
+          "The local input file; - reads standard input (give --key to route it as an object).")
+      ->required()
+      ->type_name("FILE");
   std::vector<std::string> process_exec_after_dashes;
   process->add_option("command", process_exec_after_dashes,
                       "After '--': the exec processor's command and arguments.");

@@ -11,6 +11,7 @@ namespace s3proc {
 // Where a command writes and what it may read: injected so tests capture the output and never
 // touch the real environment.
 struct CliIo {
+  FILE* in = stdin;  // `process -`
   FILE* out = stdout;
   FILE* err = stderr;
   EnvLookup env = ProcessEnvLookup();

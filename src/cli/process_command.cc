@@ -32,6 +32,42 @@ bool CopyToStream(const std::string& path, FILE* out) {
   return ok && std::fflush(out) == 0;
 }
 
+// A private file in the temp dir, removed when it goes out of scope.
+class ScratchFile {
+ public:
+  ScratchFile() = default;
+  ScratchFile(const ScratchFile&) = delete;
+  ScratchFile& operator=(const ScratchFile&) = delete;
+  ~ScratchFile() {
+    if (!path_.empty()) ::unlink(path_.c_str());
+  }
+  // Creates it (mode 0600); false when it cannot be made.
+  bool Create(const std::string& name) {
+    std::error_code ec;
+    std::string pattern = (std::filesystem::temp_directory_path(ec) / (name + "-XXXXXX")).string();
+    const int fd = ::mkstemp(pattern.data());
+    if (fd < 0) return false;
+    ::close(fd);
+    path_ = pattern;
+    return true;
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+bool CopyStream(FILE* in, const std::string& path) {
+  FILE* out = std::fopen(path.c_str(), "wb");
+  if (out == nullptr) return false;
+  char buf[64 * 1024];
+  size_t n;
+  bool ok = true;
+  while (ok && (n = std::fread(buf, 1, sizeof(buf), in)) > 0) ok = std::fwrite(buf, 1, n, out) == n;
+  ok = ok && !std::ferror(in);
+  return std::fclose(out) == 0 && ok;
+}
+
 }  // namespace
 
 int ProcessCommand(const RunConfig& config, const Invocation& invocation, const CliIo& io) {
@@ -41,17 +77,31 @@ int ProcessCommand(const RunConfig& config, const Invocation& invocation, const 
     return 1;
   };
   std::error_code ec;
-  // Not only regular files: /dev/stdin and named pipes are fine inputs for a quick check.
-  if (!fs::exists(invocation.file, ec) || fs::is_directory(invocation.file, ec)) {
-    return fail("process: " + invocation.file + " is not a readable file");
+  // `-` is standard input, kept in a private file first: processors read their input by path,
+  // and some twice.
+  std::string input = invocation.file;
+  ScratchFile stdin_copy;
+  if (input == "-") {
+    if (!stdin_copy.Create("s3proc-stdin") || !CopyStream(io.in, stdin_copy.path())) {
+      return fail("process: cannot keep standard input in a temporary file");
+    }
+    input = stdin_copy.path();
+  }
+  // Not only regular files: named pipes are fine inputs for a quick check.
+  if (!fs::exists(input, ec) || fs::is_directory(input, ec)) {
+    std::fprintf(io.err, "s3proc: error: process: %s is not a readable file\n",
+                 TextEscaped(input).c_str());
+    return 2;  // a usage error, like a flag that is wrong
   }
   auto router = BuildRouter(config);
   if (!router.ok()) {
     std::fprintf(io.err, "s3proc: error: %s\n", TextEscaped(router.status().message()).c_str());
     return 2;
   }
-  std::string key =
-      invocation.key.empty() ? fs::path(invocation.file).filename().string() : invocation.key;
+  // Standard input has no name to route by: --key gives it one.
+  std::string key = !invocation.key.empty()  ? invocation.key
+                    : invocation.file == "-" ? "-"
+                                             : fs::path(input).filename().string();
   Processor& processor = router->Route(key);
 
   // The result goes to a temporary file first, so a rejected or failed run never leaves a
@@ -71,11 +121,11 @@ int ProcessCommand(const RunConfig& config, const Invocation& invocation, const 
 
   ProcessContext context;
   context.source_key = config.input_prefix + key;
-  context.source_size = fs::file_size(invocation.file, ec);
+  context.source_size = fs::file_size(input, ec);
   context.processed_at = Rfc3339Now();
   std::string local_detail;  // this is local: the whole story, not the published reason
   context.local_detail = &local_detail;
-  Status s = processor.Process(invocation.file, temp, context);
+  Status s = processor.Process(input, temp, context);
   if (!s.ok()) {
     if (!scratch.empty()) fs::remove(scratch, ec);
     if (s.IsRejected()) {

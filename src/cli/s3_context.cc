@@ -60,8 +60,9 @@ Result<std::unique_ptr<S3Context>> NewS3Context(const RunConfig& config, const E
   context->client =
       std::make_unique<S3Client>(*context->http, *context->credentials, client_options);
   context->store = std::make_unique<S3ObjectStore>(*context->client, config.bucket);
-  context->logger = std::make_unique<Logger>(
-      config.log_format == "json" ? LogFormat::kJson : LogFormat::kText, log_out);
+  context->logger =
+      std::make_unique<Logger>(config.log_format == "json" ? LogFormat::kJson : LogFormat::kText,
+                               log_out, ParseLogLevel(config.log_level).value_or(LogLevel::kInfo));
   if (transport == EndpointTransport::kPlainConsented) {
     context->logger->Warn(InsecureEndpointWarning(endpoint.url, endpoint.source));
   }

@@ -109,9 +109,10 @@ std::string Rfc3339Now() {
   return buf;
 }
 
-Logger::Logger(LogFormat format, FILE* out)
+Logger::Logger(LogFormat format, FILE* out, LogLevel min_level)
     : format_(format),
       out_(out),
+      min_level_(min_level),
       interactive_(format == LogFormat::kText && isatty(fileno(out)) == 1) {}
 
 void Logger::WriteLocked(const std::string& line) {
@@ -131,12 +132,13 @@ void Logger::SetStatus(std::string status) {
 }
 
 void Logger::Object(const ObjectEvent& e) {
+  const LogLevel level = e.outcome == "failed"     ? LogLevel::kError
+                         : e.outcome == "rejected" ? LogLevel::kWarning
+                                                   : LogLevel::kInfo;
+  if (level < min_level_) return;
   std::string line;
   if (format_ == LogFormat::kJson) {
-    line = "{\"time\":\"" + Rfc3339Now() + "\",\"level\":\"" +
-           std::string(LogLevelName(e.outcome == "failed"     ? LogLevel::kError
-                                    : e.outcome == "rejected" ? LogLevel::kWarning
-                                                              : LogLevel::kInfo)) +
+    line = "{\"time\":\"" + Rfc3339Now() + "\",\"level\":\"" + std::string(LogLevelName(level)) +
            "\",\"event\":\"object\",\"outcome\":\"";
     AppendJsonEscaped(line, e.outcome);
     line += "\",\"key\":\"";
@@ -194,6 +196,7 @@ void Logger::Line(LogLevel level, std::string_view message) { Record(level, mess
 
 void Logger::Record(LogLevel level, std::string_view message, std::string_view fields_text,
                     std::string_view fields_json) {
+  if (level < min_level_) return;
   std::string line;
   if (format_ == LogFormat::kJson) {
     line = "{\"time\":\"" + Rfc3339Now() + "\",\"level\":\"" + std::string(LogLevelName(level)) +
@@ -223,6 +226,13 @@ void Logger::Record(LogLevel level, std::string_view message, std::string_view f
 void Logger::Info(std::string_view message) { Line(LogLevel::kInfo, message); }
 void Logger::Warn(std::string_view message) { Line(LogLevel::kWarning, message); }
 void Logger::Error(std::string_view message) { Line(LogLevel::kError, message); }
+
+std::optional<LogLevel> ParseLogLevel(std::string_view name) {
+  for (LogLevel level : {LogLevel::kInfo, LogLevel::kWarning, LogLevel::kError}) {
+    if (name == LogLevelName(level)) return level;
+  }
+  return std::nullopt;
+}
 
 std::string_view LogLevelName(LogLevel level) {
   switch (level) {

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -14,6 +15,8 @@ enum class LogLevel { kInfo, kWarning, kError };
 
 // "info", "warning", "error": the "level" of JSON lines, and the prefix of text ones.
 std::string_view LogLevelName(LogLevel level);
+// The level a name stands for (as LogLevelName writes it), or nullopt.
+std::optional<LogLevel> ParseLogLevel(std::string_view name);
 
 // What happened to one object: one structured line each.
 struct ObjectEvent {
@@ -32,7 +35,9 @@ struct ObjectEvent {
 // messages from the S3 layer are built without credentials or signatures.
 class Logger {
  public:
-  Logger(LogFormat format, FILE* out);
+  // Lines below `min_level` are dropped (an object's line has the level of its outcome: failed
+  // is an error, rejected a warning, the others info).
+  Logger(LogFormat format, FILE* out, LogLevel min_level = LogLevel::kInfo);
 
   void Object(const ObjectEvent& event);
   void Info(std::string_view message);
@@ -58,6 +63,7 @@ class Logger {
   void WriteLocked(const std::string& line);
   const LogFormat format_;
   FILE* const out_;
+  const LogLevel min_level_;
   const bool interactive_;
   std::mutex mu_;
   std::string status_;

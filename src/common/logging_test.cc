@@ -87,5 +87,28 @@ TEST(LoggerTest, JsonLinesStayOneLineEach) {
   EXPECT_THAT(text, HasSubstr("input/a.json\\ndone input/forged.json"));
 }
 
+// At warning, only problems are logged: rejected and failed objects, warnings, errors.
+TEST(LoggerTest, LinesBelowTheLevelAreDropped) {
+  CapturedLog log;
+  Logger logger(LogFormat::kText, log.file(), LogLevel::kWarning);
+  logger.Info("listed 3 objects");
+  ObjectEvent done;
+  done.outcome = "done";
+  done.key = "input/a.json";
+  logger.Object(done);
+  ObjectEvent rejected = done;
+  rejected.outcome = "rejected";
+  rejected.key = "input/b.json";
+  logger.Object(rejected);
+  logger.Warn("slow");
+  std::string text = log.text();
+  EXPECT_EQ(text.find("listed"), std::string::npos) << text;
+  EXPECT_EQ(text.find("input/a.json"), std::string::npos) << text;
+  EXPECT_NE(text.find("input/b.json"), std::string::npos) << text;
+  EXPECT_NE(text.find("slow"), std::string::npos) << text;
+  EXPECT_EQ(ParseLogLevel("warning"), LogLevel::kWarning);
+  EXPECT_EQ(ParseLogLevel("debug"), std::nullopt);
+}
+
 }  // namespace
 }  // namespace s3proc

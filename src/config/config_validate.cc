@@ -4,6 +4,7 @@
 
 #include "common/endpoint_transport.h"
 #include "common/exec_env_names.h"
+#include "common/logging.h"
 #include "common/processor_names.h"
 #include "config/config_loader.h"
 #include "config/setting_fields.h"
@@ -194,6 +195,11 @@ Status NormalizeAndValidate(RunConfig& config, ConfigPurpose purpose,
         ": a dry run lists once and changes nothing; run it without --follow");
   }
 
+  if (!ParseLogLevel(config.log_level)) {
+    return Status::InvalidArgument(Named("log_level", origin) +
+                                   " must be info, warning or error, got '" + config.log_level +
+                                   "'");
+  }
   if (config.log_format != "text" && config.log_format != "json") {
     return Status::InvalidArgument(Named("log_format", origin) + " must be text or json, got '" +
                                    config.log_format + "'");

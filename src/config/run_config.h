@@ -86,6 +86,7 @@ struct RunConfig {
   bool keep_local_files = false;    // keep downloads/ and processed/ copies after success
   bool dry_run = false;             // list what would happen; change nothing
   std::string log_format = "text";  // "text" or "json"
+  std::string log_level = "info";   // "info", "warning" or "error": lines below are dropped
   std::string metrics_file;         // Prometheus textfile; empty: none
   bool progress = true;             // a progress bar when stderr is a TTY
 };

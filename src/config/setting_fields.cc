@@ -122,6 +122,9 @@ const std::vector<SettingInfo>& Table() {
        true},
       {"dry_run", "List what would happen; change nothing (flag only).", false, false, true},
       {"log_format", "Log lines as text or json."},
+      {"log_level",
+       "Log lines of this level and above: info (every object), warning (problems only: "
+       "rejected objects, warnings, errors; also -q) or error."},
       {"metrics_file", "Write Prometheus textfile metrics here after each run (empty: none)."},
       {"progress", "Show a progress bar when stderr is a terminal.", true, true, true},
   };
@@ -245,6 +248,7 @@ SettingField FieldOf(std::string_view key) {
   if (key == "keep_local_files") return b(&RunConfig::keep_local_files);
   if (key == "dry_run") return b(&RunConfig::dry_run);
   if (key == "log_format") return s(&RunConfig::log_format);
+  if (key == "log_level") return s(&RunConfig::log_level);
   if (key == "metrics_file") return s(&RunConfig::metrics_file);
   if (key == "progress") return b(&RunConfig::progress);
   return SettingField{K::kString};  // unreachable for keys of RunSettings()
