@@ -27,20 +27,9 @@ std::string OptionHelp(const SettingInfo& s) {
   if (s.in_env) text += "env " + s.EnvName() + "; ";
   if (s.in_file) text += "toml " + std::string(s.key == "route" ? "[[route]]" : s.key) + "; ";
   std::string def = SettingValueText(RunConfig{}, s.key);
-  if (s.is_list && (def.empty() || def == "[]")) def = "none";
+  if (s.is_list() && (def.empty() || def == "[]")) def = "none";
   text += "default: " + (def.empty() ? std::string("none") : def) + "]";
   return text;
-}
-
-std::string TypeName(std::string_view key) {
-  if (key == "bucket" || key == "region" || key == "default_processor") return "NAME";
-  if (key == "endpoint_url" || key == "queue_url") return "URL";
-  if (key == "work_dir") return "DIR";
-  if (key == "metrics_file") return "PATH";
-  if (key == "log_format") return "text|json";
-  if (key == "log_level") return "LEVEL";
-  if (key.ends_with("_prefix")) return "PREFIX";
-  return "N";  // the remaining scalar settings are numbers
 }
 
 // Adds the flag for setting `key` to `app`, storing what is given in `flags`.
@@ -49,14 +38,14 @@ void AddSetting(CLI::App* app, std::string_view key, SettingOverrides* flags) {
   std::string name = s->FlagName();
   const std::string help = OptionHelp(*s);
   const std::string k(key);
-  if (s->is_flag) {
+  if (s->is_flag()) {
     // --no-X turns off what the config file or the environment turned on (not for --dry-run:
     // it is never on from elsewhere).
     if (key != "dry_run") name += ",!--no-" + name.substr(2);
     app->add_flag_function(
         name, [flags, k](std::int64_t count) { (*flags)[k] = {count > 0 ? "true" : "false"}; },
         help);
-  } else if (s->is_list) {
+  } else if (s->is_list()) {
     auto* option = app->add_option_function<std::vector<std::string>>(
         name, [flags, k](const std::vector<std::string>& values) { (*flags)[k] = values; }, help);
     if (key == "route") {
@@ -69,7 +58,7 @@ void AddSetting(CLI::App* app, std::string_view key, SettingOverrides* flags) {
     if (key == "default_processor") name = "--processor," + name;
     app->add_option_function<std::string>(
            name, [flags, k](const std::string& value) { (*flags)[k] = {value}; }, help)
-        ->type_name(TypeName(key));
+        ->type_name(std::string(s->value_name));
   }
 }
 

@@ -34,16 +34,49 @@ struct SettingRange {
 // One setting of RunConfig as each source names it. The TOML key is the RunConfig field name;
 // the environment variable is S3PROC_ + the key upper-cased; the flag is "--" + the key with
 // '_' turned into '-'. Settings are listed in the order help text shows them.
+// How a setting is stored in RunConfig: its type and its member.
+enum class SettingKind { kString, kBool, kInt, kUint64, kStringList, kRoutes };
+
+struct SettingField {
+  SettingKind kind = SettingKind::kString;
+  std::string RunConfig::*str = nullptr;
+  bool RunConfig::*boolean = nullptr;
+  int RunConfig::*integer = nullptr;
+  uint64_t RunConfig::*u64 = nullptr;
+  std::vector<std::string> RunConfig::*list = nullptr;
+};
+
+// The field of each kind, for the table's rows.
+constexpr SettingField Text(std::string RunConfig::*p) { return {SettingKind::kString, p}; }
+constexpr SettingField Flag(bool RunConfig::*p) { return {SettingKind::kBool, nullptr, p}; }
+constexpr SettingField Int(int RunConfig::*p) { return {SettingKind::kInt, nullptr, nullptr, p}; }
+constexpr SettingField Bytes(uint64_t RunConfig::*p) {
+  return {SettingKind::kUint64, nullptr, nullptr, nullptr, p};
+}
+constexpr SettingField List(std::vector<std::string> RunConfig::*p) {
+  return {SettingKind::kStringList, nullptr, nullptr, nullptr, nullptr, p};
+}
+constexpr SettingField Routes() { return {SettingKind::kRoutes}; }
+
+// One row per setting: everything else (TOML, environment, flags, validation of ranges, help,
+// the docs) is derived from it. Adding a setting is a row, its member in RunConfig, and its use.
 struct SettingInfo {
   std::string_view key;   // "bucket" (TOML key and RunConfig field); "route" for [[route]]
   std::string_view help;  // one sentence for --help
-  bool in_file = true;    // may be set in the TOML file
-  bool in_env = true;     // may be set from S3PROC_<KEY>
-  bool is_flag = false;   // a boolean: the flag takes no value
-  bool is_list = false;   // exec_command, exec_env and route: the flag may repeat
+  SettingField field;     // where RunConfig keeps it; its kind is its type
+  std::string_view value_name = "N";  // its value in --help: NAME, URL, DIR, PREFIX, ...
+  bool in_file = true;                // may be set in the TOML file
+  bool in_env = true;                 // may be set from S3PROC_<KEY>
   // Integer settings: the values s3proc accepts (validated by NormalizeAndValidate, shown by
   // --help; the Ansible role has no copy: it runs `s3proc config check` on its rendered file).
   std::optional<SettingRange> range;
+
+  // A boolean: the flag takes no value.
+  bool is_flag() const { return field.kind == SettingKind::kBool; }
+  // exec_command, exec_env and route: the flag may repeat.
+  bool is_list() const {
+    return field.kind == SettingKind::kStringList || field.kind == SettingKind::kRoutes;
+  }
 
   std::string EnvName() const;   // "S3PROC_BUCKET"; "S3PROC_ROUTES" for route
   std::string FlagName() const;  // "--bucket"

@@ -122,7 +122,7 @@ Status NormalizePrefix(std::string_view key, std::string& prefix, const SettingO
 Status CheckRanges(const RunConfig& config, const SettingOrigins* origin) {
   for (const SettingInfo& s : RunSettings()) {
     if (!s.range) continue;
-    const int value = config.*config_internal::FieldOf(s.key).integer;
+    const int value = config.*s.field.integer;
     if (!s.range->Contains(value)) {
       std::string range = s.range->Text();
       if (range.find("..") != std::string::npos && !s.range->zero_too) {

@@ -15,30 +15,62 @@ const std::vector<SettingInfo>& Table() {
   // Keep in the order of RunConfig; help says what the setting does, not its default (help
   // renders the default from RunConfig{} so the two cannot drift apart).
   static const std::vector<SettingInfo> kSettings = {
-      {"bucket", "The S3 bucket to process (required for run, status, redrive)."},
-      {"region", "AWS region; empty: AWS_REGION, AWS_DEFAULT_REGION, the profile, then EC2's."},
-      {"endpoint_url",
-       "S3 endpoint URL (MinIO, Ceph RGW, ...); empty: AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, "
-       "the profile, then AWS's. Custom endpoints use path-style addressing."},
-      {"force_path_style", "Address objects as ENDPOINT/BUCKET/KEY even on AWS.", true, true, true},
-      {"input_prefix", "Where new objects arrive. A missing trailing '/' is added."},
-      {"output_prefix", "Where processed objects go (same relative key)."},
-      {"error_prefix", "Where rejected inputs go, each with a <key>.error.json reason file."},
-      {"lease_prefix", "Where claims of in-flight objects are kept."},
-      {"work_dir",
-       "Local directory for downloads/, processed/ and state/; created 0700 if missing. It must "
-       "be owned by the user running s3proc and not writable by group or others. Empty: "
-       "$XDG_STATE_HOME/s3proc, else ~/.local/state/s3proc."},
-      {"queue_url",
-       "Queue mode: take work from the S3 event notifications in this SQS queue instead of "
-       "listing the input prefix (https://sqs.REGION.amazonaws.com/ACCOUNT/NAME; endpoint: "
-       "AWS_ENDPOINT_URL_SQS, AWS_ENDPOINT_URL, else the URL's host). Empty: listing mode."},
-      {"allow_insecure_endpoint",
-       "Allow a plain http:// S3 or SQS endpoint on a host that is neither loopback nor a "
-       "private address (10/8, 172.16/12, 192.168/16, fc00::/7), with a warning: credentials "
-       "and requests then cross the network in clear. http:// to AWS is always refused.",
-       true, true, true},
-      {.key = "concurrency", .help = "Objects in flight at once.", .range = SettingRange{1, 512}},
+      {.key = "bucket",
+       .help = "The S3 bucket to process (required for run, status, redrive).",
+       .field = Text(&RunConfig::bucket),
+       .value_name = "NAME"},
+      {.key = "region",
+       .help = "AWS region; empty: AWS_REGION, AWS_DEFAULT_REGION, the profile, then EC2's.",
+       .field = Text(&RunConfig::region),
+       .value_name = "NAME"},
+      {.key = "endpoint_url",
+       .help =
+           "S3 endpoint URL (MinIO, Ceph RGW, ...); empty: AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, "
+           "the profile, then AWS's. Custom endpoints use path-style addressing.",
+       .field = Text(&RunConfig::endpoint_url),
+       .value_name = "URL"},
+      {.key = "force_path_style",
+       .help = "Address objects as ENDPOINT/BUCKET/KEY even on AWS.",
+       .field = Flag(&RunConfig::force_path_style)},
+      {.key = "input_prefix",
+       .help = "Where new objects arrive. A missing trailing '/' is added.",
+       .field = Text(&RunConfig::input_prefix),
+       .value_name = "PREFIX"},
+      {.key = "output_prefix",
+       .help = "Where processed objects go (same relative key).",
+       .field = Text(&RunConfig::output_prefix),
+       .value_name = "PREFIX"},
+      {.key = "error_prefix",
+       .help = "Where rejected inputs go, each with a <key>.error.json reason file.",
+       .field = Text(&RunConfig::error_prefix),
+       .value_name = "PREFIX"},
+      {.key = "lease_prefix",
+       .help = "Where claims of in-flight objects are kept.",
+       .field = Text(&RunConfig::lease_prefix),
+       .value_name = "PREFIX"},
+      {.key = "work_dir",
+       .help = "Local directory for downloads/, processed/ and state/; created 0700 if missing. It "
+               "must "
+               "be owned by the user running s3proc and not writable by group or others. Empty: "
+               "$XDG_STATE_HOME/s3proc, else ~/.local/state/s3proc.",
+       .field = Text(&RunConfig::work_dir),
+       .value_name = "DIR"},
+      {.key = "queue_url",
+       .help = "Queue mode: take work from the S3 event notifications in this SQS queue instead of "
+               "listing the input prefix (https://sqs.REGION.amazonaws.com/ACCOUNT/NAME; endpoint: "
+               "AWS_ENDPOINT_URL_SQS, AWS_ENDPOINT_URL, else the URL's host). Empty: listing mode.",
+       .field = Text(&RunConfig::queue_url),
+       .value_name = "URL"},
+      {.key = "allow_insecure_endpoint",
+       .help =
+           "Allow a plain http:// S3 or SQS endpoint on a host that is neither loopback nor a "
+           "private address (10/8, 172.16/12, 192.168/16, fc00::/7), with a warning: credentials "
+           "and requests then cross the network in clear. http:// to AWS is always refused.",
+       .field = Flag(&RunConfig::allow_insecure_endpoint)},
+      {.key = "concurrency",
+       .help = "Objects in flight at once.",
+       .field = Int(&RunConfig::concurrency),
+       .range = SettingRange{1, 512}},
       {.key = "max_memory",
        .help = "MiB the objects in processing may use together. Each first reserves what its "
                "processor needs: a few MiB at most for json and passthrough, which stream; for "
@@ -46,87 +78,125 @@ const std::vector<SettingInfo>& Table() {
                "a line; for exec the object's size, which its command may hold; for a .gz "
                "object, what it may decompress to counts. Objects that do not fit wait; one "
                "that needs more than the whole budget is processed alone.",
+       .field = Int(&RunConfig::max_memory),
        .range = SettingRange{16, kNoUpperBound}},
       {.key = "max_files",
        .help = "Stop claiming new objects after this many (0: no limit).",
+       .field = Int(&RunConfig::max_files),
        .range = SettingRange{0, kNoUpperBound}},
       {.key = "max_seconds",
        .help = "Stop claiming new objects after this many seconds (0: no limit).",
+       .field = Int(&RunConfig::max_seconds),
        .range = SettingRange{0, kNoUpperBound}},
       {.key = "max_attempts",
        .help = "Transient failures of one object before it goes to errors/.",
+       .field = Int(&RunConfig::max_attempts),
        .range = SettingRange{1, 100}},
-      {"max_object_bytes",
-       "Objects larger than this go to errors/ at once, copied there by S3 without being "
-       "downloaded (0: no limit). An object larger than the work dir's free space is a failed "
-       "attempt, also without downloading it."},
+      {.key = "max_object_bytes",
+       .help =
+           "Objects larger than this go to errors/ at once, copied there by S3 without being "
+           "downloaded (0: no limit). An object larger than the work dir's free space is a failed "
+           "attempt, also without downloading it.",
+       .field = Bytes(&RunConfig::max_object_bytes)},
       {.key = "lease_seconds",
        .help = "How long a claim holds without renewal.",
+       .field = Int(&RunConfig::lease_seconds),
        .range = SettingRange{30, 86400}},
       {.key = "lease_shards",
        .help = "The key space is claimed in this many shards.",
+       .field = Int(&RunConfig::lease_shards),
        .range = SettingRange{1, 4096}},
       {.key = "queue_wait_seconds",
        .help = "Queue mode: how long one poll waits for messages.",
+       .field = Int(&RunConfig::queue_wait_seconds),
        .range = SettingRange{0, 20}},
       {.key = "queue_visibility_seconds",
        .help = "Queue mode: how long a received message stays hidden from other workers "
                "(0: the queue's own visibility timeout, read at start); extended at half-life "
                "while its object is worked on.",
+       .field = Int(&RunConfig::queue_visibility_seconds),
        .range = SettingRange{kMinQueueVisibilitySeconds, 43200, /*zero_too=*/true}},
-      {"follow",
-       "Keep going, for a service, until SIGTERM or SIGINT ends it after the objects in hand. "
-       "Listing mode: list input/ again after each pass (see --poll-seconds); a failed pass "
-       "(S3 unreachable) is logged and retried; --max-files and --max-seconds bound each pass; "
-       "a stop exits 0. Queue mode: keep polling when the queue is empty.",
-       true, true, true},
+      {.key = "follow",
+       .help =
+           "Keep going, for a service, until SIGTERM or SIGINT ends it after the objects in hand. "
+           "Listing mode: list input/ again after each pass (see --poll-seconds); a failed pass "
+           "(S3 unreachable) is logged and retried; --max-files and --max-seconds bound each pass; "
+           "a stop exits 0. Queue mode: keep polling when the queue is empty.",
+       .field = Flag(&RunConfig::follow)},
       {.key = "poll_seconds",
        .help = "With --follow in listing mode: seconds to wait before listing again after a "
                "pass that finished no object or failed (a pass that finished some lists again "
                "at once; a signal ends the wait at once).",
+       .field = Int(&RunConfig::poll_seconds),
        .range = SettingRange{1, 86400}},
-      {"default_processor",
-       "Processor for keys no route matches: json, ndjson, csv, passthrough or exec."},
-      {"route",
-       "A routing rule GLOB=PROCESSOR on the key relative to the input prefix; first match "
-       "wins. TOML: [[route]] glob = \"*.csv\" processor = \"csv\". Environment: "
-       "comma-separated.",
-       true, true, false, true},
-      {"exec_command",
-       "argv of the exec processor; {input} is replaced by the input file (else it is stdin). "
-       "Environment: a TOML array ['jq', '.'] or words separated by spaces.",
-       true, true, false, true},
+      {.key = "default_processor",
+       .help = "Processor for keys no route matches: json, ndjson, csv, passthrough or exec.",
+       .field = Text(&RunConfig::default_processor),
+       .value_name = "NAME"},
+      {.key = "route",
+       .help = "A routing rule GLOB=PROCESSOR on the key relative to the input prefix; first match "
+               "wins. TOML: [[route]] glob = \"*.csv\" processor = \"csv\". Environment: "
+               "comma-separated.",
+       .field = Routes()},
+      {.key = "exec_command",
+       .help =
+           "argv of the exec processor; {input} is replaced by the input file (else it is stdin). "
+           "Environment: a TOML array ['jq', '.'] or words separated by spaces.",
+       .field = List(&RunConfig::exec_command)},
       {.key = "exec_timeout_seconds",
        .help = "The exec command is killed after this long.",
+       .field = Int(&RunConfig::exec_timeout_seconds),
        .range = SettingRange{1, 86400}},
-      {"exec_env",
-       "Variables the exec command gets from s3proc's environment besides PATH, LANG, LC_* and "
-       "TZ; never AWS_*. Environment: a TOML array or names separated by commas or spaces.",
-       true, true, false, true},
-      {"exec_max_output_bytes",
-       "An exec command that writes more to stdout is killed and its object rejected (0: no "
-       "cap)."},
-      {"exec_network",
-       "Let the exec command use the network. Off: it and everything it starts can open local "
-       "(AF_UNIX) sockets only: no TCP or UDP, so neither the instance metadata service (the "
-       "role's credentials) nor any other host. Where that cannot be enforced (no seccomp, as "
-       "under qemu-user) its objects fail rather than run with the network.",
-       true, true, true},
-      {"max_document_bytes",
-       "A json document that a route's schema or filter checks is loaded whole, so larger ones "
-       "go to errors/ unread (ndjson and csv records stream)."},
-      {"max_decompressed_bytes",
-       ".gz inputs that decompress to more are rejected (0: no .gz "
-       "decompression)."},
-      {"keep_local_files", "Keep the downloads/ and processed/ copies after success.", true, true,
-       true},
-      {"dry_run", "List what would happen; change nothing (flag only).", false, false, true},
-      {"log_format", "Log lines as text or json."},
-      {"log_level",
-       "Log lines of this level and above: info (every object), warning (problems only: "
-       "rejected objects, warnings, errors; also -q) or error."},
-      {"metrics_file", "Write Prometheus textfile metrics here after each run (empty: none)."},
-      {"progress", "Show a progress bar when stderr is a terminal.", true, true, true},
+      {.key = "exec_env",
+       .help =
+           "Variables the exec command gets from s3proc's environment besides PATH, LANG, LC_* and "
+           "TZ; never AWS_*. Environment: a TOML array or names separated by commas or spaces.",
+       .field = List(&RunConfig::exec_env)},
+      {.key = "exec_max_output_bytes",
+       .help =
+           "An exec command that writes more to stdout is killed and its object rejected (0: no "
+           "cap).",
+       .field = Bytes(&RunConfig::exec_max_output_bytes)},
+      {.key = "exec_network",
+       .help =
+           "Let the exec command use the network. Off: it and everything it starts can open local "
+           "(AF_UNIX) sockets only: no TCP or UDP, so neither the instance metadata service (the "
+           "role's credentials) nor any other host. Where that cannot be enforced (no seccomp, as "
+           "under qemu-user) its objects fail rather than run with the network.",
+       .field = Flag(&RunConfig::exec_network)},
+      {.key = "max_document_bytes",
+       .help =
+           "A json document that a route's schema or filter checks is loaded whole, so larger ones "
+           "go to errors/ unread (ndjson and csv records stream).",
+       .field = Bytes(&RunConfig::max_document_bytes)},
+      {.key = "max_decompressed_bytes",
+       .help = ".gz inputs that decompress to more are rejected (0: no .gz "
+               "decompression).",
+       .field = Bytes(&RunConfig::max_decompressed_bytes)},
+      {.key = "keep_local_files",
+       .help = "Keep the downloads/ and processed/ copies after success.",
+       .field = Flag(&RunConfig::keep_local_files)},
+      {.key = "dry_run",
+       .help = "List what would happen; change nothing (flag only).",
+       .field = Flag(&RunConfig::dry_run),
+       .in_file = false,
+       .in_env = false},
+      {.key = "log_format",
+       .help = "Log lines as text or json.",
+       .field = Text(&RunConfig::log_format),
+       .value_name = "text|json"},
+      {.key = "log_level",
+       .help = "Log lines of this level and above: info (every object), warning (problems only: "
+               "rejected objects, warnings, errors; also -q) or error.",
+       .field = Text(&RunConfig::log_level),
+       .value_name = "LEVEL"},
+      {.key = "metrics_file",
+       .help = "Write Prometheus textfile metrics here after each run (empty: none).",
+       .field = Text(&RunConfig::metrics_file),
+       .value_name = "PATH"},
+      {.key = "progress",
+       .help = "Show a progress bar when stderr is a terminal.",
+       .field = Flag(&RunConfig::progress)},
   };
   return kSettings;
 }
@@ -195,64 +265,7 @@ std::string SettingValueText(const RunConfig& config, std::string_view key) {
 
 namespace config_internal {
 
-SettingField FieldOf(std::string_view key) {
-  using K = SettingKind;
-  auto s = [](std::string RunConfig::*p) { return SettingField{K::kString, p}; };
-  auto b = [](bool RunConfig::*p) { return SettingField{K::kBool, nullptr, p}; };
-  auto i = [](int RunConfig::*p) { return SettingField{K::kInt, nullptr, nullptr, p}; };
-  if (key == "bucket") return s(&RunConfig::bucket);
-  if (key == "region") return s(&RunConfig::region);
-  if (key == "endpoint_url") return s(&RunConfig::endpoint_url);
-  if (key == "force_path_style") return b(&RunConfig::force_path_style);
-  if (key == "input_prefix") return s(&RunConfig::input_prefix);
-  if (key == "output_prefix") return s(&RunConfig::output_prefix);
-  if (key == "error_prefix") return s(&RunConfig::error_prefix);
-  if (key == "lease_prefix") return s(&RunConfig::lease_prefix);
-  if (key == "work_dir") return s(&RunConfig::work_dir);
-  if (key == "queue_url") return s(&RunConfig::queue_url);
-  if (key == "allow_insecure_endpoint") return b(&RunConfig::allow_insecure_endpoint);
-  if (key == "concurrency") return i(&RunConfig::concurrency);
-  if (key == "max_memory") return i(&RunConfig::max_memory);
-  if (key == "max_files") return i(&RunConfig::max_files);
-  if (key == "max_seconds") return i(&RunConfig::max_seconds);
-  if (key == "max_attempts") return i(&RunConfig::max_attempts);
-  if (key == "max_object_bytes") {
-    return SettingField{K::kUint64, nullptr, nullptr, nullptr, &RunConfig::max_object_bytes};
-  }
-  if (key == "lease_seconds") return i(&RunConfig::lease_seconds);
-  if (key == "lease_shards") return i(&RunConfig::lease_shards);
-  if (key == "queue_wait_seconds") return i(&RunConfig::queue_wait_seconds);
-  if (key == "queue_visibility_seconds") return i(&RunConfig::queue_visibility_seconds);
-  if (key == "follow") return b(&RunConfig::follow);
-  if (key == "poll_seconds") return i(&RunConfig::poll_seconds);
-  if (key == "default_processor") return s(&RunConfig::default_processor);
-  if (key == "route") return SettingField{K::kRoutes};
-  if (key == "exec_command") {
-    return SettingField{K::kStringList, nullptr, nullptr,
-                        nullptr,        nullptr, &RunConfig::exec_command};
-  }
-  if (key == "exec_timeout_seconds") return i(&RunConfig::exec_timeout_seconds);
-  if (key == "exec_env") {
-    return SettingField{K::kStringList, nullptr, nullptr, nullptr, nullptr, &RunConfig::exec_env};
-  }
-  if (key == "exec_max_output_bytes") {
-    return SettingField{K::kUint64, nullptr, nullptr, nullptr, &RunConfig::exec_max_output_bytes};
-  }
-  if (key == "exec_network") return b(&RunConfig::exec_network);
-  if (key == "max_document_bytes") {
-    return SettingField{K::kUint64, nullptr, nullptr, nullptr, &RunConfig::max_document_bytes};
-  }
-  if (key == "max_decompressed_bytes") {
-    return SettingField{K::kUint64, nullptr, nullptr, nullptr, &RunConfig::max_decompressed_bytes};
-  }
-  if (key == "keep_local_files") return b(&RunConfig::keep_local_files);
-  if (key == "dry_run") return b(&RunConfig::dry_run);
-  if (key == "log_format") return s(&RunConfig::log_format);
-  if (key == "log_level") return s(&RunConfig::log_level);
-  if (key == "metrics_file") return s(&RunConfig::metrics_file);
-  if (key == "progress") return b(&RunConfig::progress);
-  return SettingField{K::kString};  // unreachable for keys of RunSettings()
-}
+SettingField FieldOf(std::string_view key) { return FindSetting(key)->field; }
 
 Status ParseRoute(std::string_view text, RouteRule* rule) {
   size_t eq = text.rfind('=');

@@ -11,20 +11,10 @@
 
 namespace s3proc::config_internal {
 
-// How a setting is stored in RunConfig. Internal to src/config: the one table that maps setting
-// keys to fields, shared by the TOML, environment and flag readers.
-enum class SettingKind { kString, kBool, kInt, kUint64, kStringList, kRoutes };
+using s3proc::SettingField;
+using s3proc::SettingKind;
 
-struct SettingField {
-  SettingKind kind;
-  std::string RunConfig::*str = nullptr;
-  bool RunConfig::*boolean = nullptr;
-  int RunConfig::*integer = nullptr;
-  uint64_t RunConfig::*u64 = nullptr;
-  std::vector<std::string> RunConfig::*list = nullptr;
-};
-
-// REQUIRES: `key` is the key of one of RunSettings().
+// The row's field of setting `key`. REQUIRES: `key` is the key of one of RunSettings().
 SettingField FieldOf(std::string_view key);
 
 // Parses `text` as the setting's value and stores it. `where` prefixes messages
