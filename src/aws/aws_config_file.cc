@@ -8,6 +8,7 @@
 #include <sstream>
 #include <system_error>
 
+#include "aws/shell_split.h"
 #include "common/ascii.h"
 
 namespace s3proc {
@@ -185,43 +186,6 @@ class IniReader {
   size_t indent_ = 0;  // the indentation of the last header or property line
   int line_number_ = 0;
 };
-
-// Python's shlex.split for a section header: words split at blanks, with '...' and "..." quoting
-// and backslash escapes. nullopt where shlex raises (an unclosed quote, a trailing backslash).
-std::optional<std::vector<std::string>> ShellSplit(std::string_view text) {
-  std::vector<std::string> words;
-  std::string word;
-  bool in_word = false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
-      if (in_word) words.push_back(std::move(word));
-      word.clear();
-      in_word = false;
-      continue;
-    }
-    in_word = true;
-    if (c == '\\') {
-      if (++i == text.size()) return std::nullopt;
-      word += text[i];
-    } else if (c == '\'' || c == '"') {
-      size_t j = i + 1;
-      for (; j < text.size() && text[j] != c; ++j) {
-        if (c == '"' && text[j] == '\\' && j + 1 < text.size() &&
-            (text[j + 1] == '"' || text[j + 1] == '\\')) {
-          ++j;
-        }
-        word += text[j];
-      }
-      if (j == text.size()) return std::nullopt;
-      i = j;
-    } else {
-      word += c;
-    }
-  }
-  if (in_word) words.push_back(std::move(word));
-  return words;
-}
 
 // botocore's build_profile_map: "profile NAME" and "sso-session NAME" when the header is two
 // shell words (whatever follows the prefix: botocore checks startswith only).
