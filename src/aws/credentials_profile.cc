@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "aws/credentials_imds.h"
+#include "aws/credentials_web_identity.h"
 
 namespace s3proc {
 namespace {
@@ -166,11 +167,7 @@ class ProfileResolver {
     request.external_id = Value(profile, "external_id");
     request.role_session_name = Value(profile, "role_session_name");
     if (request.role_session_name.empty()) {
-      // botocore names its sessions "botocore-session-SECONDS"; ours say who assumed the role.
-      request.role_session_name =
-          "s3proc-" + std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
-                                         options_.now().time_since_epoch())
-                                         .count());
+      request.role_session_name = DefaultRoleSessionName(options_.now());
     }
     if (Has(profile, "duration_seconds")) {
       const std::string text = Value(profile, "duration_seconds");
@@ -243,12 +240,18 @@ class ProfileResolver {
     return credentials;
   }
 
-  Result<Credentials> WebIdentity(const std::string& name,
-                                  [[maybe_unused]] const AwsProfile& profile) {
-    return Status::InvalidArgument(
-        "profile " + name +
-        " uses web_identity_token_file, which s3proc does not support yet: set "
-        "AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN instead");
+  Result<Credentials> WebIdentity(const std::string& name, const AwsProfile& profile) {
+    if (!Has(profile, "role_arn")) {
+      return Status::InvalidArgument("profile " + name +
+                                     " has web_identity_token_file but no role_arn: add the "
+                                     "role to assume");
+    }
+    if (!options_.sts) {
+      return Status::InvalidArgument("profile " + name + ": roles cannot be assumed here");
+    }
+    S3PROC_ASSIGN_OR_RETURN(AssumeRoleRequest request, RoleRequest(name, profile));
+    return AssumeRoleWithWebIdentityFile(*options_.sts, Value(profile, "web_identity_token_file"),
+                                         std::move(request), "profile " + name);
   }
 
   const ProfileCredentialsOptions& options_;

@@ -31,7 +31,9 @@ std::string OptionHelp(const SettingInfo& s) {
 }
 
 std::string TypeName(std::string_view key) {
-  if (key == "bucket" || key == "region" || key == "default_processor") return "NAME";
+  if (key == "bucket" || key == "region" || key == "profile" || key == "default_processor") {
+    return "NAME";
+  }
   if (key == "endpoint_url" || key == "queue_url") return "URL";
   if (key == "work_dir") return "DIR";
   if (key == "metrics_file") return "PATH";
@@ -72,9 +74,9 @@ void AddSetting(CLI::App* app, std::string_view key, SettingOverrides* flags) {
 
 // The settings that say where the bucket is (status, redrive).
 constexpr std::string_view kWhereSettings[] = {
-    "bucket",           "region",       "endpoint_url",  "allow_insecure_endpoint",
-    "force_path_style", "input_prefix", "output_prefix", "error_prefix",
-    "lease_prefix",     "log_format"};
+    "bucket",           "region",       "profile",       "endpoint_url",
+    "allow_insecure_endpoint", "force_path_style", "input_prefix", "output_prefix",
+    "error_prefix",     "lease_prefix", "log_format"};
 
 std::string SubcommandIn(const std::vector<std::string>& args) {
   for (size_t i = 1; i < args.size(); ++i) {

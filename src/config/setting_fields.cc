@@ -17,6 +17,9 @@ const std::vector<SettingInfo>& Table() {
   static const std::vector<SettingInfo> kSettings = {
       {"bucket", "The S3 bucket to process (required for run, status, redrive)."},
       {"region", "AWS region; empty: AWS_REGION, AWS_DEFAULT_REGION, the profile, then EC2's."},
+      {"profile",
+       "The profile of ~/.aws/config and ~/.aws/credentials to take credentials, region and "
+       "endpoint from; it then wins over AWS_ACCESS_KEY_ID. Empty: AWS_PROFILE, else default."},
       {"endpoint_url",
        "S3 endpoint URL (MinIO, Ceph RGW, ...); empty: AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, "
        "the profile, then AWS's. Custom endpoints use path-style addressing."},
@@ -199,6 +202,7 @@ SettingField FieldOf(std::string_view key) {
   auto i = [](int RunConfig::*p) { return SettingField{K::kInt, nullptr, nullptr, p}; };
   if (key == "bucket") return s(&RunConfig::bucket);
   if (key == "region") return s(&RunConfig::region);
+  if (key == "profile") return s(&RunConfig::profile);
   if (key == "endpoint_url") return s(&RunConfig::endpoint_url);
   if (key == "force_path_style") return b(&RunConfig::force_path_style);
   if (key == "input_prefix") return s(&RunConfig::input_prefix);
