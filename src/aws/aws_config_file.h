@@ -4,6 +4,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "common/result.h"
 
@@ -13,15 +15,24 @@ namespace s3proc {
 // the credentials file says `[NAME]`, the config file says `[profile NAME]` (and `[default]`).
 enum class AwsConfigFileKind { kCredentials, kConfig };
 
-// One profile's properties, keys lower-cased. A nested sub-section such as
+// One section's properties, keys lower-cased. A nested block such as
 //   s3 =
 //     addressing_style = path
-// is stored as "s3.addressing_style" -> "path".
+// is stored as "s3.addressing_style" -> "path" (the nested key as written, not lower-cased).
 using AwsProfile = std::map<std::string, std::string>;
+
+// One `[header]` section of a shared file, as Python's configparser (and so botocore's
+// raw_config_parse) reads it: `name` is the text between the brackets, unchanged.
+struct AwsConfigSection {
+  std::string name;
+  AwsProfile properties;
+};
 
 // The profiles of one shared file (~/.aws/credentials or ~/.aws/config).
 struct AwsConfigFile {
   std::map<std::string, AwsProfile> profiles;  // by profile name, as written (case-sensitive)
+  // Config file only: the `[sso-session NAME]` sections, by NAME.
+  std::map<std::string, AwsProfile> sso_sessions;
 
   // Returns the profile, or nullptr when the file has no section for it.
   const AwsProfile* Find(std::string_view profile) const;
@@ -30,20 +41,29 @@ struct AwsConfigFile {
   std::optional<std::string> Get(std::string_view profile, std::string_view key) const;
 };
 
-// Parses the text of a shared file, following the AWS SDKs' profile-file rules:
-// - comment lines start with `#` or `;`; on a property line, a `#` or `;` preceded by whitespace
-//   starts a comment (so a value may contain `#` or `;` when not preceded by a space);
-// - leading and trailing whitespace is ignored; values may contain `=`; a line indented deeper
-//   than the property before it continues that property (a sub-property when its value is
-//   empty, otherwise a further line of its value);
-// - in a config file, `[profile NAME]` and `[default]` are profiles and other sections
-//   (`[sso-session x]`, `[services x]`, `[NAME]`) are ignored; in a credentials file every
-//   `[NAME]` is a profile;
-// - a section repeated later in the file merges into the earlier one (later keys win).
+// Splits the text of a shared file into its sections exactly as the AWS CLI and botocore do
+// (configparser.RawConfigParser, then botocore's nested blocks):
+// - a line whose first non-blank character is `#` or `;` is a comment; there are no inline
+//   comments: `region = us-east-1 # eu` has the value "us-east-1 # eu";
+// - `name = value` or `name: value`, split at the first `=` or `:`; names are lower-cased;
+// - a line indented deeper than the property line before it continues that property's value
+//   (blank lines inside a value are kept); a value that starts on the next line is a nested
+//   block of `key = value` lines;
+// - a section or a property repeated within the file is an error, as in the AWS CLI;
+// - the properties of a `[DEFAULT]` section are inherited by every other section.
 // `origin` names the text in error messages (usually the file's path).
-// Returns InvalidArgument, naming origin and line number, for a line that is none of a section
-// header, a property, a sub-property or a comment, or a property before any section header.
-// Never puts a property's value in an error message (it may be a secret).
+// Returns InvalidArgument, naming origin and line number, for a line that is neither a section
+// header, a property, a continuation nor a comment, a property before any section header, a
+// repeated section or property, or a nested line without `=`. Never puts a value in a message
+// (it may be a secret).
+Result<std::vector<AwsConfigSection>> ParseAwsConfigSections(std::string_view text,
+                                                             std::string_view origin);
+
+// ParseAwsConfigSections, then the profiles as botocore finds them: in a credentials file every
+// section is a profile named as written; in a config file `[default]` and `[profile NAME]` are
+// profiles (`NAME` split as a shell would, so `[profile "a b"]` is "a b"; a later section for the
+// same profile replaces an earlier one), `[sso-session NAME]` are SSO sessions, and other
+// sections (`[services x]`, a bare `[x]`) are ignored.
 Result<AwsConfigFile> ParseAwsConfigFile(std::string_view text, AwsConfigFileKind kind,
                                          std::string_view origin);
 

@@ -1,7 +1,11 @@
 #include "aws/aws_config_file.h"
 
 #include <gtest/gtest.h>
+#include <stdio.h>
 
+#include <nlohmann/json.hpp>
+
+#include "testutil/source_dir.h"
 #include "testutil/temp_dir.h"
 
 namespace s3proc {
@@ -58,6 +62,8 @@ TEST(AwsConfigFileTest, ProfileDefaultInConfigIsDefault) {
   EXPECT_EQ(file->Get("default", "region"), "us-west-2");
 }
 
+// As in the AWS CLI: only whole lines are comments; a `#` or `;` later on a line is part of the
+// value (botocore reads `region = us-east-1 # x` as "us-east-1 # x").
 TEST(AwsConfigFileTest, Comments) {
   Result<AwsConfigFile> file = ParseAwsConfigFile(
       "# leading comment\n"
@@ -69,8 +75,8 @@ TEST(AwsConfigFileTest, Comments) {
       "secret = abc#def;ghi\n",
       AwsConfigFileKind::kConfig, "c");
   ASSERT_TRUE(file.ok()) << file.status().ToString();
-  EXPECT_EQ(file->Get("default", "region"), "us-east-1");
-  EXPECT_EQ(file->Get("default", "output"), "json");
+  EXPECT_EQ(file->Get("default", "region"), "us-east-1 # trailing comment");
+  EXPECT_EQ(file->Get("default", "output"), "json ; trailing");
   EXPECT_EQ(file->Get("default", "secret"), "abc#def;ghi");
 }
 
@@ -122,14 +128,32 @@ TEST(AwsConfigFileTest, UniformlyIndentedPropertiesAreNotContinuations) {
   EXPECT_EQ(file->Get("default", "region"), "r");
 }
 
-TEST(AwsConfigFileTest, CrLfAndRepeatedSectionsMerge) {
-  Result<AwsConfigFile> file =
-      ParseAwsConfigFile("[a]\r\nx = 1\r\ny = 2\r\n[b]\r\nz = 3\r\n[a]\r\ny = 20\r\n",
-                         AwsConfigFileKind::kCredentials, "c");
+TEST(AwsConfigFileTest, CrLf) {
+  Result<AwsConfigFile> file = ParseAwsConfigFile("[a]\r\nx = 1\r\ny = 2\r\n[b]\r\nz = 3\r\n",
+                                                  AwsConfigFileKind::kCredentials, "c");
   ASSERT_TRUE(file.ok());
   EXPECT_EQ(file->Get("a", "x"), "1");
-  EXPECT_EQ(file->Get("a", "y"), "20");
+  EXPECT_EQ(file->Get("a", "y"), "2");
   EXPECT_EQ(file->Get("b", "z"), "3");
+}
+
+TEST(AwsConfigFileTest, ARepeatedSectionIsRefusedWithItsLine) {
+  Result<AwsConfigFile> file = ParseAwsConfigFile("[a]\nx = 1\n[b]\nz = 3\n[a]\ny = 20\n",
+                                                  AwsConfigFileKind::kCredentials, "creds");
+  ASSERT_FALSE(file.ok());
+  EXPECT_EQ(file.status().message(),
+            "creds:5: the section [a] appears a second time; the AWS CLI refuses that too: merge "
+            "the two");
+}
+
+TEST(AwsConfigFileTest, SsoSessionsAreKeptApart) {
+  Result<AwsConfigFile> file = ParseAwsConfigFile(
+      "[sso-session corp]\nsso_region = eu-west-1\n[profile dev]\nsso_session = corp\n",
+      AwsConfigFileKind::kConfig, "c");
+  ASSERT_TRUE(file.ok());
+  EXPECT_EQ(file->sso_sessions.at("corp").at("sso_region"), "eu-west-1");
+  EXPECT_EQ(file->Get("dev", "sso_session"), "corp");
+  EXPECT_EQ(file->Find("corp"), nullptr);
 }
 
 TEST(AwsConfigFileTest, EmptyText) {
@@ -184,6 +208,59 @@ TEST(AwsConfigFileTest, LoadFromPath) {
   Result<AwsConfigFile> broken = LoadAwsConfigFile(bad, AwsConfigFileKind::kCredentials);
   ASSERT_FALSE(broken.ok());
   EXPECT_NE(broken.status().message().find(bad + ":1"), std::string::npos);
+}
+
+// The oracle: botocore reads the corpus of tricky files in testutil/botocore_config_oracle.py
+// (inline comments, repeated sections, continuation lines, `[profile x]` against `[x]`, ...);
+// s3proc must refuse what botocore refuses and read the same sections and profiles from the rest.
+nlohmann::json RunOracle() {
+  std::string cmd =
+      "/usr/bin/python3 " + testing::SourceDir() + "/testutil/botocore_config_oracle.py";
+  FILE* pipe = popen(cmd.c_str(), "r");
+  if (pipe == nullptr) return nullptr;
+  std::string out;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof(buf), pipe)) > 0) out.append(buf, n);
+  if (pclose(pipe) != 0) return nullptr;
+  return nlohmann::json::parse(out, nullptr, false);
+}
+
+nlohmann::json SectionsJson(const std::vector<AwsConfigSection>& sections) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const AwsConfigSection& section : sections) {
+    out.push_back({section.name, section.properties});
+  }
+  return out;
+}
+
+TEST(AwsConfigFileBotocore, ReadsTheCorpusAsBotocoreDoes) {
+  nlohmann::json corpus = RunOracle();
+  ASSERT_TRUE(corpus.is_array()) << "the botocore oracle did not run (python3-botocore missing?)";
+  ASSERT_GE(corpus.size(), 20u);
+  for (const auto& c : corpus) {
+    SCOPED_TRACE(c["name"].get<std::string>());
+    const std::string text = c["text"];
+    auto sections = ParseAwsConfigSections(text, "corpus");
+    auto config = ParseAwsConfigFile(text, AwsConfigFileKind::kConfig, "corpus");
+    auto credentials = ParseAwsConfigFile(text, AwsConfigFileKind::kCredentials, "corpus");
+    if (c["error"].get<bool>()) {
+      EXPECT_FALSE(sections.ok());
+      EXPECT_EQ(config.status().code(), StatusCode::kInvalidArgument);
+      EXPECT_EQ(credentials.status().code(), StatusCode::kInvalidArgument);
+      continue;
+    }
+    ASSERT_TRUE(sections.ok()) << sections.status().ToString();
+    EXPECT_EQ(SectionsJson(*sections), c["sections"]);
+    ASSERT_TRUE(config.ok());
+    EXPECT_EQ(nlohmann::json(config->profiles), c["config_profiles"]);
+    EXPECT_EQ(nlohmann::json(config->sso_sessions), c["config_sso_sessions"]);
+    // The credentials file: every section is a profile, named as written.
+    ASSERT_TRUE(credentials.ok());
+    nlohmann::json by_name = nlohmann::json::object();
+    for (const auto& section : c["sections"]) by_name[section[0].get<std::string>()] = section[1];
+    EXPECT_EQ(nlohmann::json(credentials->profiles), by_name);
+  }
 }
 
 }  // namespace

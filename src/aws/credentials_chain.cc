@@ -4,6 +4,7 @@
 
 #include "aws/credentials_imds.h"
 #include "aws/credentials_profile.h"
+#include "aws/credentials_web_identity.h"
 
 namespace s3proc {
 namespace {
@@ -46,8 +47,17 @@ std::unique_ptr<CredentialsProvider> NewCredentialsChain(
 std::unique_ptr<CredentialsProvider> NewDefaultCredentialsChain(
     DefaultCredentialsChainOptions options) {
   std::vector<std::unique_ptr<CredentialsProvider>> providers;
-  if (options.profile.empty()) providers.push_back(NewEnvCredentialsProvider(options.env));
-  providers.push_back(NewProfileCredentialsProvider({options.env, options.profile}));
+  if (options.profile.empty()) {
+    providers.push_back(NewEnvCredentialsProvider(options.env));
+    if (options.sts)
+      providers.push_back(NewWebIdentityCredentialsProvider(options.env, options.sts));
+  }
+  ProfileCredentialsOptions profile;
+  profile.env = options.env;
+  profile.profile = options.profile;
+  profile.imds = options.imds;
+  profile.sts = options.sts;
+  providers.push_back(NewProfileCredentialsProvider(std::move(profile)));
   providers.push_back(NewImdsCredentialsProvider(std::move(options.imds)));
   return NewCredentialsChain(std::move(providers));
 }

@@ -7,6 +7,7 @@
 #include "aws/credentials.h"
 #include "aws/credentials_env.h"
 #include "aws/imds_client.h"
+#include "aws/sts_client.h"
 
 namespace s3proc {
 
@@ -25,13 +26,16 @@ struct DefaultCredentialsChainOptions {
   // IMDS is asked through this client (REQUIRES: non-null, outlives the chain). Share the client
   // with region resolution so both use one session token.
   std::shared_ptr<ImdsClient> imds;
+  // Assumes roles (web identity, profiles with role_arn). nullptr: such sources are refused.
+  std::shared_ptr<StsClient> sts;
 };
 
-// The chain every AWS SDK uses: environment, then the shared profile files, then the EC2
-// instance metadata service. As in the AWS CLI, a profile named by the flag (options.profile)
-// skips the environment's keys: asking for a profile by name means that profile. (AWS_PROFILE
-// does not: environment keys still win over it.) Not cached: wrap it with
-// NewCachingCredentialsProvider.
+// The chain every AWS SDK uses: environment, then web identity (AWS_WEB_IDENTITY_TOKEN_FILE and
+// AWS_ROLE_ARN), then the shared profile files (keys, credential_process, roles:
+// credentials_profile.h), then the EC2 instance metadata service. As in the AWS CLI, a profile
+// named by the flag (options.profile) skips the environment's keys: asking for a profile by name
+// means that profile. (AWS_PROFILE does not: environment keys still win over it.) Not cached: wrap
+// it with NewCachingCredentialsProvider.
 std::unique_ptr<CredentialsProvider> NewDefaultCredentialsChain(
     DefaultCredentialsChainOptions options);
 

@@ -545,5 +545,16 @@ TEST_F(CliTest, LogLevelAndQuiet) {
                                      "error, got 'loud'"));
 }
 
+// Credentials come back from STS: its endpoint is held to the TLS rule S3's is.
+TEST_F(CliTest, APlainHttpStsEndpointToAwsIsRefused) {
+  env_["AWS_ACCESS_KEY_ID"] = "AKIDEXAMPLE";
+  env_["AWS_SECRET_ACCESS_KEY"] = "secret";
+  env_["AWS_ENDPOINT_URL_STS"] = "http://sts.us-east-1.amazonaws.com";
+  EXPECT_EQ(Run({"status", "--bucket", "b-1", "--region", "us-east-1"}), 2);
+  EXPECT_THAT(err_.Text(), HasSubstr("the STS endpoint (AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL) "
+                                     "'http://sts.us-east-1.amazonaws.com' is plain http:// to "
+                                     "AWS"));
+}
+
 }  // namespace
 }  // namespace s3proc

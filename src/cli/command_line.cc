@@ -64,9 +64,9 @@ void AddSetting(CLI::App* app, std::string_view key, SettingOverrides* flags) {
 
 // The settings that say where the bucket is (status, redrive).
 constexpr std::string_view kWhereSettings[] = {
-    "bucket",           "region",       "endpoint_url",  "allow_insecure_endpoint",
-    "force_path_style", "input_prefix", "output_prefix", "error_prefix",
-    "lease_prefix",     "log_format",   "log_level"};
+    "bucket",           "region",       "profile",       "endpoint_url", "allow_insecure_endpoint",
+    "force_path_style", "input_prefix", "output_prefix", "error_prefix", "lease_prefix",
+    "log_format",       "log_level"};
 
 std::string SubcommandIn(const std::vector<std::string>& args) {
   for (size_t i = 1; i < args.size(); ++i) {

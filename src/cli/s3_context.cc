@@ -3,6 +3,7 @@
 #include "aws/credentials_cache.h"
 #include "aws/credentials_chain.h"
 #include "aws/region.h"
+#include "aws/sts_client.h"
 #include "common/endpoint_transport.h"
 #include "http/ca_bundle.h"
 #include "http/curl_http_client.h"
@@ -26,6 +27,7 @@ Result<std::unique_ptr<S3Context>> NewS3Context(const RunConfig& config, const E
   RegionOptions region_options;
   region_options.flag_region = config.region;
   region_options.flag_endpoint = config.endpoint_url;
+  region_options.profile = config.profile;
   region_options.env = env;
   region_options.imds = context->imds;
   S3PROC_ASSIGN_OR_RETURN(std::string region, ResolveRegion(region_options));
@@ -47,9 +49,31 @@ Result<std::unique_ptr<S3Context>> NewS3Context(const RunConfig& config, const E
   http_options.max_idle_connections = static_cast<size_t>(config.concurrency) * 2 + 8;
   context->http = NewCurlHttpClient(http_options);
 
+  // STS, for roles (web identity, profiles with role_arn): its own client, since it is often
+  // AWS's HTTPS endpoint while S3 is a local server, and is asked only when a role is used.
+  StsClientOptions sts_options;
+  sts_options.region = region;
+  sts_options.endpoint = ResolveStsEndpoint(env, region);
+  // Held to the rule S3's endpoint is: credentials go to STS and come back from it.
+  S3PROC_RETURN_IF_ERROR(CheckEndpointTransport(sts_options.endpoint,
+                                                "the STS endpoint (AWS_ENDPOINT_URL_STS, "
+                                                "AWS_ENDPOINT_URL)",
+                                                config.allow_insecure_endpoint)
+                             .status());
+  CurlHttpClientOptions sts_http_options;
+  if (sts_options.endpoint.starts_with("https://")) {
+    auto bundle = env("AWS_CA_BUNDLE");
+    Result<std::string> ca_bundle = FindCaBundle(bundle ? &*bundle : nullptr, IsReadableFile);
+    if (ca_bundle.ok()) sts_http_options.ca_bundle = *ca_bundle;
+  }
+  context->sts_http = NewCurlHttpClient(sts_http_options);
+  sts_options.http = context->sts_http.get();
+
   DefaultCredentialsChainOptions chain_options;
   chain_options.env = env;
+  chain_options.profile = config.profile;
   chain_options.imds = context->imds;
+  chain_options.sts = NewStsClient(std::move(sts_options));
   context->credentials =
       NewCachingCredentialsProvider(NewDefaultCredentialsChain(std::move(chain_options)));
 

@@ -21,6 +21,7 @@ struct S3Context {
   std::unique_ptr<HttpClient> http;       // S3 requests
   std::unique_ptr<HttpClient> imds_http;  // IMDS: short timeouts, so off-EC2 fails fast
   std::shared_ptr<ImdsClient> imds;
+  std::unique_ptr<HttpClient> sts_http;              // STS: roles assumed for the credentials
   std::unique_ptr<CredentialsProvider> credentials;  // default chain behind a cache
   std::unique_ptr<S3Client> client;
   std::unique_ptr<ObjectStore> store;
@@ -29,7 +30,8 @@ struct S3Context {
 
 // Region and endpoint (config.region / config.endpoint_url over the AWS variables and profile)
 // -> HTTP client (for an HTTPS endpoint, TLS verified against AWS_CA_BUNDLE or the first
-// well-known bundle file: http/ca_bundle.h) -> credentials chain (env, profile, IMDS) -> cache
+// well-known bundle file: http/ca_bundle.h) -> credentials chain (env, web identity, profile, IMDS;
+// roles through STS) -> cache
 // -> S3Client (path-style for custom endpoints or config.force_path_style) -> S3ObjectStore on
 // config.bucket -> Logger. Nothing is sent yet: credentials are fetched on the first request.
 // Returns InvalidArgument when the region or endpoint cannot be resolved ("set --region or

@@ -35,6 +35,7 @@ struct RunConfig {
   // Where.
   std::string bucket;
   std::string region;        // empty: AWS_REGION / AWS_DEFAULT_REGION / profile
+  std::string profile;       // empty: AWS_PROFILE, then "default"
   std::string endpoint_url;  // empty: AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL / AWS's
   bool force_path_style = false;
   std::string input_prefix = "input/";

@@ -23,6 +23,12 @@ const std::vector<SettingInfo>& Table() {
        .help = "AWS region; empty: AWS_REGION, AWS_DEFAULT_REGION, the profile, then EC2's.",
        .field = Text(&RunConfig::region),
        .value_name = "NAME"},
+      {.key = "profile",
+       .help = "The profile of ~/.aws/config and ~/.aws/credentials to take credentials, region "
+               "and endpoint from; it then wins over AWS_ACCESS_KEY_ID. Empty: AWS_PROFILE, else "
+               "default.",
+       .field = Text(&RunConfig::profile),
+       .value_name = "NAME"},
       {.key = "endpoint_url",
        .help =
            "S3 endpoint URL (MinIO, Ceph RGW, ...); empty: AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, "
