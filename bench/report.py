@@ -19,7 +19,7 @@ LABELS = {
     "s3proc-ndjson": "s3proc (ndjson)",
     "s3proc-static": "s3proc static release (json)",
     "s3proc-static-passthrough": "s3proc static release (passthrough)",
-    "seed": "seed: sequential boto3",
+    "seed": "sequential boto3",
     "parallel": "parallel boto3 (32 threads)",
     "parallel-passthrough": "parallel boto3, copy only",
     "rclone": "rclone move (server-side copy)",
@@ -221,7 +221,7 @@ def render(results, chart_name):
     lines.append("### Side by side")
     lines.append("")
     lines.append("| workload | tool | files/s | MB/s | wall s (min–max) | client CPU s / 1,000 "
-                 "files | µs CPU / file | peak RSS MiB | vs seed | vs parallel | vs limit | runs |")
+                 "files | µs CPU / file | peak RSS MiB | vs sequential | vs parallel | vs limit | runs |")
     lines.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for wl in order:
         rows = summ[wl]
