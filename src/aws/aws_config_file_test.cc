@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "testutil/source_dir.h"
+#include "testutil/python_oracle.h"
 #include "testutil/temp_dir.h"
 
 namespace s3proc {
@@ -213,18 +213,7 @@ TEST(AwsConfigFileTest, LoadFromPath) {
 // The oracle: botocore reads the corpus of tricky files in testutil/botocore_config_oracle.py
 // (inline comments, repeated sections, continuation lines, `[profile x]` against `[x]`, ...);
 // s3proc must refuse what botocore refuses and read the same sections and profiles from the rest.
-nlohmann::json RunOracle() {
-  std::string cmd =
-      "/usr/bin/python3 " + testing::SourceDir() + "/testutil/botocore_config_oracle.py";
-  FILE* pipe = popen(cmd.c_str(), "r");
-  if (pipe == nullptr) return nullptr;
-  std::string out;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof(buf), pipe)) > 0) out.append(buf, n);
-  if (pclose(pipe) != 0) return nullptr;
-  return nlohmann::json::parse(out, nullptr, false);
-}
+nlohmann::json RunOracle() { return testing::RunPythonOracle("botocore_config_oracle.py"); }
 
 nlohmann::json SectionsJson(const std::vector<AwsConfigSection>& sections) {
   nlohmann::json out = nlohmann::json::array();

@@ -7,7 +7,7 @@
 #include <string>
 
 #include "aws/uri_encode.h"
-#include "testutil/source_dir.h"
+#include "testutil/python_oracle.h"
 
 namespace s3proc {
 namespace {
@@ -108,18 +108,7 @@ TEST(SigV4, SessionTokenIsSignedButSecretNeverAppears) {
 // The oracle: botocore's S3SigV4Auth (and SigV4Auth for the sqs cases) signs the corpus in
 // testutil/botocore_sigv4_oracle.py; our signer must produce the same canonical request and
 // Authorization header for each.
-nlohmann::json RunOracle() {
-  std::string cmd =
-      "/usr/bin/python3 " + testing::SourceDir() + "/testutil/botocore_sigv4_oracle.py";
-  FILE* pipe = popen(cmd.c_str(), "r");
-  if (pipe == nullptr) return nullptr;
-  std::string out;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof(buf), pipe)) > 0) out.append(buf, n);
-  if (pclose(pipe) != 0) return nullptr;
-  return nlohmann::json::parse(out, nullptr, false);
-}
+nlohmann::json RunOracle() { return testing::RunPythonOracle("botocore_sigv4_oracle.py"); }
 
 TEST(SigV4Botocore, MatchesBotocoreOnTheWholeCorpus) {
   nlohmann::json corpus = RunOracle();

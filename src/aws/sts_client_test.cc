@@ -8,7 +8,7 @@
 
 #include "aws/credentials_imds.h"
 #include "testutil/fake_http_client.h"
-#include "testutil/source_dir.h"
+#include "testutil/python_oracle.h"
 
 namespace s3proc {
 namespace {
@@ -25,17 +25,7 @@ constexpr char kAnswer[] =
 
 // The oracle: botocore's own STS client builds the calls in testutil/botocore_sts_oracle.py;
 // StsClient, with its clock at botocore's X-Amz-Date, must send the same body and signature.
-nlohmann::json RunOracle() {
-  std::string cmd = "/usr/bin/python3 " + testing::SourceDir() + "/testutil/botocore_sts_oracle.py";
-  FILE* pipe = popen(cmd.c_str(), "r");
-  if (pipe == nullptr) return nullptr;
-  std::string out;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof(buf), pipe)) > 0) out.append(buf, n);
-  if (pclose(pipe) != 0) return nullptr;
-  return nlohmann::json::parse(out, nullptr, false);
-}
+nlohmann::json RunOracle() { return testing::RunPythonOracle("botocore_sts_oracle.py"); }
 
 TEST(StsClientBotocore, SendsWhatBotocoreSends) {
   nlohmann::json corpus = RunOracle();
