@@ -4,6 +4,7 @@
 
 #include "aws/aws_request_loop.h"
 #include "aws/credentials_imds.h"
+#include "aws/query_endpoint.h"
 #include "aws/sigv4.h"
 #include "aws/uri_encode.h"
 #include "common/hash.h"
@@ -44,19 +45,6 @@ std::string Body(std::string_view action, const AssumeRoleRequest& r) {
   return body;
 }
 
-// "https://host:port/..." -> "host:port".
-std::string HostOf(const std::string& endpoint) {
-  size_t sep = endpoint.find("://");
-  std::string rest = sep == std::string::npos ? endpoint : endpoint.substr(sep + 3);
-  return rest.substr(0, rest.find('/'));
-}
-
-std::string RootUrl(const std::string& endpoint) {
-  size_t sep = endpoint.find("://");
-  std::string scheme = sep == std::string::npos ? "https" : endpoint.substr(0, sep);
-  return scheme + "://" + HostOf(endpoint) + "/";
-}
-
 // The credentials one AssumeRole call is signed with.
 class FixedCredentialsProvider final : public CredentialsProvider {
  public:
@@ -95,8 +83,8 @@ class QueryStsClient final : public StsClient {
     AwsRequestLoop loop(*options_.http, credentials,
                         {options_.region, "sts", options_.retry, options_.now, options_.sleep});
     const std::string body = Body(action, r);
-    const std::string host = HostOf(options_.endpoint);
-    const std::string url = RootUrl(options_.endpoint);
+    const std::string host = EndpointAuthority(options_.endpoint);
+    const std::string url = EndpointRootUrl(options_.endpoint);
 
     AwsRequestLoop::Call call;
     call.context = "STS " + action + " " + r.role_arn;

@@ -1,5 +1,6 @@
 #include "sqs/sqs_client.h"
 
+#include "aws/query_endpoint.h"
 #include "aws/sigv4.h"
 #include "common/hash.h"
 #include "sqs/sqs_error_table.h"
@@ -12,20 +13,6 @@ namespace {
 // Calls other than the long poll answer in well under a second; a minute without an answer
 // is a dead connection worth retrying.
 constexpr long kDefaultTimeoutMs = 60000;
-
-// "https://host:port/..." -> "host:port".
-std::string HostOf(const std::string& endpoint) {
-  size_t sep = endpoint.find("://");
-  std::string rest = sep == std::string::npos ? endpoint : endpoint.substr(sep + 3);
-  return rest.substr(0, rest.find('/'));
-}
-
-// The endpoint with its path, as requests go to "/" of it ("http://h:1/" -> "http://h:1/").
-std::string RootUrl(const std::string& endpoint) {
-  size_t sep = endpoint.find("://");
-  std::string scheme = sep == std::string::npos ? "https" : endpoint.substr(0, sep);
-  return scheme + "://" + HostOf(endpoint) + "/";
-}
 
 }  // namespace
 
@@ -90,8 +77,8 @@ Status HandleSuccess(const SqsClient::Request& r, const HttpResponse& response) 
 }  // namespace
 
 Status SqsClient::Execute(const Request& r) {
-  const std::string host = HostOf(options_.endpoint);
-  const std::string url = RootUrl(options_.endpoint);
+  const std::string host = EndpointAuthority(options_.endpoint);
+  const std::string url = EndpointRootUrl(options_.endpoint);
   const std::string body = r.body.dump();
 
   AwsRequestLoop::Call call;
