@@ -15,6 +15,7 @@
 
 #include "common/file_io.h"
 #include "processors/json_schema_reason.h"
+#include "processors/json_schema_refs.h"
 
 namespace s3proc {
 
@@ -105,6 +106,11 @@ Result<std::shared_ptr<const JsonSchema>> JsonSchema::Parse(std::string_view tex
     return Status::InvalidArgument("schema " + name + ": not valid JSON");
   }
   S3PROC_ASSIGN_OR_RETURN(valijson::SchemaParser::Version draft, DraftOf(document, name));
+  // Before valijson, which a reference that loops or leaves the file would crash.
+  if (Status refs = CheckSchemaReferences(document); !refs.ok()) {
+    return Status::InvalidArgument("schema " + name +
+                                   ": not a JSON Schema s3proc can use: " + refs.message());
+  }
   auto compiled = std::make_unique<Compiled>();
   try {
     valijson::SchemaParser parser(draft);
