@@ -2,8 +2,9 @@
 """Routes that declare a JSON Schema, a jq filter or both, end to end: the real binary runs
 `run --config FILE` against the local RGW; boto3 seeds input/ and reads output/ and errors/.
 
-One bucket and one run: every route below is in one config, each input under the folder of
-the route it is for (json/schema/, csv/both/, ...)."""
+One bucket and two runs: every route below is in one config, each input under the folder of
+the route it is for (json/schema/, csv/both/, ...); the first run's config names a schema file
+that is not there."""
 
 import json
 import os
@@ -112,10 +113,18 @@ class DeclaredProcessing(unittest.TestCase):
         cls.config = os.path.join(cls.files, "s3proc.toml")
         with open(cls.config, "w") as f:
             f.write(config_text(schema_path))
+        cls.missing = os.path.join(cls.files, "missing.schema.json")
+        missing_config = os.path.join(cls.files, "missing.toml")
+        with open(missing_config, "w") as f:
+            f.write(config_text(cls.missing))
         cls.bucket = e2e.new_bucket(cls.s3)
-        inputs = {**GOOD, **{rel: body for rel, (body, _) in BAD.items()}}
-        for rel, body in inputs.items():
+        cls.inputs = {**GOOD, **{rel: body for rel, (body, _) in BAD.items()}}
+        for rel, body in cls.inputs.items():
             cls.s3.put_object(Bucket=cls.bucket, Key="input/" + rel, Body=body)
+        # First with a schema file that is not there: nothing may happen.
+        cls.missing_code, _, cls.missing_err = e2e.run(cls.bucket, cls.work.path,
+                                                       "--config", missing_config)
+        cls.left_by_missing = e2e.keys(cls.s3, cls.bucket)
         cls.code, _, cls.err = e2e.run(cls.bucket, cls.work.path, "--config", cls.config)
         cls.outputs = e2e.all_objects(cls.s3, cls.bucket, "output/")
         cls.errors = e2e.all_objects(cls.s3, cls.bucket, "errors/")
@@ -205,19 +214,13 @@ class DeclaredProcessing(unittest.TestCase):
                 self.assertEqual(self.output(rel), want)
 
     def test_a_missing_schema_file_stops_the_run_before_any_request(self):
-        missing = os.path.join(self.files, "missing.schema.json")
-        config = os.path.join(self.files, "missing.toml")
-        with open(config, "w") as f:
-            f.write(config_text(missing))
-        bucket = e2e.new_bucket(self.s3)
-        self.s3.put_object(Bucket=bucket, Key="input/json/schema/a.json", Body=b"{}")
-        code, _, err = e2e.run(bucket, self.work.path, "--config", config)
-        self.assertEqual(code, 2, err[-3000:])
-        self.assertIn(f"route 1 ('json/schema/*'): schema {missing}: cannot be read", err)
+        err = self.missing_err
+        self.assertEqual(self.missing_code, 2, err[-3000:])
+        self.assertIn(f"route 1 ('json/schema/*'): schema {self.missing}: cannot be read", err)
         requests = [e for e in e2e.events(err) if e.get("event") == "requests"]
         self.assertEqual([(r["s3"], r["retries"]) for r in requests], [(0, 0)], err[-3000:])
-        self.assertEqual(e2e.keys(self.s3, bucket), ["input/json/schema/a.json"])
-
+        self.assertEqual(sorted(self.left_by_missing),
+                         sorted("input/" + rel for rel in self.inputs))
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
