@@ -5,23 +5,24 @@ extern "C" {
 #include <jv.h>
 }
 
-#include <atomic>
-#include <unordered_map>
-
 namespace s3proc {
-namespace {
+namespace {}  // namespace
 
 // A jq state that tears itself down.
-struct JqState {
+struct JqFilter::Compiled {
   jq_state* jq = nullptr;
   std::vector<std::string> messages;  // what jq reported while compiling
-  JqState() : jq(jq_init()) {}
-  ~JqState() {
+  Compiled() : jq(jq_init()) {}
+  ~Compiled() {
     if (jq != nullptr) jq_teardown(&jq);
   }
-  JqState(const JqState&) = delete;
-  JqState& operator=(const JqState&) = delete;
+  Compiled(const Compiled&) = delete;
+  Compiled& operator=(const Compiled&) = delete;
 };
+
+namespace {
+
+using Compiled = JqFilter::Compiled;
 
 // The text of a jv, consumed.
 std::string Text(jv value) {
@@ -38,12 +39,12 @@ std::string Text(jv value) {
 }
 
 void CollectMessage(void* data, jv message) {
-  static_cast<JqState*>(data)->messages.push_back(Text(message));
+  static_cast<Compiled*>(data)->messages.push_back(Text(message));
 }
 
 // Compiles `program` into a new state; the messages when it does not compile.
-Result<std::unique_ptr<JqState>> CompileState(const std::string& program) {
-  auto state = std::make_unique<JqState>();
+Result<std::unique_ptr<Compiled>> CompileState(const std::string& program) {
+  auto state = std::make_unique<Compiled>();
   if (state->jq == nullptr) return Status::Internal("jq: cannot start (out of memory)");
   jq_set_error_cb(state->jq, CollectMessage, state.get());
   if (!jq_compile(state->jq, program.c_str())) {
@@ -56,27 +57,8 @@ Result<std::unique_ptr<JqState>> CompileState(const std::string& program) {
   return state;
 }
 
-std::atomic<uint64_t> g_next_id{1};
-
-}  // namespace
-
-Result<std::shared_ptr<const JqFilter>> JqFilter::Compile(const std::string& program) {
-  S3PROC_RETURN_IF_ERROR(CompileState(program).status());
-  return std::shared_ptr<const JqFilter>(new JqFilter(program, g_next_id.fetch_add(1)));
-}
-
-JqFilter::~JqFilter() = default;
-
-Result<std::vector<std::string>> JqFilter::Run(std::string_view json_text) const {
-  // Each thread's compiled copies, by filter id (ids are never reused, addresses may be).
-  thread_local std::unordered_map<uint64_t, std::unique_ptr<JqState>> states;
-  auto it = states.find(id_);
-  if (it == states.end()) {
-    S3PROC_ASSIGN_OR_RETURN(std::unique_ptr<JqState> state, CompileState(program_));
-    it = states.emplace(id_, std::move(state)).first;
-  }
-  jq_state* jq = it->second->jq;
-
+// Runs a compiled program on one JSON text.
+Result<std::vector<std::string>> RunOn(jq_state* jq, std::string_view json_text) {
   jv input = jv_parse_sized(json_text.data(), static_cast<int>(json_text.size()));
   if (!jv_is_valid(input)) {
     return Status::Rejected("jq could not read the value: " + Text(jv_invalid_get_msg(input)));
@@ -98,6 +80,38 @@ Result<std::vector<std::string>> JqFilter::Run(std::string_view json_text) const
     // error("...") gives its string; another value is shown as JSON, as jq shows it.
     return Status::Rejected("jq: error: " + text + (is_string ? "" : " (not a string)"));
   }
+}
+
+}  // namespace
+
+Result<std::shared_ptr<const JqFilter>> JqFilter::Compile(const std::string& program) {
+  S3PROC_ASSIGN_OR_RETURN(std::unique_ptr<Compiled> first, CompileState(program));
+  return std::shared_ptr<const JqFilter>(new JqFilter(program, std::move(first)));
+}
+
+JqFilter::JqFilter(std::string program, std::unique_ptr<Compiled> first)
+    : program_(std::move(program)) {
+  free_.push_back(std::move(first));  // the copy that checked the program serves the first run
+}
+
+JqFilter::~JqFilter() = default;
+
+Result<std::vector<std::string>> JqFilter::Run(std::string_view json_text) const {
+  std::unique_ptr<Compiled> compiled;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!free_.empty()) {
+      compiled = std::move(free_.back());
+      free_.pop_back();
+    }
+  }
+  if (!compiled) {
+    S3PROC_ASSIGN_OR_RETURN(compiled, CompileState(program_));
+  }
+  Result<std::vector<std::string>> results = RunOn(compiled->jq, json_text);
+  std::lock_guard<std::mutex> lock(mu_);
+  free_.push_back(std::move(compiled));
+  return results;
 }
 
 }  // namespace s3proc

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -10,9 +11,12 @@
 
 namespace s3proc {
 
-// A jq program (libjq), compiled once to check it and then run on JSON texts from any thread:
-// libjq's state is not thread-safe, so each thread compiles its own copy on first use and keeps
-// it. The libjq adapter: the only file that includes jq.h.
+// A jq program (libjq), compiled once to check it and then run on JSON texts from any thread.
+// A compiled copy (libjq's state) serves one run at a time: a run takes a free copy from the
+// filter's pool, or compiles one when all are in use (libjq compiles its whole library of
+// builtins each time, ~14 ms), and gives it back. So a filter holds as many copies as it ever
+// ran at once, which the processing slots bound, not one per worker thread. The libjq adapter:
+// the only file that includes jq.h.
 class JqFilter {
  public:
   // Compiles `program`. InvalidArgument with jq's own messages when it does not compile.
@@ -31,11 +35,14 @@ class JqFilter {
   // reserve it before Run() (as JsonSchema::TreeBytesFor).
   static constexpr uint64_t TreeBytesFor(uint64_t n) { return 32 * n; }
 
+  struct Compiled;  // one compiled copy: libjq's state (jq_filter.cc)
+
  private:
-  JqFilter(std::string program, uint64_t id) : program_(std::move(program)), id_(id) {}
+  JqFilter(std::string program, std::unique_ptr<Compiled> first);
 
   std::string program_;
-  uint64_t id_;  // names this filter's compiled copies in each thread's cache
+  mutable std::mutex mu_;
+  mutable std::vector<std::unique_ptr<Compiled>> free_;  // guarded by mu_
 };
 
 }  // namespace s3proc
