@@ -128,7 +128,9 @@ Result<std::shared_ptr<const JsonSchema>> JsonSchema::Parse(std::string_view tex
 Status JsonSchema::Check(std::string_view text) const {
   nlohmann::json document = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (document.is_discarded()) return Status::Rejected("invalid JSON");
-  valijson::Validator validator;
+  // One per thread, kept: it caches each "pattern" compiled (std::regex), by its text, which a
+  // validator made per document compiled again every time.
+  thread_local valijson::Validator validator;
   valijson::ValidationResults results;
   valijson::adapters::NlohmannJsonAdapter adapter(document);
   try {
