@@ -107,17 +107,14 @@ int ProcessCommand(const RunConfig& config, const Invocation& invocation, const 
   // The result goes to a temporary file first, so a rejected or failed run never leaves a
   // partial --output behind.
   std::optional<AtomicFile> output;
-  std::string scratch;  // stdout: a private file in the temp dir, copied out, then removed
+  ScratchFile scratch;  // stdout: a private file in the temp dir, copied out, then removed
   if (!invocation.output.empty()) {
     output.emplace(invocation.output);
-  } else {
-    std::string pattern = (fs::temp_directory_path(ec) / "s3proc-process-XXXXXX").string();
-    int fd = mkstemp(pattern.data());
-    if (fd < 0) return fail("process: cannot create a temporary file in " + pattern);
-    close(fd);
-    scratch = pattern;
+  } else if (!scratch.Create("s3proc-process")) {
+    return fail("process: cannot create a temporary file in " +
+                fs::temp_directory_path(ec).string());
   }
-  const std::string temp = output ? output->temp_path() : scratch;
+  const std::string temp = output ? output->temp_path() : scratch.path();
 
   ProcessContext context;
   context.source_key = config.input_prefix + key;
@@ -127,7 +124,6 @@ int ProcessCommand(const RunConfig& config, const Invocation& invocation, const 
   context.local_detail = &local_detail;
   Status s = processor.Process(input, temp, context);
   if (!s.ok()) {
-    if (!scratch.empty()) fs::remove(scratch, ec);
     if (s.IsRejected()) {
       std::fprintf(io.err, "rejected: %s\n",
                    TextEscaped(local_detail.empty() ? s.message() : local_detail).c_str());
@@ -140,9 +136,9 @@ int ProcessCommand(const RunConfig& config, const Invocation& invocation, const 
     if (!committed.ok())
       return fail("process: cannot write " + invocation.output + ": " + committed.message());
   } else {
-    bool copied = CopyToStream(scratch, io.out);
-    fs::remove(scratch, ec);
-    if (!copied) return fail("process: cannot write the result to stdout");
+    if (!CopyToStream(scratch.path(), io.out)) {
+      return fail("process: cannot write the result to stdout");
+    }
   }
   return 0;
 }
