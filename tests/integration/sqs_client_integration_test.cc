@@ -17,24 +17,13 @@
 #include "http/curl_http_client.h"
 #include "sqs/sqs_client.h"
 #include "sqs/sqs_message_queue.h"
+#include "testutil/moto_fixture.h"
 #include "testutil/source_dir.h"
 
 namespace s3proc {
 namespace {
 
 using ::testing::HasSubstr;
-
-std::string Env(const char* name) {
-  const char* v = std::getenv(name);
-  return v ? v : "";
-}
-
-std::string ReadLine(const std::string& path) {
-  std::ifstream in(path);
-  std::string line;
-  std::getline(in, line);
-  return line;
-}
 
 std::string g_endpoint;  // http://127.0.0.1:PORT
 std::string g_python;    // the python3 with boto3
@@ -208,24 +197,11 @@ TEST_F(SqsIntegration, AMissingQueueSaysSo) {
 
 // Finds moto (the fixture's directory, or S3PROC_TEST_MOTO_ENDPOINT), or skips with 77.
 int main(int argc, char** argv) {
-  using s3proc::Env;
-  const std::string dir = Env("S3PROC_TEST_MOTO_DIR");
-  s3proc::g_endpoint = Env("S3PROC_TEST_MOTO_ENDPOINT");
-  if (s3proc::g_endpoint.empty() && !dir.empty()) {
-    s3proc::g_endpoint = s3proc::ReadLine(dir + "/endpoint");
-  }
-  s3proc::g_python = Env("S3PROC_MOTO_PYTHON");
-  if (s3proc::g_python.empty() && !dir.empty())
-    s3proc::g_python = s3proc::ReadLine(dir + "/python");
-  if (s3proc::g_python.empty()) s3proc::g_python = "python3";
-  if (s3proc::g_endpoint.empty()) {
-    std::string why = dir.empty() ? "run through ctest (the moto_sqs fixture)"
-                                  : s3proc::ReadLine(dir + "/unavailable");
-    if (why.empty()) why = "the moto_sqs fixture did not start moto (see its output)";
-    const bool ci = Env("CI") == "true" || Env("CI") == "1";
-    fprintf(stderr, "%s: %s\n", ci ? "FAILED" : "SKIP", why.c_str());
-    return ci ? 1 : 77;
-  }
+  int exit_code = 0;
+  auto moto = s3proc::testing::FindMotoFixture(&exit_code);
+  if (!moto) return exit_code;
+  s3proc::g_endpoint = moto->endpoint;
+  s3proc::g_python = moto->python;
   ::testing::InitGoogleTest(&argc, argv);
   return RUN_ALL_TESTS();
 }

@@ -15,22 +15,11 @@
 #include "aws/credentials_web_identity.h"
 #include "aws/sts_client.h"
 #include "http/curl_http_client.h"
+#include "testutil/moto_fixture.h"
 #include "testutil/temp_dir.h"
 
 namespace s3proc {
 namespace {
-
-std::string Env(const char* name) {
-  const char* v = std::getenv(name);
-  return v ? v : "";
-}
-
-std::string ReadLine(const std::string& path) {
-  std::ifstream in(path);
-  std::string line;
-  std::getline(in, line);
-  return line;
-}
 
 std::string g_endpoint;  // http://127.0.0.1:PORT
 
@@ -131,20 +120,10 @@ TEST_F(StsMotoTest, AProfileWithAWebIdentityTokenFile) {
 
 // Finds moto (the fixture's directory, or S3PROC_TEST_MOTO_ENDPOINT), or skips with 77.
 int main(int argc, char** argv) {
-  using s3proc::Env;
-  const std::string dir = Env("S3PROC_TEST_MOTO_DIR");
-  s3proc::g_endpoint = Env("S3PROC_TEST_MOTO_ENDPOINT");
-  if (s3proc::g_endpoint.empty() && !dir.empty()) {
-    s3proc::g_endpoint = s3proc::ReadLine(dir + "/endpoint");
-  }
-  if (s3proc::g_endpoint.empty()) {
-    std::string why = dir.empty() ? "run through ctest (the moto_sqs fixture)"
-                                  : s3proc::ReadLine(dir + "/unavailable");
-    if (why.empty()) why = "the moto_sqs fixture did not start moto (see its output)";
-    const bool ci = Env("CI") == "true" || Env("CI") == "1";
-    fprintf(stderr, "%s: %s\n", ci ? "FAILED" : "SKIP", why.c_str());
-    return ci ? 1 : 77;
-  }
+  int exit_code = 0;
+  auto moto = s3proc::testing::FindMotoFixture(&exit_code);
+  if (!moto) return exit_code;
+  s3proc::g_endpoint = moto->endpoint;
   ::testing::InitGoogleTest(&argc, argv);
   return RUN_ALL_TESTS();
 }
